@@ -1,0 +1,54 @@
+from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
+
+from departments.models import Profile, RoleChange
+
+from .models import LoginFailure
+
+
+class ProfileInline(admin.StackedInline):
+    model = Profile
+    can_delete = False
+    autocomplete_fields = ["department"]
+
+
+admin.site.unregister(get_user_model())
+
+
+@admin.register(get_user_model())
+class AccountAdmin(UserAdmin):
+    inlines = [ProfileInline]
+
+    def save_formset(self, request, form, formset, change):
+        # Profile changes made in the admin are audited with the admin as the actor.
+        for instance in formset.save(commit=False):
+            if isinstance(instance, Profile):
+                instance.save(changed_by=request.user)
+            else:
+                instance.save()
+        for obj in formset.deleted_objects:
+            obj.delete()
+        formset.save_m2m()
+
+
+@admin.register(RoleChange)
+class RoleChangeAdmin(admin.ModelAdmin):
+    list_display = ["changed_at", "user", "what", "old_value", "new_value", "changed_by"]
+    list_filter = ["what"]
+    search_fields = ["user__username", "user__first_name"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(LoginFailure)
+class LoginFailureAdmin(admin.ModelAdmin):
+    list_display = ["at", "username", "ip_address"]
+    search_fields = ["username", "ip_address"]

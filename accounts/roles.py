@@ -1,0 +1,107 @@
+"""Who a logged-in person is: roles, unit and leader record, read in one query per request.
+
+Every permission decision starts here (tasks.access builds the task scopes on top of it);
+views never look at profiles or flags themselves.
+"""
+
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+
+from departments.models import Department, Profile
+from leaders.models import Leader
+
+UNIT_STAFF = "unit_staff"
+UNIT_HEAD = "unit_head"
+LEADER = "leader"
+OFFICE = "office"
+ADMIN = "admin"
+
+ROLE_LABELS = {
+    UNIT_STAFF: "填报员",
+    UNIT_HEAD: "单位负责人",
+    LEADER: "区领导",
+    OFFICE: "督查室",
+    ADMIN: "管理员",
+}
+ROLE_BY_LABEL = {label: role for role, label in ROLE_LABELS.items()}
+
+
+@dataclass(frozen=True)
+class Person:
+    user: object
+    profile: Profile | None
+    leader: Leader | None
+
+    @property
+    def roles(self) -> frozenset[str]:
+        roles = set()
+        if self.user.is_superuser:
+            roles.add(ADMIN)
+        if self.profile is not None:
+            if self.profile.is_office:
+                roles.add(OFFICE)
+            if self.profile.department_id and self.profile.is_reporter:
+                roles.add(UNIT_STAFF)
+            if self.profile.department_id and self.profile.is_unit_head:
+                roles.add(UNIT_HEAD)
+        if self.leader is not None:
+            roles.add(LEADER)
+        return frozenset(roles)
+
+    @property
+    def is_office(self) -> bool:
+        """The supervision office; administrators may do everything the office does."""
+        return bool(self.roles & {OFFICE, ADMIN})
+
+    @property
+    def unit(self) -> Department | None:
+        """The department whose tasks this person reads and reports, if any."""
+        if self.roles & {UNIT_STAFF, UNIT_HEAD}:
+            return self.profile.department
+        return None
+
+    @property
+    def role_labels(self) -> list[str]:
+        return [
+            ROLE_LABELS[r]
+            for r in (ADMIN, OFFICE, LEADER, UNIT_HEAD, UNIT_STAFF)
+            if r in self.roles
+        ]
+
+
+def person_of(user) -> Person:
+    """The Person behind request.user, cached on the user object (one query per request)."""
+    cached = getattr(user, "_person", None)
+    if cached is not None:
+        return cached
+    if not user.is_authenticated:
+        person = Person(user=user, profile=None, leader=None)
+    else:
+        loaded = (
+            get_user_model().objects.select_related("profile__department", "leader").get(pk=user.pk)
+        )
+        person = Person(
+            user=user,
+            profile=getattr(loaded, "profile", None),
+            leader=getattr(loaded, "leader", None),
+        )
+    user._person = person
+    return person
+
+
+def can_manage_accounts(user) -> bool:
+    return person_of(user).is_office
+
+
+def start_url(user) -> str:
+    """Where a person lands after login: office → dashboard, leader → portfolio, unit → my tasks."""
+    person = person_of(user)
+    if person.is_office:
+        return reverse("home")
+    if person.leader is not None:
+        return reverse("leaders:portfolio", args=[person.leader.pk])
+    if person.unit is not None:
+        return reverse("tasks:mine")
+    return reverse("accounts:no_role")

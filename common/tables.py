@@ -1,0 +1,63 @@
+"""The base of every list in the app (after NetBox's BaseTable).
+
+- a `pk` tie-breaker on every ordering, so pages never repeat or skip rows;
+- columns declare what they need prefetched, and only visible columns' prefetches run;
+- every column renders HTML with render() and plain text with value() (used by exports).
+"""
+
+import django_tables2 as tables
+from django_tables2.data import TableQuerysetData
+
+
+class _TiebreakQuerysetData(TableQuerysetData):
+    def order_by(self, aliases):
+        super().order_by(aliases)
+        self.data = with_pk_tiebreak(self.data)
+
+
+def with_pk_tiebreak(queryset):
+    ordering = list(queryset.query.order_by or queryset.model._meta.ordering or [])
+    if not any(str(o).lstrip("-") in {"pk", "id"} for o in ordering):
+        queryset = queryset.order_by(*ordering, "pk")
+    return queryset
+
+
+class BaseTable(tables.Table):
+    class Meta:
+        template_name = "django_tables2/table.html"
+        attrs = {"class": "table"}
+        per_page = 50
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if isinstance(self.data, TableQuerysetData):
+            self.data.__class__ = _TiebreakQuerysetData
+            self.data.data = with_pk_tiebreak(self.data.data)
+            prefetches = self._visible_prefetches()
+            if prefetches:
+                self.data.data = self.data.data.prefetch_related(*prefetches)
+
+    def _visible_prefetches(self) -> list:
+        found = []
+        for bound in self.columns:  # iterates visible columns only
+            for item in getattr(bound.column, "prefetch", ()):
+                if item not in found:
+                    found.append(item)
+        return found
+
+
+class JoinedColumn(tables.Column):
+    """A list of names (leaders, units) shown joined with 、, taken from prefetched links."""
+
+    def __init__(self, *args, names, prefetch=(), **kwargs):
+        kwargs.setdefault("orderable", False)
+        kwargs.setdefault("empty_values", ())
+        super().__init__(*args, **kwargs)
+        self.names = names
+        self.prefetch = tuple(prefetch)
+
+    def render(self, record):
+        return "、".join(self.names(record)) or "—"
+
+    def value(self, record, value=None):
+        return "、".join(self.names(record))

@@ -1,0 +1,16 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from accounts.views import login_view
+from reports.views import home
+
+urlpatterns = [
+    path("", home, name="home"),
+    path("login/", login_view, name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/", include("accounts.urls")),
+    path("admin/", admin.site.urls),
+    path("tasks/", include("tasks.urls")),
+    path("leaders/", include("leaders.urls")),
+]

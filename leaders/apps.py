@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class LeadersConfig(AppConfig):
+    name = "leaders"
+    verbose_name = "区领导"

@@ -1,0 +1,54 @@
+import django_filters
+from django.db.models import Q
+
+from departments.models import Department
+from leaders.models import Leader
+
+from .access import involving_unit
+from .models import Section, Task, TaskUnit
+
+
+class TaskFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(label="搜索", method="search")
+    section = django_filters.ModelChoiceFilter(label="所属部分", queryset=Section.objects.none())
+    leader = django_filters.ModelChoiceFilter(
+        label="牵头领导", queryset=Leader.objects.all(), method="by_leader"
+    )
+    lead_unit = django_filters.ModelChoiceFilter(
+        label="牵头单位", queryset=Department.objects.all(), method="by_lead_unit"
+    )
+    unit = django_filters.ModelChoiceFilter(
+        label="涉及单位", queryset=Department.objects.all(), method="by_unit"
+    )
+
+    class Meta:
+        model = Task
+        fields = ["q", "section", "leader", "lead_unit", "unit"]
+
+    def __init__(self, *args, plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["section"].queryset = Section.objects.filter(plan=plan)
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        if value.isdigit():
+            return queryset.filter(Q(number=value) | Q(text__icontains=value))
+        return queryset.filter(
+            Q(text__icontains=value)
+            | Q(title__icontains=value)
+            | Q(unit_links__department__name__icontains=value)
+            | Q(leader_links__leader__name=value)
+        ).distinct()
+
+    def by_leader(self, queryset, name, value):
+        return queryset.filter(leader_links__leader=value).distinct()
+
+    def by_lead_unit(self, queryset, name, value):
+        return queryset.filter(
+            unit_links__role=TaskUnit.Role.LEAD, unit_links__department=value
+        ).distinct()
+
+    def by_unit(self, queryset, name, value):
+        return involving_unit(queryset, value)

@@ -1,0 +1,62 @@
+import logging
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from tasks.importer.loader import ImportRefused, load_plan
+from tasks.importer.parser import PlanParseError, decode_document, parse_plan
+
+logger = logging.getLogger(__name__)
+
+
+class Command(BaseCommand):
+    help = "导入分工方案文本（创建或原地更新）。Import a plan document's text."
+
+    def add_arguments(self, parser):
+        parser.add_argument("path", help="方案文本文件路径")
+        parser.add_argument("--year", type=int, help="年度（文件中无法识别时使用）")
+        parser.add_argument("--slug", help="方案代码；默认按年度与标题识别同一方案")
+        parser.add_argument("--dry-run", action="store_true", help="只显示将要做的修改，不写入")
+        parser.add_argument("--strict", action="store_true", help="有无法识别的单位名称时拒绝导入")
+
+    def handle(self, *args, path, year, slug, dry_run, strict, **options):
+        file = Path(path)
+        if not file.is_file():
+            raise CommandError(f"文件不存在：{path}")
+        try:
+            text = decode_document(file.read_bytes())
+            parsed = parse_plan(text)
+            result = load_plan(
+                parsed, source_text=text, year=year, slug=slug, dry_run=dry_run, strict=strict
+            )
+        except PlanParseError as error:
+            logger.warning("import_plan %s refused: %s", path, error.message_en or error)
+            raise CommandError(f"{file.name}：{error}；未写入任何内容。") from None
+        except ImportRefused as error:
+            logger.warning("import_plan %s refused: %s", path, error.message_en)
+            raise CommandError(error.message_zh) from None
+        self._report(result, parsed)
+
+    def _report(self, result, parsed):
+        out = self.stdout
+        head = "【试运行，未写入】" if result.dry_run else ""
+        action = "新建" if result.plan_created else ("更新" if result.plan_updated else "已存在")
+        out.write(f"{head}方案 {result.plan_slug}（{parsed.title}）：{action}")
+        out.write(
+            f"  任务：新建 {len(result.tasks_created)}，更新 {len(result.tasks_updated)}，"
+            f"未变 {result.tasks_unchanged}，删除 {len(result.tasks_deleted)}"
+        )
+        if result.tasks_updated:
+            out.write("  更新的任务：" + "、".join(result.tasks_updated))
+        if result.tasks_deleted:
+            out.write("  删除的任务：" + "、".join(result.tasks_deleted))
+        if result.leaders_created:
+            out.write("  新建区领导：" + "、".join(result.leaders_created))
+        if result.unresolved:
+            out.write(f"  无法识别的单位名称 {len(result.unresolved)} 个（将新建单位记录）：")
+            for name, numbers in result.unresolved.items():
+                out.write(f"    {name}（任务 {'、'.join(numbers)}）")
+        for warning in parsed.warnings:
+            out.write(f"  提示：{warning}")
+        if not result.changed and not result.dry_run:
+            out.write("  内容与已导入的一致，未作修改。")

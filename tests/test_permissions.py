@@ -1,0 +1,168 @@
+"""The permission matrix: every role × every view × an object inside and outside the scope.
+
+A cell is the expected status. 302 for anonymous visitors means "sent to the login page";
+out-of-scope objects are 404 (nothing is found by guessing a URL), role-gated pages 403.
+"""
+
+from django.urls import reverse
+
+from .base import PASSWORD, BaseTestCase
+
+ROLES = ["anon", "nobody", "staff", "head", "town", "leader", "office", "admin"]
+
+
+def row(*statuses):
+    assert len(statuses) == len(ROLES)
+    return dict(zip(ROLES, statuses, strict=True))
+
+
+class PermissionMatrixTests(BaseTestCase):
+    def matrix(self):
+        t = self.task
+        own_leader, other_leader = self.zhangya.pk, self.meiyongjie.pk
+        return [
+            # (label, method, url)                         anon nob  staf head town lead offi admi
+            ("home", "get", reverse("home"), row(302, 302, 302, 302, 302, 302, 200, 200)),
+            (
+                "task list",
+                "get",
+                reverse("tasks:list"),
+                row(302, 200, 200, 200, 200, 200, 200, 200),
+            ),
+            (
+                "task 1 (all units)",
+                "get",
+                t["1"].get_absolute_url(),
+                row(302, 404, 200, 200, 200, 200, 200, 200),
+            ),
+            (
+                "task 15 (drc leads; not towns)",
+                "get",
+                t["15"].get_absolute_url(),
+                row(302, 404, 200, 200, 404, 200, 200, 200),
+            ),
+            (
+                "task 125 (towns cooperate; not drc)",
+                "get",
+                t["125"].get_absolute_url(),
+                row(302, 404, 404, 404, 200, 200, 200, 200),
+            ),
+            ("my tasks", "get", reverse("tasks:mine"), row(302, 403, 200, 200, 200, 403, 403, 403)),
+            (
+                "own portfolio",
+                "get",
+                reverse("leaders:portfolio", args=[own_leader]),
+                row(302, 403, 403, 403, 403, 200, 200, 200),
+            ),
+            (
+                "other portfolio",
+                "get",
+                reverse("leaders:portfolio", args=[other_leader]),
+                row(302, 403, 403, 403, 403, 403, 200, 200),
+            ),
+            (
+                "account list",
+                "get",
+                reverse("accounts:list"),
+                row(302, 403, 403, 403, 403, 403, 200, 200),
+            ),
+            (
+                "account import",
+                "get",
+                reverse("accounts:import"),
+                row(302, 403, 403, 403, 403, 403, 200, 200),
+            ),
+            (
+                "unlock",
+                "post",
+                reverse("accounts:unlock"),
+                row(302, 403, 403, 403, 403, 403, 302, 302),
+            ),
+            (
+                "reset password",
+                "post",
+                reverse("accounts:reset_password", args=[self.nobody.pk]),
+                row(302, 403, 403, 403, 403, 403, 302, 302),
+            ),
+            (
+                "password change",
+                "get",
+                reverse("accounts:password_change"),
+                row(302, 200, 200, 200, 200, 200, 200, 200),
+            ),
+            (
+                "no role page",
+                "get",
+                reverse("accounts:no_role"),
+                row(302, 403, 403, 403, 403, 403, 403, 403),
+            ),
+            ("login page", "get", reverse("login"), row(200, 302, 302, 302, 302, 302, 302, 302)),
+            ("admin", "get", reverse("admin:index"), row(302, 302, 302, 302, 302, 302, 302, 200)),
+        ]
+
+    def users(self):
+        return {
+            "anon": None,
+            "nobody": self.nobody,
+            "staff": self.staff,
+            "head": self.head,
+            "town": self.town_staff,
+            "leader": self.leader,
+            "office": self.office,
+            "admin": self.admin,
+        }
+
+    def test_every_role_gets_exactly_the_expected_status_on_every_view(self):
+        failures = []
+        for role, user in self.users().items():
+            self.client.logout()
+            if user is not None:
+                self.client.force_login(user)
+            for label, method, url, expected in self.matrix():
+                response = getattr(self.client, method)(url, {"username": "nobody"})
+                if response.status_code != expected[role]:
+                    failures.append(
+                        f"{role} {method} {label}: {response.status_code} != {expected[role]}"
+                    )
+        self.assertEqual(failures, [])
+
+    def test_the_matrix_covers_every_url_pattern(self):
+        from django.urls import get_resolver
+
+        def names(resolver, prefix=""):
+            for pattern in resolver.url_patterns:
+                if hasattr(pattern, "url_patterns"):
+                    ns = f"{pattern.namespace}:" if pattern.namespace else prefix
+                    if pattern.namespace == "admin":
+                        continue
+                    yield from names(pattern, ns)
+                elif pattern.name:
+                    yield prefix + pattern.name
+
+        covered = set()
+        for _, _, url, _ in self.matrix():
+            from django.urls import resolve
+
+            match = resolve(url)
+            covered.add(
+                f"{match.namespace}:{match.url_name}" if match.namespace else match.url_name
+            )
+        covered.add("logout")  # POST-only; tested in test_accounts
+        self.assertEqual(set(names(get_resolver())) - covered, set())
+
+    def test_landing_pages_follow_the_role(self):
+        expected = {
+            self.staff: reverse("tasks:mine"),
+            self.town_staff: reverse("tasks:mine"),
+            self.leader: reverse("leaders:portfolio", args=[self.zhangya.pk]),
+            self.office: reverse("home"),
+            self.nobody: reverse("accounts:no_role"),
+        }
+        for user, url in expected.items():
+            self.client.logout()
+            response = self.client.post(
+                reverse("login"), {"username": user.username, "password": PASSWORD}
+            )
+            self.assertRedirects(
+                response, url, fetch_redirect_response=False, msg_prefix=user.username
+            )
