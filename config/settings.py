@@ -131,6 +131,18 @@ if not DEBUG:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
 
+# --- Reporting rules -----------------------------------------------------------------------
+# 序时进度 thresholds (percentage points) and how many periods without a report make a task
+# 未报送; the office tunes them here rather than in code.
+STATUS_YELLOW_POINTS = env_int("STATUS_YELLOW_POINTS", 10, minimum=0)
+STATUS_RED_POINTS = env_int("STATUS_RED_POINTS", 30, minimum=0)
+STATUS_SILENT_PERIODS = env_int("STATUS_SILENT_PERIODS", 2, minimum=1)
+# Units may still report the period before the current one (reports come in on Monday).
+REPORT_OPEN_PREVIOUS_PERIODS = env_int("REPORT_OPEN_PREVIOUS_PERIODS", 1, minimum=0)
+ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_MB", 20, minimum=1) * 1024 * 1024
+# For demonstrations and training: the app behaves as if today were this date (YYYY-MM-DD).
+AS_OF_DATE = env_str("AS_OF_DATE", "")
+
 # --- Celery -------------------------------------------------------------------------------
 REDIS_URL = env_str("REDIS_URL", "")
 if REDIS_URL:

@@ -7,7 +7,7 @@ department is a lead or cooperating unit, directly or through a unit group it be
 
 from django.db.models import Exists, OuterRef, Q
 
-from accounts.roles import person_of
+from accounts.roles import UNIT_HEAD, person_of
 
 from .models import Task, TaskLeader, TaskUnit
 
@@ -52,3 +52,30 @@ def unit_role_in(task: Task, department) -> str | None:
     if TaskUnit.Role.COOPERATING in roles:
         return TaskUnit.Role.COOPERATING
     return None
+
+
+def can_report(user, task: Task, unit) -> bool:
+    """Staff and heads write their own unit's report, on tasks where the unit has a part."""
+    person = person_of(user)
+    if person.unit is None or unit is None or person.unit.pk != unit.pk:
+        return False
+    return unit_role_in(task, unit) is not None
+
+
+def can_approve(user, report) -> bool:
+    """The head of the reporting unit approves its submissions before they go to the office."""
+    person = person_of(user)
+    return (
+        UNIT_HEAD in person.roles
+        and person.unit is not None
+        and person.unit.pk == report.department_id
+    )
+
+
+def can_review(user) -> bool:
+    """The office accepts or returns submissions."""
+    return person_of(user).is_office
+
+
+def can_edit_indicators(user) -> bool:
+    return person_of(user).is_office

@@ -1,5 +1,8 @@
 """Plans (分工方案), their sections and numbered tasks, and who is responsible for each task."""
 
+import datetime
+
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -33,6 +36,27 @@ class Plan(models.Model):
     issued_on = models.DateField("印发日期", null=True, blank=True)
     source_text = models.TextField("原文", blank=True)
     is_active = models.BooleanField("督查中", default=True)
+    cycle = models.CharField(
+        "报送周期",
+        max_length=10,
+        choices=[("weekly", "每周"), ("monthly", "每月")],
+        default="weekly",
+    )
+    due_weekday = models.PositiveSmallIntegerField(
+        "报送截止（周几）",
+        default=3,
+        choices=[
+            (0, "周一"),
+            (1, "周二"),
+            (2, "周三"),
+            (3, "周四"),
+            (4, "周五"),
+            (5, "周六"),
+            (6, "周日"),
+        ],
+    )
+    due_month_day = models.PositiveSmallIntegerField("报送截止（每月几日）", default=25)
+    due_time = models.TimeField("报送截止时间", default=datetime.time(17, 0))
     created_at = models.DateTimeField("导入时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
@@ -75,6 +99,7 @@ class Task(models.Model):
     title = models.CharField("标题", max_length=200, blank=True)
     text = models.TextField("任务内容")
     sort_order = models.PositiveIntegerField("排序")
+    deadline = models.DateField("完成时限", null=True, blank=True)  # default: the plan's year end
     leaders = models.ManyToManyField(Leader, through="TaskLeader", related_name="tasks")
 
     class Meta:
@@ -156,3 +181,171 @@ class TaskUnit(models.Model):
     @property
     def name(self) -> str:
         return self.department.name if self.department_id else self.group.name
+
+
+class Indicator(models.Model):
+    """A quantitative target of a task (指标): extracted at import, corrected by the office."""
+
+    class Comparator(models.TextChoices):
+        AT_LEAST = ">=", "不低于"
+        AT_MOST = "<=", "不高于"
+        ABOUT = "about", "左右"
+
+    class Kind(models.TextChoices):
+        ABSOLUTE = "absolute", "数量"
+        GROWTH = "growth", "增长率"
+        RATE = "rate", "比率"
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="indicators")
+    name = models.CharField("指标", max_length=100)
+    comparator = models.CharField("要求", max_length=10, choices=Comparator.choices)
+    target = models.DecimalField("目标值", max_digits=16, decimal_places=4)
+    unit = models.CharField("单位", max_length=20, blank=True)
+    kind = models.CharField("类型", max_length=20, choices=Kind.choices, default=Kind.ABSOLUTE)
+    phrase = models.CharField("原文", max_length=200, blank=True)
+    position = models.PositiveSmallIntegerField("顺序", default=0)
+    # Indicators the office edited are kept when the document is imported again.
+    edited_by_office = models.BooleanField("督查室已修改", default=False)
+
+    class Meta:
+        verbose_name = "指标"
+        verbose_name_plural = "指标"
+        ordering = ["task", "position", "pk"]
+
+    def __str__(self):
+        return f"{self.name} {self.get_comparator_display()} {self.target_display}{self.unit}"
+
+    @property
+    def target_display(self) -> str:
+        return format(self.target.normalize(), "f")
+
+
+class ProgressReport(models.Model):
+    """One unit's report on one task for one period (task × unit × period)."""
+
+    class State(models.TextChoices):
+        DRAFT = "draft", "草稿"
+        SUBMITTED = "submitted", "已提交"
+        APPROVED = "approved", "已审核"
+        ACCEPTED = "accepted", "已采纳"
+        RETURNED = "returned", "已退回"
+
+    task = models.ForeignKey(Task, on_delete=models.PROTECT, related_name="reports")
+    department = models.ForeignKey(
+        Department, on_delete=models.PROTECT, related_name="reports", verbose_name="填报单位"
+    )
+    role = models.CharField("角色", max_length=20, choices=TaskUnit.Role.choices)
+    period_key = models.CharField("期次", max_length=10)  # "2022-W20" / "2022-05"
+    period_start = models.DateField("期次开始")
+    period_end = models.DateField("期次结束")
+    state = models.CharField("状态", max_length=20, choices=State.choices, default=State.DRAFT)
+    progress = models.TextField("工作进展", blank=True)
+    problems = models.TextField("存在问题", blank=True)
+    next_steps = models.TextField("下步打算", blank=True)
+    percent = models.DecimalField("完成进度", max_digits=4, decimal_places=1, null=True, blank=True)
+    is_late = models.BooleanField("逾期报送", default=False)
+    submitted_at = models.DateTimeField("提交时间", null=True, blank=True)
+    return_reason = models.TextField("退回原因", blank=True)
+    # Optimistic locking: a save must name the version it started from.
+    version = models.PositiveIntegerField("版本", default=1)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+    is_demo = models.BooleanField("演示数据", default=False)
+
+    class Meta:
+        verbose_name = "进展报告"
+        verbose_name_plural = "进展报告"
+        ordering = ["-period_start", "task", "role", "department"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["task", "department", "period_key"], name="report_one_per_period"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["task", "role", "period_start"], name="report_task_role_period"),
+            models.Index(fields=["department", "period_key"], name="report_unit_period"),
+        ]
+
+    def __str__(self):
+        return f"{self.task.number} {self.department.name} {self.period_key}"
+
+    def get_absolute_url(self):
+        return reverse("tasks:report_history", args=[self.pk])
+
+    @property
+    def counts_as_reported(self) -> bool:
+        """Drafts and returned reports are not (yet) a report the office can use."""
+        return self.state in {self.State.SUBMITTED, self.State.APPROVED, self.State.ACCEPTED}
+
+
+class IndicatorValue(models.Model):
+    report = models.ForeignKey(ProgressReport, on_delete=models.CASCADE, related_name="values")
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="values")
+    actual = models.DecimalField("完成值", max_digits=16, decimal_places=4)
+
+    class Meta:
+        verbose_name = "指标完成值"
+        verbose_name_plural = "指标完成值"
+        constraints = [
+            models.UniqueConstraint(fields=["report", "indicator"], name="value_one_per_report"),
+        ]
+
+    def __str__(self):
+        return f"{self.indicator.name}: {self.actual}"
+
+
+def _attachment_path(instance, filename):
+    # Private storage: served only through a view that checks the reader may see the task.
+    return f"private/attachments/{instance.report.period_key}/{instance.report_id}/{filename}"
+
+
+class Attachment(models.Model):
+    report = models.ForeignKey(ProgressReport, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField("文件", upload_to=_attachment_path, max_length=300)
+    original_name = models.CharField("文件名", max_length=200)
+    size = models.PositiveIntegerField("大小")
+    content_type = models.CharField("类型", max_length=100)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "佐证材料"
+        verbose_name_plural = "佐证材料"
+        ordering = ["uploaded_at", "pk"]
+
+    def __str__(self):
+        return self.original_name
+
+
+class ReportEvent(models.Model):
+    """The history of a report: every submission (with a full snapshot) and every decision."""
+
+    class Action(models.TextChoices):
+        SUBMITTED = "submitted", "提交"
+        APPROVED = "approved", "审核通过"
+        ACCEPTED = "accepted", "采纳"
+        RETURNED = "returned", "退回"
+
+    report = models.ForeignKey(ProgressReport, on_delete=models.CASCADE, related_name="events")
+    action = models.CharField("操作", max_length=20, choices=Action.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField("时间")
+    note = models.TextField("说明", blank=True)
+    # For submissions: progress, problems, next_steps, percent, values, attachments, is_late.
+    snapshot = models.JSONField("内容快照", default=dict, blank=True)
+
+    class Meta:
+        verbose_name = "报告记录"
+        verbose_name_plural = "报告记录"
+        ordering = ["at", "pk"]
+
+    def __str__(self):
+        return f"{self.report} {self.get_action_display()} {self.at:%Y-%m-%d %H:%M}"

@@ -1,10 +1,11 @@
 import django_tables2 as tables
 from django.db.models import Prefetch
+from django.urls import reverse
 from django.utils.html import format_html
 
 from common.tables import BaseTable, JoinedColumn
 
-from .models import Task, TaskLeader, TaskUnit
+from .models import ProgressReport, Task, TaskLeader, TaskUnit
 
 LEADERS = Prefetch(
     "leader_links", queryset=TaskLeader.objects.select_related("leader").order_by("position")
@@ -81,3 +82,103 @@ class UnitTaskTable(TaskTable):
 
     def value_unit_role(self, record):
         return TaskUnit.Role(self._role(record)).label
+
+
+def light_html(status) -> str:
+    """A status light with its words (colour alone is never the only signal)."""
+    return format_html(
+        '<span class="light light-{}" title="{}">{}</span>',
+        status.light,
+        status.light_label,
+        status.label,
+    )
+
+
+class UnitTodoTable(UnitTaskTable):
+    """我的任务: every task the unit reports on this period, its light and this period's report."""
+
+    light = tables.Column("状态", empty_values=(), orderable=False)
+    report_state = tables.Column("本期填报", empty_values=(), orderable=False)
+    due = tables.Column("截止时间", empty_values=(), orderable=False)
+    action = tables.Column("操作", empty_values=(), orderable=False, exclude_from_export=True)
+
+    class Meta(UnitTaskTable.Meta):
+        sequence = ("number", "text", "unit_role", "light", "report_state", "due", "action")
+        exclude = ("section", "lead_leaders", "cooperating_units")
+
+    def __init__(self, *args, states, reports, period, due, can_write, **kwargs):
+        self.states, self.reports, self.period = states, reports, period
+        self.due_at, self.can_write = due, can_write
+        super().__init__(*args, **kwargs)
+
+    def _state_label(self, record) -> str:
+        report = self.reports.get(record.pk)
+        return report.get_state_display() if report else "未填"
+
+    def render_light(self, record):
+        state = self.states.get(record.pk)
+        return light_html(state.status) if state else "—"
+
+    def value_light(self, record):
+        state = self.states.get(record.pk)
+        return state.status.label if state else ""
+
+    def render_report_state(self, record):
+        report = self.reports.get(record.pk)
+        label = self._state_label(record)
+        css = report.state if report else "none"
+        late = "（逾期）" if report and report.is_late else ""
+        return format_html('<span class="state state-{}">{}{}</span>', css, label, late)
+
+    def value_report_state(self, record):
+        return self._state_label(record)
+
+    def render_due(self, record):
+        return f"{self.due_at:%m月%d日 %H:%M}"
+
+    def value_due(self, record):
+        return f"{self.due_at:%Y-%m-%d %H:%M}"
+
+    def render_action(self, record):
+        url = reverse("tasks:report", args=[record.plan.slug, record.number])
+        report = self.reports.get(record.pk)
+        writable = self.can_write and (report is None or report.state in ("draft", "returned"))
+        label = "填报" if writable else "查看"
+        return format_html(
+            '<a class="button" href="{}?period={}">{}</a>', url, self.period.key, label
+        )
+
+
+class ReviewTable(BaseTable):
+    period_key = tables.Column("期次", order_by=("period_start",))
+    task = tables.Column(
+        "任务", accessor="task__number", order_by=("task__plan__year", "task__sort_order")
+    )
+    department = tables.Column(
+        "单位", accessor="department__name", order_by=("department__sort_order",)
+    )
+    role = tables.Column("角色")
+    state = tables.Column("状态")
+    submitted_at = tables.DateTimeColumn(verbose_name="提交时间", format="m-d H:i")
+    is_late = tables.BooleanColumn(verbose_name="逾期", yesno="是,否")
+    action = tables.Column("操作", empty_values=(), orderable=False, exclude_from_export=True)
+
+    class Meta(BaseTable.Meta):
+        model = ProgressReport
+        fields = ["period_key", "task", "department", "role", "state", "submitted_at", "is_late"]
+        order_by = ("period_key",)
+
+    def render_task(self, record):
+        return format_html(
+            '<a href="{}">{}年 {}</a> {}',
+            record.task.get_absolute_url(),
+            record.task.plan.year,
+            record.task.number,
+            record.task.short_text,
+        )
+
+    def value_task(self, record):
+        return f"{record.task.plan.year}-{record.task.number}"
+
+    def render_action(self, record):
+        return format_html('<a class="button" href="{}">审阅</a>', record.get_absolute_url())

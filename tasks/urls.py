@@ -1,10 +1,20 @@
 from django.urls import path
 
-from . import views
+from . import report_views, views
 
 app_name = "tasks"
 urlpatterns = [
     path("", views.task_list, name="list"),
     path("mine/", views.my_tasks, name="mine"),
+    path("review/", report_views.review_queue, name="review"),
+    path("reports/<int:report_id>/", report_views.report_history, name="report_history"),
+    path("reports/<int:report_id>/<str:action>/", report_views.report_action, name="report_action"),
+    path("attachments/<int:attachment_id>/", report_views.attachment_download, name="attachment"),
     path("<str:plan_key>/<str:number>/", views.task_detail, name="detail"),
+    path("<str:plan_key>/<str:number>/report/", report_views.report_form, name="report"),
+    path(
+        "<str:plan_key>/<str:number>/indicators/",
+        report_views.edit_indicators,
+        name="indicators",
+    ),
 ]

@@ -6,14 +6,18 @@ from django_tables2 import RequestConfig
 
 from accounts.roles import person_of
 
-from .access import tasks_visible_to
+from . import reporting
+from .access import can_edit_indicators, can_report, tasks_visible_to
 from .export import responsibility_names, tasks_with_responsibilities
 from .filters import TaskFilterSet
-from .models import Plan
-from .tables import TaskTable, UnitTaskTable
+from .history import indicator_charts, timeline_for
+from .models import Plan, ProgressReport
+from .periods import plan_periods
+from .progress import task_states
+from .tables import TaskTable, UnitTodoTable
 
 
-def _plan_or_404(key: str | None) -> Plan:
+def plan_or_404(key: str | None) -> Plan:
     if not key:
         plan = Plan.objects.filter(is_active=True).order_by("-year", "pk").first()
         plan = plan or Plan.objects.order_by("-year", "pk").first()
@@ -37,7 +41,7 @@ def _filtered_table(request, plan, table_class, **table_kwargs):
 @login_required
 def task_list(request):
     """The whole plan for the office and leaders; a unit's own tasks for unit staff."""
-    plan = _plan_or_404(request.GET.get("plan"))
+    plan = plan_or_404(request.GET.get("plan"))
     filterset, table = _filtered_table(request, plan, TaskTable)
     return render(
         request,
@@ -48,31 +52,73 @@ def task_list(request):
 
 @login_required
 def my_tasks(request):
-    """A unit's start page: the tasks it leads or cooperates on, with its role in each."""
+    """A unit's start page: this period's to-do — every task it reports on, light and state."""
     unit = person_of(request.user).unit
     if unit is None:
         raise PermissionDenied("仅单位账号可用")
-    plan = _plan_or_404(request.GET.get("plan"))
-    group_ids = set(unit.groups.values_list("pk", flat=True))
-    filterset, table = _filtered_table(request, plan, UnitTaskTable, unit=unit, group_ids=group_ids)
+    plan = plan_or_404(request.GET.get("plan"))
+    try:
+        period = reporting.period_for(plan, request.GET.get("period"))
+    except ValueError:
+        raise Http404("期次格式应为 2022-W20") from None
+    as_of = min(period.end, reporting.as_of_date(plan))
+    queryset = tasks_visible_to(request.user, plan.tasks.select_related("section", "plan"))
+    filterset = TaskFilterSet(request.GET or None, queryset=queryset, plan=plan)
+    reports = {
+        r.task_id: r
+        for r in ProgressReport.objects.filter(
+            department=unit, period_key=period.key, task__plan=plan
+        )
+    }
+    table = UnitTodoTable(
+        filterset.qs,
+        unit=unit,
+        group_ids=set(unit.groups.values_list("pk", flat=True)),
+        states=task_states(plan, as_of, tasks=filterset.qs),
+        reports=reports,
+        period=period,
+        due=reporting.plan_due_at(plan, period),
+        can_write=period in reporting.open_periods(plan),
+    )
+    RequestConfig(request, paginate={"per_page": 50}).configure(table)
     context = {
         "plan": plan,
         "plans": Plan.objects.all(),
         "filter": filterset,
         "table": table,
         "unit": unit,
+        "period": period,
+        "periods": plan_periods(plan.year, plan.cycle),
+        "due": reporting.plan_due_at(plan, period),
+        "counts": _state_counts(reports.values(), table.paginator.count),
     }
     return render(request, "tasks/my_tasks.html", context)
 
 
+def _state_counts(reports, total: int) -> dict:
+    counts = {"total": total, "none": total}
+    for report in reports:
+        counts[report.state] = counts.get(report.state, 0) + 1
+        counts["none"] -= 1
+    return counts
+
+
 @login_required
 def task_detail(request, plan_key: str, number: str):
-    plan = _plan_or_404(plan_key)
+    plan = plan_or_404(plan_key)
     visible = tasks_visible_to(request.user, tasks_with_responsibilities(plan))
     # Out of scope and nonexistent look the same: no task is found by guessing its URL.
     task = get_object_or_404(visible.select_related("parent"), number=number)
     leaders, lead_units, cooperating_units = responsibility_names(task)
     children = list(task.children.order_by("sort_order"))
+    try:
+        period = reporting.period_for(plan, request.GET.get("period"))
+    except ValueError:
+        raise Http404("期次格式应为 2022-W20") from None
+    as_of = min(period.end, reporting.as_of_date(plan))
+    state = task_states(plan, as_of, tasks=plan.tasks.filter(pk=task.pk))[task.pk]
+    unit = person_of(request.user).unit
+    timeline = timeline_for(task, viewer_unit=unit, as_of=as_of)
     return render(
         request,
         "tasks/task_detail.html",
@@ -83,5 +129,12 @@ def task_detail(request, plan_key: str, number: str):
             "lead_leaders": leaders,
             "lead_units": lead_units,
             "cooperating_units": cooperating_units,
+            "period": period,
+            "periods": plan_periods(plan.year, plan.cycle),
+            "state": state,
+            "timeline": timeline,
+            "charts": indicator_charts(task, state, as_of),
+            "can_report": unit is not None and can_report(request.user, task, unit),
+            "can_edit_indicators": can_edit_indicators(request.user),
         },
     )

@@ -5,7 +5,7 @@ from django.test import TransactionTestCase
 
 from departments.models import Department
 from tasks.export import plan_records
-from tasks.models import Plan
+from tasks.models import Indicator, Plan
 
 from .helpers import ALL_FIXTURES, DOC_2022, run
 
@@ -28,3 +28,13 @@ class FixtureTests(TransactionTestCase):
         for field in ("year", "title", "doc_number", "issued_on", "source_text"):
             self.assertEqual(getattr(fresh, field), getattr(shipped, field), field)
         self.assertEqual(plan_records(fresh), plan_records(shipped))
+        self.assertEqual(self.indicators(fresh), self.indicators(shipped))
+        self.assertGreater(len(self.indicators(shipped)), 30)
+
+    @staticmethod
+    def indicators(plan):
+        return list(
+            Indicator.objects.filter(task__plan=plan)
+            .order_by("task__sort_order", "position")
+            .values_list("task__number", "name", "comparator", "target", "unit", "kind")
+        )

@@ -8,7 +8,7 @@ from django.test import TestCase
 from departments.models import Department, UnitGroup
 from leaders.models import Leader
 from tasks.export import plan_records
-from tasks.models import Plan, Section, Task, TaskLeader, TaskUnit
+from tasks.models import Indicator, Plan, Section, Task, TaskLeader, TaskUnit
 
 from .helpers import DOC_2022, DOC_2023, REGISTRY, run
 
@@ -20,6 +20,7 @@ def _counts():
         Task.objects.count(),
         TaskLeader.objects.count(),
         TaskUnit.objects.count(),
+        Indicator.objects.count(),
         Leader.objects.count(),
         Department.objects.count(),
         UnitGroup.objects.count(),
@@ -136,6 +137,24 @@ class Import2022Tests(TestCase):
         self.assertEqual(task.pk, task_pk)
         self.assertIn("新增高新技术企业12 家", task.text)
         self.assertEqual(Plan.objects.count(), 1)
+
+    def test_indicators_are_extracted_at_import(self):
+        task = Task.objects.get(plan=self.plan, number="7")
+        self.assertEqual(
+            [(i.name, i.comparator, i.target, i.unit) for i in task.indicators.all()],
+            [("重点项目", ">=", 86, "个"), ("年度投资", ">=", 195, "亿元")],
+        )
+
+    def test_reimport_keeps_indicators_the_office_edited(self):
+        indicator = Task.objects.get(plan=self.plan, number="7").indicators.get(name="年度投资")
+        indicator.target = 200
+        indicator.edited_by_office = True
+        indicator.save()
+        count = Indicator.objects.count()
+        run("import_plan", str(DOC_2022))
+        indicator.refresh_from_db()
+        self.assertEqual(indicator.target, 200)
+        self.assertEqual(Indicator.objects.count(), count)
 
     def test_dry_run_writes_nothing(self):
         text = DOC_2022.read_text(encoding="utf-8").replace("区财政局", "区财政局局")

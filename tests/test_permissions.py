@@ -4,7 +4,11 @@ A cell is the expected status. 302 for anonymous visitors means "sent to the log
 out-of-scope objects are 404 (nothing is found by guessing a URL), role-gated pages 403.
 """
 
+from django.core.files.base import ContentFile
+from django.test import override_settings
 from django.urls import reverse
+
+from tasks.models import Attachment, ProgressReport
 
 from .base import PASSWORD, BaseTestCase
 
@@ -16,10 +20,37 @@ def row(*statuses):
     return dict(zip(ROLES, statuses, strict=True))
 
 
+@override_settings(AS_OF_DATE="2022-05-18")
 class PermissionMatrixTests(BaseTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        # A submitted report of 区发展和改革局 on task 15 (outside the towns' scope), with evidence.
+        cls.report = ProgressReport.objects.create(
+            task=cls.task["15"],
+            department=cls.drc,
+            role="lead",
+            period_key="2022-W20",
+            period_start="2022-05-16",
+            period_end="2022-05-22",
+            state="submitted",
+            progress="进展",
+            created_by=cls.staff,
+            updated_by=cls.staff,
+        )
+        cls.attachment = Attachment(
+            report=cls.report,
+            original_name="a.pdf",
+            size=8,
+            content_type="application/pdf",
+            uploaded_by=cls.staff,
+        )
+        cls.attachment.file.save("a.pdf", ContentFile(b"%PDF-1.4"), save=True)
+
     def matrix(self):
         t = self.task
         own_leader, other_leader = self.zhangya.pk, self.meiyongjie.pk
+        report, attachment = self.report.pk, self.attachment.pk
         return [
             # (label, method, url)                         anon nob  staf head town lead offi admi
             ("home", "get", reverse("home"), row(302, 302, 302, 302, 302, 302, 200, 200)),
@@ -98,6 +129,49 @@ class PermissionMatrixTests(BaseTestCase):
             ),
             ("login page", "get", reverse("login"), row(200, 302, 302, 302, 302, 302, 302, 302)),
             ("admin", "get", reverse("admin:index"), row(302, 302, 302, 302, 302, 302, 302, 200)),
+            (
+                "report form, task 1",
+                "get",
+                reverse("tasks:report", args=["2022", "1"]),
+                row(302, 404, 200, 200, 200, 403, 403, 403),
+            ),
+            (
+                "report form, task 15",
+                "get",
+                reverse("tasks:report", args=["2022", "15"]),
+                row(302, 404, 200, 200, 404, 403, 403, 403),
+            ),
+            (
+                "report history",
+                "get",
+                reverse("tasks:report_history", args=[report]),
+                row(302, 404, 200, 200, 404, 200, 200, 200),
+            ),
+            (
+                "evidence file",
+                "get",
+                reverse("tasks:attachment", args=[attachment]),
+                row(302, 404, 200, 200, 404, 200, 200, 200),
+            ),
+            # Only the head approves; the state then moves on, so later roles see it approved.
+            (
+                "approve",
+                "post",
+                reverse("tasks:report_action", args=[report, "approve"]),
+                row(302, 404, 403, 302, 404, 403, 403, 403),
+            ),
+            (
+                "review queue",
+                "get",
+                reverse("tasks:review"),
+                row(302, 403, 403, 200, 403, 403, 200, 200),
+            ),
+            (
+                "edit indicators",
+                "get",
+                reverse("tasks:indicators", args=["2022", "7"]),
+                row(302, 403, 403, 403, 403, 403, 200, 200),
+            ),
         ]
 
     def users(self):

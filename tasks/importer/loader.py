@@ -13,7 +13,8 @@ from departments.models import Department, UnitGroup
 from departments.resolver import UnitResolver
 from leaders.models import Leader
 
-from ..models import Plan, Section, Task, TaskLeader, TaskUnit
+from ..indicators import extract_indicators
+from ..models import Indicator, Plan, Section, Task, TaskLeader, TaskUnit
 from .parser import ParsedPlan, ParsedTask
 
 logger = logging.getLogger(__name__)
@@ -268,6 +269,11 @@ def _upsert_tasks(plan, parsed, sections, leaders, resolver, result):
                 result.tasks_unchanged += 1
         by_number[task.number] = task
     _link_parents(parsed, by_number, result)
+    for task in by_number.values():
+        if _sync_indicators(task) and task.number not in result.tasks_created:
+            if task.number not in result.tasks_updated:
+                result.tasks_updated.append(task.number)
+                result.tasks_unchanged -= 1
     for stale in existing.values():
         result.tasks_deleted.append(stale.number)
         stale.delete()
@@ -306,6 +312,47 @@ def _replace_responsibilities(task: Task, leader_ids: list[int], unit_rows: list
         )
         for role, position, department_id, group_id, written in unit_rows
     )
+
+
+def _sync_indicators(task: Task) -> bool:
+    """Bring the task's extracted indicators in line with its text; True if anything changed.
+
+    Updated in place, matched by name and unit: deleting and recreating would cascade to the
+    actual values units reported. Indicators the office edited, or that carry reported values,
+    are never removed; a task whose indicators the office edited is left alone entirely.
+    """
+    existing = list(task.indicators.all())
+    if any(i.edited_by_office for i in existing):
+        return False
+    wanted = extract_indicators(task.text)
+    by_key = {(i.name, i.unit): i for i in existing}
+    changed = False
+    kept = set()
+    for position, parsed in enumerate(wanted, start=1):
+        fields = {
+            "comparator": parsed.comparator,
+            "target": parsed.target,
+            "kind": parsed.kind,
+            "phrase": parsed.phrase[:200],
+            "position": position,
+        }
+        current = by_key.get((parsed.name[:100], parsed.unit[:20]))
+        if current is None:
+            current = Indicator.objects.create(
+                task=task, name=parsed.name[:100], unit=parsed.unit[:20], **fields
+            )
+            changed = True
+        elif any(getattr(current, k) != v for k, v in fields.items()):
+            for k, v in fields.items():
+                setattr(current, k, v)
+            current.save()
+            changed = True
+        kept.add(current.pk)
+    for stale in existing:
+        if stale.pk not in kept and not stale.values.exists():
+            stale.delete()
+            changed = True
+    return changed
 
 
 def _link_parents(parsed: ParsedPlan, by_number: dict[str, Task], result: ImportResult):

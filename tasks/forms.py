@@ -1,0 +1,140 @@
+from decimal import Decimal, InvalidOperation
+
+from django import forms
+from django.conf import settings
+
+from .evidence import ALLOWED_TEXT, upload_problem
+from .models import Indicator, Task
+from .reporting import ReportData
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    widget = MultipleFileInput
+
+    def clean(self, data, initial=None):
+        if not data:
+            return []
+        files = data if isinstance(data, list | tuple) else [data]
+        return [super(MultipleFileField, self).clean(f, initial) for f in files]
+
+
+class ReportForm(forms.Form):
+    progress = forms.CharField(
+        label="工作进展", required=False, widget=forms.Textarea(attrs={"rows": 6}), max_length=10000
+    )
+    problems = forms.CharField(
+        label="存在问题", required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=5000
+    )
+    next_steps = forms.CharField(
+        label="下步打算", required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=5000
+    )
+    percent = forms.CharField(
+        label="完成进度（%）",
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "size": 6}),
+    )
+    attachments = MultipleFileField(
+        label="佐证材料", required=False, help_text=f"可多选；{ALLOWED_TEXT}"
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, indicators: list[Indicator] = (), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.indicators = list(indicators)
+        for indicator in self.indicators:
+            self.fields[f"indicator_{indicator.pk}"] = forms.CharField(
+                label=f"{indicator.name}（目标 {indicator.get_comparator_display()} "
+                f"{indicator.target_display}{indicator.unit}）",
+                required=False,
+                widget=forms.TextInput(attrs={"inputmode": "decimal", "size": 10}),
+            )
+
+    def indicator_fields(self):
+        return [self[f"indicator_{i.pk}"] for i in self.indicators]
+
+    @staticmethod
+    def _number(value: str, label: str) -> Decimal | None:
+        value = (value or "").strip().replace("，", ".").replace("％", "").replace("%", "")
+        if not value:
+            return None
+        try:
+            number = Decimal(value)
+        except InvalidOperation:
+            raise forms.ValidationError(f"{label}必须是数字。") from None
+        if not number.is_finite():
+            raise forms.ValidationError(f"{label}必须是数字。")
+        return number
+
+    def clean_percent(self):
+        number = self._number(self.cleaned_data.get("percent"), "完成进度")
+        if number is not None and not (0 <= number <= 100):
+            raise forms.ValidationError("完成进度必须在 0 到 100 之间。")
+        return None if number is None else number.quantize(Decimal("0.1"))
+
+    def clean_attachments(self):
+        files = self.cleaned_data.get("attachments") or []
+        problems = []
+        for upload in files:
+            head = upload.read(16)
+            upload.seek(0)
+            problem = upload_problem(
+                upload.name, upload.size, head, max_bytes=settings.ATTACHMENT_MAX_BYTES
+            )
+            if problem:
+                problems.append(problem)
+        if problems:
+            raise forms.ValidationError(problems)
+        return files
+
+    def clean(self):
+        cleaned = super().clean()
+        values = {}
+        for indicator in self.indicators:
+            name = f"indicator_{indicator.pk}"
+            try:
+                number = self._number(self.data.get(self.add_prefix(name), ""), indicator.name)
+            except forms.ValidationError as error:
+                self.add_error(name, error)
+                continue
+            if number is not None:
+                if abs(number) >= Decimal("1e12"):
+                    self.add_error(name, f"{indicator.name}的数值过大。")
+                    continue
+                values[indicator.pk] = number
+        cleaned["values"] = values
+        return cleaned
+
+    def report_data(self) -> ReportData:
+        data = self.cleaned_data
+        return ReportData(
+            progress=data.get("progress", ""),
+            problems=data.get("problems", ""),
+            next_steps=data.get("next_steps", ""),
+            percent=data.get("percent"),
+            values=data.get("values", {}),
+        )
+
+
+class ReturnForm(forms.Form):
+    reason = forms.CharField(
+        label="退回原因", widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
+    )
+
+
+class IndicatorForm(forms.ModelForm):
+    class Meta:
+        model = Indicator
+        fields = ["name", "comparator", "target", "unit", "kind"]
+
+
+IndicatorFormSet = forms.inlineformset_factory(
+    Task,
+    Indicator,
+    form=IndicatorForm,
+    extra=1,
+    can_delete=True,
+)

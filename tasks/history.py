@@ -1,0 +1,100 @@
+"""What a task page shows over time: the reports of every unit and the indicator charts."""
+
+import datetime
+
+from django.db.models import Q
+from django.utils.safestring import mark_safe
+
+from common.charts import line_chart
+
+from .models import IndicatorValue, ProgressReport, Task, TaskUnit
+from .periods import parse_period_key
+from .progress import COUNTED, TaskState
+from .status import expected_progress
+
+
+def timeline_for(task: Task, *, viewer_unit, as_of: datetime.date) -> list[ProgressReport]:
+    """Reports of all units up to `as_of`, newest first; drafts only for their own unit."""
+    visible = Q(state__in=[*COUNTED, ProgressReport.State.RETURNED])
+    if viewer_unit is not None:
+        visible |= Q(department=viewer_unit)
+    return list(
+        task.reports.filter(visible, period_start__lte=as_of)
+        .select_related("department")
+        .prefetch_related("attachments", "values__indicator")
+        .order_by("-period_start", "role", "department__sort_order")
+    )
+
+
+def _week_label(key: str) -> str:
+    period = parse_period_key(key)
+    return f"第{period.index}周" if period.cycle == "weekly" else f"{period.index}月"
+
+
+def indicator_charts(task: Task, state: TaskState, as_of: datetime.date) -> list[str]:
+    """SVG charts: completion against 序时进度, then each indicator against its target."""
+    reports = list(
+        task.reports.filter(role=TaskUnit.Role.LEAD, state__in=COUNTED, period_start__lte=as_of)
+        .order_by("period_start", "submitted_at")
+        .values("period_key", "period_end", "percent")
+    )
+    charts = []
+    if reports:
+        by_period = {}
+        for r in reports:
+            by_period[r["period_key"]] = r  # the latest lead report of the period wins
+        keys = list(by_period)
+        start = datetime.date(task.plan.year, 1, 1)
+        end = task.deadline or datetime.date(task.plan.year, 12, 31)
+        charts.append(
+            line_chart(
+                [
+                    ("完成进度", [(_week_label(k), _num(by_period[k]["percent"])) for k in keys]),
+                    (
+                        "序时进度",
+                        [
+                            (
+                                _week_label(k),
+                                expected_progress(min(by_period[k]["period_end"], end), start, end),
+                            )
+                            for k in keys
+                        ],
+                    ),
+                ],
+                title=f"任务 {task.number} 完成进度与序时进度",
+                unit="%",
+                y_max=100,
+            )
+        )
+    values = list(
+        IndicatorValue.objects.filter(
+            indicator__task=task,
+            report__role=TaskUnit.Role.LEAD,
+            report__state__in=COUNTED,
+            report__period_start__lte=as_of,
+        )
+        .order_by("report__period_start", "report__pk")
+        .values("indicator_id", "report__period_key", "actual")
+    )
+    for item in state.indicators:
+        indicator = item.indicator
+        points = {}
+        for v in values:
+            if v["indicator_id"] == indicator.pk:
+                points[v["report__period_key"]] = float(v["actual"])
+        if not points:
+            continue
+        charts.append(
+            line_chart(
+                [(f"{indicator.name}完成值", [(_week_label(k), p) for k, p in points.items()])],
+                title=f"{indicator.name}：完成值与目标（{indicator.get_comparator_display()} "
+                f"{indicator.target_display}{indicator.unit}）",
+                unit=indicator.unit,
+                target=float(indicator.target),
+            )
+        )
+    return [mark_safe(svg) for svg in charts]  # noqa: S308 - built by common.charts, all text escaped
+
+
+def _num(value):
+    return None if value is None else float(value)

@@ -1,0 +1,279 @@
+"""Pages of the reporting workflow: the report form, review actions, history, evidence files."""
+
+import logging
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+from django_tables2 import RequestConfig
+
+from accounts.roles import UNIT_HEAD, person_of
+
+from . import reporting
+from .access import (
+    can_approve,
+    can_edit_indicators,
+    can_report,
+    can_review,
+    can_view_task,
+    tasks_visible_to,
+)
+from .forms import IndicatorFormSet, ReportForm, ReturnForm
+from .models import Attachment, ProgressReport, Task
+from .tables import ReviewTable
+from .views import plan_or_404
+
+logger = logging.getLogger(__name__)
+State = ProgressReport.State
+
+
+def _initial(report: ProgressReport | None, data: reporting.ReportData | None) -> dict:
+    if data is None:
+        return {"version": report.version if report else 0}
+    initial = {
+        "progress": data.progress,
+        "problems": data.problems,
+        "next_steps": data.next_steps,
+        "percent": "" if data.percent is None else format(data.percent.normalize(), "f"),
+        "version": report.version if report else 0,
+    }
+    for indicator_id, actual in data.values.items():
+        initial[f"indicator_{indicator_id}"] = format(actual.normalize(), "f")
+    return initial
+
+
+def _report_data(report: ProgressReport) -> reporting.ReportData:
+    return reporting.ReportData(
+        progress=report.progress,
+        problems=report.problems,
+        next_steps=report.next_steps,
+        percent=report.percent,
+        values={v.indicator_id: v.actual for v in report.values.all()},
+    )
+
+
+@login_required
+def report_form(request, plan_key: str, number: str):
+    """A unit's report on one task for one period (this period unless ?period= names another)."""
+    plan = plan_or_404(plan_key)
+    unit = person_of(request.user).unit
+    visible = tasks_visible_to(request.user, plan.tasks.all())
+    task = get_object_or_404(visible.select_related("plan", "section"), number=number)
+    if unit is None or not can_report(request.user, task, unit):
+        raise PermissionDenied("无权填报该任务")
+    try:
+        period = reporting.period_for(plan, request.GET.get("period") or request.POST.get("period"))
+    except ValueError as error:
+        raise Http404(str(error)) from None
+    report = (
+        ProgressReport.objects.filter(task=task, department=unit, period_key=period.key)
+        .prefetch_related("values", "attachments")
+        .first()
+    )
+    indicators = list(task.indicators.all())
+    open_periods = reporting.open_periods(plan)
+    is_open = period in open_periods
+    editable = is_open and (report is None or report.state in (State.DRAFT, State.RETURNED))
+    status = 200
+    if request.method == "POST" and editable and request.POST.get("action") == "copy":
+        previous = reporting.previous_report_data(task, unit, period)
+        if previous is None:
+            messages.info(request, "没有上一期的报告可以复制。")
+        else:
+            messages.info(request, "已复制上一期的内容，请修改后保存或提交。")
+        form = ReportForm(
+            initial=_initial(report, previous or (report and _report_data(report))),
+            indicators=indicators,
+        )
+    elif request.method == "POST":
+        form = ReportForm(request.POST, request.FILES, indicators=indicators)
+        if form.is_valid():
+            submit = request.POST.get("action") == "submit"
+            try:
+                report = reporting.save_report(
+                    task=task,
+                    unit=unit,
+                    period=period,
+                    user=request.user,
+                    data=form.report_data(),
+                    expected_version=form.cleaned_data.get("version") or 0,
+                    submit=submit,
+                    files=form.cleaned_data["attachments"],
+                )
+            except reporting.ConflictError as error:
+                messages.error(request, str(error))
+                status = 409
+                report = (
+                    ProgressReport.objects.prefetch_related("values", "attachments").get(
+                        pk=report.pk
+                    )
+                    if report
+                    else None
+                )
+            except reporting.ReportError as error:
+                messages.error(request, str(error))
+                status = 400
+            else:
+                messages.success(
+                    request, f"任务 {task.number} 的报告已{'提交' if submit else '保存为草稿'}。"
+                )
+                if submit:
+                    return redirect("tasks:mine")
+                return redirect(f"{request.path}?period={period.key}")
+        else:
+            messages.error(request, "请按提示修改后再保存。")
+            status = 400
+    else:
+        form = ReportForm(
+            initial=_initial(report, report and _report_data(report)), indicators=indicators
+        )
+    context = {
+        "plan": plan,
+        "task": task,
+        "unit": unit,
+        "period": period,
+        "due": reporting.plan_due_at(plan, period),
+        "report": report,
+        "form": form,
+        "editable": editable,
+        "is_open": is_open,
+        "open_periods": open_periods,
+        "partner_reports": _partner_reports(task, unit, period),
+    }
+    return render(request, "tasks/report_form.html", context, status=status)
+
+
+def _partner_reports(task: Task, unit, period):
+    """What the other units reported on the task this period (the lead unit writes with these)."""
+    return list(
+        ProgressReport.objects.filter(
+            task=task,
+            period_key=period.key,
+            state__in=[
+                State.SUBMITTED,
+                State.APPROVED,
+                State.ACCEPTED,
+            ],
+        )
+        .exclude(department=unit)
+        .select_related("department")
+        .order_by("role", "department__sort_order")
+    )
+
+
+def _report_in_scope(request, report_id: int) -> ProgressReport:
+    report = get_object_or_404(
+        ProgressReport.objects.select_related("task__plan", "department"), pk=report_id
+    )
+    if not can_view_task(request.user, report.task):
+        raise Http404("未找到")
+    return report
+
+
+@login_required
+@require_POST
+def report_action(request, report_id: int, action: str):
+    report = _report_in_scope(request, report_id)
+    try:
+        if action == "approve":
+            reporting.approve(report, request.user)
+            messages.success(request, "已审核通过，报送督查室。")
+        elif action == "accept":
+            reporting.accept(report, request.user)
+            messages.success(request, "已采纳。")
+        elif action == "return":
+            form = ReturnForm(request.POST)
+            reason = form.data.get("reason", "")
+            reporting.return_report(report, request.user, reason)
+            messages.success(request, "已退回，并通知填报单位。")
+        else:
+            raise Http404("未知操作")
+    except reporting.ReportError as error:
+        messages.error(request, str(error))
+    next_url = request.POST.get("next")
+    if next_url and next_url.startswith("/") and not next_url.startswith("//"):
+        return redirect(next_url)
+    return redirect("tasks:review")
+
+
+@login_required
+def report_history(request, report_id: int):
+    report = _report_in_scope(request, report_id)
+    events = list(report.events.select_related("actor").order_by("-at", "-pk"))
+    return render(
+        request,
+        "tasks/report_history.html",
+        {
+            "report": report,
+            "events": events,
+            "can_approve": can_approve(request.user, report),
+            "can_review": can_review(request.user),
+        },
+    )
+
+
+@login_required
+def attachment_download(request, attachment_id: int):
+    attachment = get_object_or_404(
+        Attachment.objects.select_related("report__task"), pk=attachment_id
+    )
+    if not can_view_task(request.user, attachment.report.task):
+        raise Http404("未找到")
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError:
+        logger.error("attachment %s missing on disk", attachment.pk)
+        raise Http404("文件已丢失，请联系督查室") from None
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=attachment.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
+def review_queue(request):
+    """Heads: their unit's submissions to approve. Office: submissions to accept or return."""
+    person = person_of(request.user)
+    if person.is_office:
+        queryset = ProgressReport.objects.filter(state__in=[State.SUBMITTED, State.APPROVED])
+    elif UNIT_HEAD in person.roles:
+        queryset = ProgressReport.objects.filter(state=State.SUBMITTED, department=person.unit)
+    else:
+        raise PermissionDenied("仅单位负责人和督查室可用")
+    queryset = queryset.select_related("task__plan", "department").order_by("period_start", "pk")
+    table = ReviewTable(queryset, request=request)
+    RequestConfig(request, paginate={"per_page": 50}).configure(table)
+    return render(request, "tasks/review_queue.html", {"table": table})
+
+
+@login_required
+def edit_indicators(request, plan_key: str, number: str):
+    if not can_edit_indicators(request.user):
+        raise PermissionDenied("仅督查室可以修改指标")
+    plan = plan_or_404(plan_key)
+    task = get_object_or_404(plan.tasks, number=number)
+    formset = IndicatorFormSet(request.POST or None, instance=task)
+    if request.method == "POST":
+        if formset.is_valid():
+            with transaction.atomic():
+                for form in formset.forms:
+                    if form.has_changed() and not form.cleaned_data.get("DELETE"):
+                        form.instance.edited_by_office = True
+                formset.save()
+            messages.success(request, "指标已保存。")
+            return redirect(task.get_absolute_url())
+        messages.error(request, "请按提示修改后再保存。")
+    return render(
+        request,
+        "tasks/indicators_form.html",
+        {"task": task, "formset": formset},
+        status=400 if request.method == "POST" else 200,
+    )

@@ -1,0 +1,293 @@
+"""The reporting workflow: who may write which report when, and every change in one transaction.
+
+draft → submitted → approved (unit head) → accepted (office); submitted/approved → returned
+(with a reason) → submitted again. Every submission keeps a full snapshot in ReportEvent, so no
+version is ever lost; a save that started from an older version is refused, not merged.
+"""
+
+import datetime
+import logging
+from dataclasses import dataclass
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+
+from . import clock
+from .access import can_approve, can_report, can_review
+from .evidence import content_type_for
+from .models import Attachment, IndicatorValue, Plan, ProgressReport, ReportEvent, Task, TaskUnit
+from .periods import Period, as_of_for_plan, due_at, parse_period_key, period_containing
+
+logger = logging.getLogger(__name__)
+State = ProgressReport.State
+
+
+class ReportError(Exception):
+    """A refused action, with a message for the user in Chinese."""
+
+
+class ConflictError(ReportError):
+    """Someone else saved the report since this person opened it."""
+
+
+@dataclass
+class ReportData:
+    progress: str
+    problems: str
+    next_steps: str
+    percent: Decimal | None
+    values: dict[int, Decimal]  # indicator id -> actual
+
+
+# --- periods of a plan -----------------------------------------------------------------------
+
+
+def as_of_date(plan: Plan, today: datetime.date | None = None) -> datetime.date:
+    """Today, clipped to the plan's year (a past plan is seen as at its year end)."""
+    return as_of_for_plan(plan.year, today or clock.today())
+
+
+def current_period(plan: Plan, today: datetime.date | None = None) -> Period:
+    """The period of "now" for this plan: today, clipped to the plan's year."""
+    return period_containing(as_of_date(plan, today), plan.cycle)
+
+
+def period_for(plan: Plan, key: str | None, today: datetime.date | None = None) -> Period:
+    """The period a request names (?period=2022-W20), else the current one."""
+    if not key:
+        return current_period(plan, today)
+    period = parse_period_key(key)
+    if period.cycle != plan.cycle:
+        raise ValueError("期次格式与方案的报送周期不符")
+    return period
+
+
+def open_periods(plan: Plan, today: datetime.date | None = None) -> list[Period]:
+    """Periods units may still write: the current one and the grace periods before it."""
+    if not plan.is_active:
+        return []
+    periods = [current_period(plan, today)]
+    for _ in range(settings.REPORT_OPEN_PREVIOUS_PERIODS):
+        periods.append(periods[-1].previous())
+    return [p for p in periods if p.end.year >= plan.year and p.start.year <= plan.year]
+
+
+def plan_due_at(plan: Plan, period: Period) -> datetime.datetime:
+    return due_at(
+        period,
+        tz=ZoneInfo(settings.TIME_ZONE),
+        weekday=plan.due_weekday,
+        at=plan.due_time,
+        month_day=plan.due_month_day,
+    )
+
+
+# --- writing -----------------------------------------------------------------------------------
+
+
+def _snapshot(report: ProgressReport) -> dict:
+    return {
+        "progress": report.progress,
+        "problems": report.problems,
+        "next_steps": report.next_steps,
+        "percent": None if report.percent is None else str(report.percent),
+        "values": {
+            v.indicator.name: format(v.actual.normalize(), "f")
+            for v in report.values.select_related("indicator")
+        },
+        "attachments": [a.original_name for a in report.attachments.all()],
+        "is_late": report.is_late,
+    }
+
+
+@transaction.atomic
+def save_report(
+    *,
+    task: Task,
+    unit,
+    period: Period,
+    user,
+    data: ReportData,
+    expected_version: int | None,
+    submit: bool,
+    files: list | None = None,
+) -> ProgressReport:
+    """Save (and optionally submit) the unit's report for the period; refuses or writes whole."""
+    if not can_report(user, task, unit):
+        raise PermissionDenied("无权填报该任务")
+    if period not in open_periods(task.plan):
+        raise ReportError(f"{period.label}已关闭，不能再填报或修改。")
+    report = (
+        ProgressReport.objects.select_for_update()
+        .filter(task=task, department=unit, period_key=period.key)
+        .first()
+    )
+    if report is None:
+        if expected_version not in (None, 0):
+            raise ConflictError("该报告已被删除或尚未创建，请刷新后重试。")
+        report = ProgressReport(
+            task=task,
+            department=unit,
+            period_key=period.key,
+            period_start=period.start,
+            period_end=period.end,
+            role=_role_of(task, unit),
+            created_by=user,
+            version=0,
+        )
+    else:
+        if report.version != expected_version:
+            raise ConflictError(
+                "保存失败：在您编辑期间，他人已修改并保存了这份报告。您填写的内容仍保留在下方，"
+                "请对照最新内容后再保存。"
+            )
+        if report.state not in (State.DRAFT, State.RETURNED):
+            raise ReportError(
+                f"这份报告{report.get_state_display()}，不能再修改；如需修改，请单位负责人或督查室退回。"
+            )
+    if submit and not data.progress.strip():
+        raise ReportError("提交前请填写“工作进展”。")
+    report.progress = data.progress.strip()
+    report.problems = data.problems.strip()
+    report.next_steps = data.next_steps.strip()
+    report.percent = data.percent
+    report.updated_by = user
+    report.version += 1
+    report.save()
+    _save_values(report, data.values)
+    for upload in files or []:
+        Attachment.objects.create(
+            report=report,
+            file=upload,
+            original_name=upload.name[:200],
+            size=upload.size,
+            content_type=content_type_for(upload.name),
+            uploaded_by=user,
+        )
+    if submit:
+        _submit(report, user)
+    return report
+
+
+def _role_of(task: Task, unit) -> str:
+    roles = set(
+        TaskUnit.objects.filter(task=task, department=unit).values_list("role", flat=True)
+    ) or set(TaskUnit.objects.filter(task=task, group__members=unit).values_list("role", flat=True))
+    return TaskUnit.Role.LEAD if TaskUnit.Role.LEAD in roles else TaskUnit.Role.COOPERATING
+
+
+def _save_values(report: ProgressReport, values: dict[int, Decimal]):
+    allowed = set(report.task.indicators.values_list("pk", flat=True))
+    report.values.exclude(indicator_id__in=[i for i in values if i in allowed]).delete()
+    for indicator_id, actual in values.items():
+        if indicator_id in allowed:
+            IndicatorValue.objects.update_or_create(
+                report=report, indicator_id=indicator_id, defaults={"actual": actual}
+            )
+
+
+def _submit(report: ProgressReport, user):
+    moment = clock.now()
+    report.state = State.SUBMITTED
+    report.submitted_at = moment
+    report.is_late = moment > plan_due_at(report.task.plan, _period_of(report))
+    report.return_reason = ""
+    report.save()
+    ReportEvent.objects.create(
+        report=report,
+        action=ReportEvent.Action.SUBMITTED,
+        actor=user,
+        at=moment,
+        snapshot=_snapshot(report),
+    )
+    logger.info("report %s submitted by user %s (late=%s)", report.pk, user.pk, report.is_late)
+
+
+def _period_of(report: ProgressReport) -> Period:
+    return parse_period_key(report.period_key)
+
+
+def _locked(report: ProgressReport) -> ProgressReport:
+    return ProgressReport.objects.select_for_update().select_related("task__plan").get(pk=report.pk)
+
+
+@transaction.atomic
+def approve(report: ProgressReport, user) -> ProgressReport:
+    report = _locked(report)
+    if not can_approve(user, report):
+        raise PermissionDenied("只有本单位负责人可以审核")
+    if report.state != State.SUBMITTED:
+        raise ReportError(f"这份报告{report.get_state_display()}，不能审核。")
+    report.state = State.APPROVED
+    report.save(update_fields=["state", "updated_at"])
+    ReportEvent.objects.create(
+        report=report, action=ReportEvent.Action.APPROVED, actor=user, at=clock.now()
+    )
+    return report
+
+
+@transaction.atomic
+def accept(report: ProgressReport, user) -> ProgressReport:
+    report = _locked(report)
+    if not can_review(user):
+        raise PermissionDenied("只有督查室可以采纳")
+    # A unit without a head account must not be stuck: the office may accept a submission.
+    if report.state not in (State.SUBMITTED, State.APPROVED):
+        raise ReportError(f"这份报告{report.get_state_display()}，不能采纳。")
+    report.state = State.ACCEPTED
+    report.save(update_fields=["state", "updated_at"])
+    ReportEvent.objects.create(
+        report=report, action=ReportEvent.Action.ACCEPTED, actor=user, at=clock.now()
+    )
+    return report
+
+
+@transaction.atomic
+def return_report(report: ProgressReport, user, reason: str) -> ProgressReport:
+    report = _locked(report)
+    by_head = can_approve(user, report) and report.state == State.SUBMITTED
+    by_office = can_review(user) and report.state in (
+        State.SUBMITTED,
+        State.APPROVED,
+        State.ACCEPTED,
+    )
+    if not (by_head or by_office):
+        if not (can_approve(user, report) or can_review(user)):
+            raise PermissionDenied("无权退回这份报告")
+        raise ReportError(f"这份报告{report.get_state_display()}，不能退回。")
+    if not reason.strip():
+        raise ReportError("退回时请写明原因。")
+    report.state = State.RETURNED
+    report.return_reason = reason.strip()
+    report.version += 1  # an open edit form of the unit must not overwrite after a return
+    report.save(update_fields=["state", "return_reason", "version", "updated_at"])
+    ReportEvent.objects.create(
+        report=report,
+        action=ReportEvent.Action.RETURNED,
+        actor=user,
+        at=clock.now(),
+        note=reason.strip(),
+    )
+    return report
+
+
+def previous_report_data(task: Task, unit, period: Period) -> ReportData | None:
+    """Last period's report of the unit, as a starting point for this one."""
+    previous = (
+        ProgressReport.objects.filter(task=task, department=unit, period_start__lt=period.start)
+        .order_by("-period_start")
+        .prefetch_related("values")
+        .first()
+    )
+    if previous is None:
+        return None
+    return ReportData(
+        progress=previous.progress,
+        problems=previous.problems,
+        next_steps=previous.next_steps,
+        percent=previous.percent,
+        values={v.indicator_id: v.actual for v in previous.values.all()},
+    )

@@ -1,0 +1,233 @@
+"""Is a task on schedule? The business rule behind the traffic lights (红黄绿灯).
+
+Pure module: no Django, no database, no "now". The caller supplies ``as_of`` (see
+tasks.clock and tasks.periods.as_of_for_plan) and the facts about the task.
+
+Vocabulary
+    序时进度 (expected progress): the share of the task's span elapsed at ``as_of``.
+    gap: expected progress minus actual completion, in percentage points.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+# Float noise guard for the threshold comparisons: 50.1 - 40.1 == 10.000000000000004 must count
+# as a gap of exactly 10 (on schedule), not "more than 10".
+_GAP_DIGITS = 6
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    yellow_points: float = 10  # 滞后 when completion is below expected by MORE than this
+    red_points: float = 30  # 严重滞后 when below by MORE than this
+    silent_periods: int = 2  # 未报送 when no report for the last N periods
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.yellow_points <= self.red_points:
+            raise ValueError("thresholds need 0 <= yellow_points <= red_points")
+        if self.silent_periods < 1:
+            raise ValueError("silent_periods must be at least 1")
+
+
+class Status(StrEnum):
+    """A task's status. Members are strings (their value), so they store and compare as such.
+
+    Declaration order is the display order (summaries, filters); ``severity`` is the sort
+    order for "lagging tasks first".
+    """
+
+    DONE = "done"
+    ON_SCHEDULE = "on_schedule"
+    BEHIND = "behind"
+    SERIOUSLY_BEHIND = "seriously_behind"
+    NOT_REPORTED = "not_reported"
+    NOT_STARTED = "not_started"
+
+    @property
+    def label(self) -> str:
+        return _LABELS[self]
+
+    @property
+    def light(self) -> str:
+        """One of green, yellow, red, grey (usable as a CSS class suffix)."""
+        return _LIGHTS[self]
+
+    @property
+    def light_label(self) -> str:
+        return _LIGHT_LABELS[self.light]
+
+    @property
+    def severity(self) -> int:
+        """0 = most urgent. ``sorted(tasks, key=lambda t: t.status.severity)`` puts red first."""
+        return _SEVERITY.index(self)
+
+    @classmethod
+    def by_severity(cls) -> tuple[Status, ...]:
+        """All statuses, most urgent first."""
+        return _SEVERITY
+
+    @classmethod
+    def choices(cls) -> list[tuple[str, str]]:
+        """(value, label) pairs in display order, for form fields and filters."""
+        return [(s.value, s.label) for s in cls]
+
+
+_LABELS = {
+    Status.DONE: "已完成",
+    Status.ON_SCHEDULE: "序时推进",
+    Status.BEHIND: "滞后",
+    Status.SERIOUSLY_BEHIND: "严重滞后",
+    Status.NOT_REPORTED: "未报送",
+    Status.NOT_STARTED: "未启动",
+}
+_LIGHTS = {
+    Status.DONE: "green",
+    Status.ON_SCHEDULE: "green",
+    Status.BEHIND: "yellow",
+    Status.SERIOUSLY_BEHIND: "red",
+    Status.NOT_REPORTED: "red",
+    Status.NOT_STARTED: "grey",
+}
+_LIGHT_LABELS = {"green": "绿灯", "yellow": "黄灯", "red": "红灯", "grey": "—"}
+# Red first (a confirmed shortfall before a missing report, since the latter may be a
+# formality), then yellow, green; tasks needing nothing now (not started, done) last.
+_SEVERITY = (
+    Status.SERIOUSLY_BEHIND,
+    Status.NOT_REPORTED,
+    Status.BEHIND,
+    Status.ON_SCHEDULE,
+    Status.NOT_STARTED,
+    Status.DONE,
+)
+
+
+def expected_progress(as_of: date, start: date, end: date) -> float:
+    """序时进度 in percent, 0..100, rounded half-up to 1 decimal.
+
+    The span [start, end] counts whole days, both inclusive, and ``as_of`` counts as elapsed:
+    on ``start`` one day of the span is done, on ``end`` all of it (100).
+    """
+    if start > end:
+        raise ValueError(f"start {start} is after end {end}")
+    if as_of < start:
+        return 0.0
+    if as_of >= end:
+        return 100.0
+    total = (end - start).days + 1
+    elapsed = (as_of - start).days + 1
+    # Integer arithmetic, round half up (四舍五入): tenths = round(1000 * elapsed / total).
+    tenths = (2000 * elapsed + total) // (2 * total)
+    return tenths / 10
+
+
+def effective_completion(
+    reported_percent: float | None, indicator_completions: Iterable[float | None]
+) -> float | None:
+    """The completion that speaks for the task, in percent 0..100, or None if unknown.
+
+    Indicators with actual values are measured facts, so when there are any their mean wins
+    over the unit's self-reported percent. Each indicator is capped at 100 (and floored at 0)
+    before averaging: overshooting one target must not hide shortfall on another. ``None``
+    entries (indicators without an actual value yet) are ignored.
+    """
+    values = [_clamp(v) for v in indicator_completions if v is not None]
+    if values:
+        return sum(values) / len(values)
+    if reported_percent is None:
+        return None
+    return _clamp(reported_percent)
+
+
+def _clamp(value: float) -> float:
+    return min(100.0, max(0.0, float(value)))
+
+
+def evaluate(
+    *,
+    as_of: date,
+    start: date,
+    end: date,
+    completion: float | None,
+    accepted_done: bool,
+    periods_since_last_report: int | None,
+    periods_elapsed: int | None = None,
+    thresholds: Thresholds = Thresholds(),
+) -> Status:
+    """The task's status at ``as_of``.
+
+    completion
+        Effective completion in percent (see :func:`effective_completion`); None = unknown.
+    accepted_done
+        The office has accepted the task as finished (销号).
+    periods_since_last_report
+        How many of the most recent reporting periods, counting the one containing ``as_of``,
+        passed without a report: 0 = reported this period, 1 = last reported the period
+        before, ...; None = never reported.
+    periods_elapsed
+        How many periods of the task's span have begun at ``as_of`` (1 in its first period);
+        None = unknown (then a never-reported task is simply silent).
+    """
+    if start > end:
+        raise ValueError(f"start {start} is after end {end}")
+    if periods_since_last_report is not None and periods_since_last_report < 0:
+        raise ValueError("periods_since_last_report must be >= 0 or None")
+    if periods_elapsed is not None and periods_elapsed < 0:
+        raise ValueError("periods_elapsed must be >= 0 or None")
+
+    # 1. DONE needs both the figure and the office's acceptance: a unit reporting 100 % is a
+    #    claim, acceptance (销号) is the verdict. An accepted task is done whatever the date,
+    #    hence first — even before its span starts.
+    if completion is not None and completion >= 100 and accepted_done:
+        return Status.DONE
+
+    # 2. NOT_STARTED: before the span nothing is expected, so neither silence nor a gap can
+    #    be held against the task.
+    if as_of < start:
+        return Status.NOT_STARTED
+
+    # 3. NOT_REPORTED: without recent reports the completion figure is stale, so judging the
+    #    gap would be judging old data; silence itself is the finding (red). Silence is only
+    #    counted inside the span — a task in its first period(s) cannot yet have missed
+    #    ``silent_periods`` reports, and a report made before the span began does not make
+    #    the task "silent" for periods it was not yet running.
+    silence = periods_since_last_report
+    if silence is None:  # never reported: every begun period of the span was silent
+        silence = periods_elapsed
+    if silence is not None and periods_elapsed is not None:
+        silence = min(silence, periods_elapsed)
+    if silence is None or silence >= thresholds.silent_periods:
+        return Status.NOT_REPORTED
+
+    # A reported task without a figure, or a never-reported task still in its grace periods,
+    # has shown no progress: count it as 0 % rather than skipping the comparison.
+    actual = 0.0 if completion is None else completion
+
+    # 4. Past the deadline and unfinished: the span is over, no catching up is possible any
+    #    more, so the gap (which would be 100 - actual) is not the measure — any shortfall is
+    #    serious. (100 % but not yet accepted falls through and is on schedule: gap 0.)
+    if as_of > end and actual < 100:
+        return Status.SERIOUSLY_BEHIND
+
+    # 5. Compare with 序时进度. Both thresholds are "more than": a gap of exactly 10 is still
+    #    序时推进, of exactly 30 still 滞后. Ahead of schedule (negative gap) is on schedule.
+    gap = round(expected_progress(as_of, start, end) - actual, _GAP_DIGITS)
+    if gap > thresholds.red_points:
+        return Status.SERIOUSLY_BEHIND
+    if gap > thresholds.yellow_points:
+        return Status.BEHIND
+    return Status.ON_SCHEDULE
+
+
+def summarize(statuses: Iterable[Status | str]) -> dict[Status, int]:
+    """Counts for every Status (zeros included), keyed in declaration order.
+
+    Plain strings (e.g. values read from the database) are accepted; unknown ones raise.
+    """
+    counts = dict.fromkeys(Status, 0)
+    for status in statuses:
+        counts[Status(status)] += 1
+    return counts

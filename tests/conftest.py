@@ -1,0 +1,13 @@
+import tempfile
+
+import pytest
+
+
+@pytest.fixture(autouse=True, scope="session")
+def private_media_root():
+    """Uploaded evidence goes to a throwaway directory, never into var/ of the work tree."""
+    from django.conf import settings
+
+    with tempfile.TemporaryDirectory(prefix="dudu-media-") as path:
+        settings.MEDIA_ROOT = path
+        yield path
