@@ -18,6 +18,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 
+from common.export import maybe_export
 from departments.models import Profile
 
 from . import onboarding, throttle
@@ -120,6 +121,8 @@ def account_list(request):
     filterset = AccountFilterSet(request.GET or None, queryset=queryset)
     table = AccountTable(filterset.qs)
     RequestConfig(request, paginate={"per_page": 50}).configure(table)
+    if exported := maybe_export(request, table, "账号清单"):
+        return exported
     locks = throttle.current_locks()
     return render(
         request, "accounts/account_list.html", {"table": table, "filter": filterset, "locks": locks}

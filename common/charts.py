@@ -230,7 +230,7 @@ def bar_chart(
         if length > 0:
             body.append(
                 f'<rect class="bar" x="{_n(bar_x)}" y="{_n(bar_y)}" width="{_n(length)}" '
-                f'height="{BAR_THICK}" rx="2" fill="{_esc(_color(colors, i))}"/>'
+                f'height="{BAR_THICK}" rx="2" fill="{_esc(_color(colors or PALETTE[:1], i))}"/>'
             )
         body.append(_text(bar_x + length + 4, baseline, text, css="value"))
 

@@ -24,7 +24,7 @@ def with_pk_tiebreak(queryset):
 
 class BaseTable(tables.Table):
     class Meta:
-        template_name = "django_tables2/table.html"
+        template_name = "common/table.html"
         attrs = {"class": "table"}
         per_page = 50
 

@@ -5,7 +5,9 @@ every string that Excel or WPS would interpret (leading = + - @, tab, CR, LF) is
 an apostrophe-like quote and stored as a plain string.
 """
 
+import math
 import os
+import re
 import tempfile
 from pathlib import Path
 
@@ -13,10 +15,15 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet._writer import ALL_TEMP_FILES as _openpyxl_temp_files
 from openpyxl.worksheet.worksheet import Worksheet
 
 FONT_NAME = "宋体"
 _DANGEROUS_START = ("=", "+", "-", "@", "\t", "\r", "\n")
+# Characters XML 1.0 (and so xlsx) cannot hold; openpyxl raises IllegalCharacterError on them.
+# Text pasted from Word carries \v (a manual line break) and sometimes other control codes.
+_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_LINE_BREAKS = {"\x0b": "\n", "\x0c": "\n"}
 
 THIN = Side(style="thin", color="000000")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
@@ -26,12 +33,44 @@ HEADER_FILL = PatternFill("solid", fgColor="D9E1F2")
 WRAP = Alignment(wrap_text=True, vertical="top")
 CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 
+# Further shared styles (create style objects once: openpyxl hashes them per cell).
+TITLE_FONT = Font(name=FONT_NAME, size=16, bold=True)
+SUBTITLE_FONT = Font(name=FONT_NAME, size=11)
+SECTION_FONT = Font(name=FONT_NAME, size=10, bold=True)
+SECTION_FILL = PatternFill("solid", fgColor="F2F2F2")
+# Traffic-light fills (Excel's own "good / neutral / bad" colours), keyed by TaskRow.light.
+LIGHT_FILLS = {
+    "green": PatternFill("solid", fgColor="C6EFCE"),
+    "yellow": PatternFill("solid", fgColor="FFEB9C"),
+    "red": PatternFill("solid", fgColor="FFC7CE"),
+    "grey": PatternFill("solid", fgColor="EDEDED"),
+}
+TEXT = Alignment(wrap_text=True, vertical="center")  # long text: left, wrapped, centred vertically
+# Text that may run on into the empty cells to its right (no wrap, so it is not clipped).
+OVERFLOW = Alignment(horizontal="left", vertical="center")
+# "Centre across selection": the text is centred over this cell and the empty cells to its right
+# that carry the same alignment. Excel and WPS (跨列居中) both support it; write-only mode cannot
+# merge cells.
+ACROSS = Alignment(horizontal="centerContinuous", vertical="center")
+NO_BORDER = Border()
+# A row that reads as one box: outer edges only, so no grid line cuts through overflowing text.
+SPAN_FIRST = Border(left=THIN, top=THIN, bottom=THIN)
+SPAN_MIDDLE = Border(top=THIN, bottom=THIN)
+SPAN_LAST = Border(right=THIN, top=THIN, bottom=THIN)
+# Values already in percent (45.0 means 45 %): a literal "%" so the number is not multiplied.
+PERCENT_FORMAT = '0.0"%"'
+INTEGER_FORMAT = "0"
+MISSING = "—"
+PAGE_NUMBERS = "第 &P 页，共 &N 页"
+
 
 def safe_value(value):
     """The value as it may go into a cell: strings that could run as formulas are neutralised."""
     if value is None:
         return ""
     if isinstance(value, str):
+        if _ILLEGAL.search(value):
+            value = _ILLEGAL.sub(lambda m: _LINE_BREAKS.get(m.group(), ""), value)
         if value.startswith(_DANGEROUS_START):
             return "'" + value
         return value
@@ -44,8 +83,10 @@ def safe_value(value):
 
 def text_cell(sheet, value, *, font=BODY_FONT, alignment=WRAP, fill=None, border=BORDER):
     """A write-only cell holding `value` safely; strings are forced to the string type."""
-    cell = WriteOnlyCell(sheet, value=safe_value(value))
-    if isinstance(cell.value, str):
+    value = safe_value(value)
+    # "" becomes a blank (styled) cell: an empty inline string is an oddity some readers reject.
+    cell = WriteOnlyCell(sheet, value=value if value != "" else None)
+    if isinstance(value, str) and value:
         cell.data_type = "s"
     cell.font = font
     cell.alignment = alignment
@@ -55,21 +96,103 @@ def text_cell(sheet, value, *, font=BODY_FONT, alignment=WRAP, fill=None, border
     return cell
 
 
-def write_table(path: Path, *, sheet_title: str, headers: list[str], rows, widths: list[int]):
-    """Write one sheet of header + rows, print-ready, to `path` atomically."""
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=sheet_title[:31])
-    # Write-only sheets take widths and panes before the first row.
+def number_cell(
+    sheet,
+    value,
+    *,
+    number_format="General",
+    font=BODY_FONT,
+    alignment=CENTER,
+    fill=None,
+    border=BORDER,
+    missing=MISSING,
+):
+    """A write-only number cell; None, NaN and infinities (which would corrupt the file) show
+    `missing` as text instead."""
+    if value is None or isinstance(value, bool) or not math.isfinite(value):
+        return text_cell(sheet, missing, font=font, alignment=alignment, fill=fill, border=border)
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.number_format = number_format
+    cell.font = font
+    cell.alignment = alignment
+    cell.border = border
+    if fill is not None:
+        cell.fill = fill
+    return cell
+
+
+def blank_cell(sheet, *, font=BODY_FONT, alignment=None, fill=None, border=BORDER):
+    """An empty write-only cell that still carries borders / fill (no value written at all)."""
+    cell = WriteOnlyCell(sheet, value=None)
+    cell.font = font
+    cell.border = border
+    if alignment is not None:
+        cell.alignment = alignment
+    if fill is not None:
+        cell.fill = fill
+    return cell
+
+
+def span_row(sheet, value, width, *, font=SECTION_FONT, fill=None, alignment=OVERFLOW, boxed=True):
+    """One row of `width` cells that reads as a single merged cell: `value` in the first cell,
+    the rest empty so the text runs on over them (or is centred over them with ACROSS), and,
+    if `boxed`, a border around the row as a whole. Write-only mode cannot merge cells."""
+    if width == 1:
+        return [text_cell(sheet, value, font=font, alignment=alignment, fill=fill)]
+    first, middle, last = (SPAN_FIRST, SPAN_MIDDLE, SPAN_LAST) if boxed else (NO_BORDER,) * 3
+    cells = [text_cell(sheet, value, font=font, alignment=alignment, fill=fill, border=first)]
+    # Centre-across needs the same alignment on the empty cells; overflow needs them empty only.
+    rest = alignment if alignment.horizontal == "centerContinuous" else None
+    cells += [
+        blank_cell(sheet, font=font, alignment=rest, fill=fill, border=middle)
+        for _ in range(width - 2)
+    ]
+    cells.append(blank_cell(sheet, font=font, alignment=rest, fill=fill, border=last))
+    return cells
+
+
+def header_footer_text(value: str) -> str:
+    """Plain text for a page header or footer: "&" starts a code there, so it is doubled."""
+    return safe_value(value).replace("&", "&&")[:200]
+
+
+def prepare_sheet(
+    sheet,
+    *,
+    widths: list[float],
+    freeze: str | None = None,
+    title_rows: str | None = "1:1",
+    page_header: str | None = None,
+):
+    """Column widths, frozen panes and A3-landscape print settings of a write-only sheet.
+
+    Call before the first row is appended (write-only sheets write these at the top)."""
     for index, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
-    sheet.freeze_panes = "A2"
-    sheet.print_title_rows = "1:1"
+    if freeze:
+        sheet.freeze_panes = freeze
+    if title_rows:
+        sheet.print_title_rows = title_rows
     sheet.page_setup.orientation = "landscape"
     sheet.page_setup.paperSize = Worksheet.PAPERSIZE_A3
     sheet.page_setup.fitToWidth = 1
     sheet.page_setup.fitToHeight = 0
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    sheet.oddFooter.center.text = "第 &P 页，共 &N 页"
+    sheet.print_options.horizontalCentered = True
+    sheet.page_margins.left = sheet.page_margins.right = 0.4
+    sheet.page_margins.top = sheet.page_margins.bottom = 0.6
+    sheet.page_margins.header = sheet.page_margins.footer = 0.3
+    sheet.oddFooter.center.text = PAGE_NUMBERS
+    if page_header:
+        sheet.oddHeader.center.text = header_footer_text(page_header)
+
+
+def write_table(path: Path, *, sheet_title: str, headers: list[str], rows, widths: list[int]):
+    """Write one sheet of header + rows, print-ready, to `path` atomically."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=sheet_title[:31])
+    # Write-only sheets take widths and panes before the first row.
+    prepare_sheet(sheet, widths=widths, freeze="A2", title_rows="1:1")
     sheet.append(
         [text_cell(sheet, h, font=HEADER_FONT, alignment=CENTER, fill=HEADER_FILL) for h in headers]
     )
@@ -89,4 +212,31 @@ def save_atomically(workbook, path: Path):
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
+        discard_streams(workbook)
         raise
+
+
+def discard_streams(workbook):
+    """Remove the temporary files a write-only workbook streams its sheets to.
+
+    openpyxl deletes them when it saves, or else only when the process exits: a long-lived
+    worker whose export failed half-way would keep them. Best effort, never raises."""
+    for sheet in getattr(workbook, "_sheets", ()):
+        writer = getattr(sheet, "_writer", None)
+        out = getattr(writer, "out", None)
+        if not isinstance(out, str):
+            continue
+        for stream in (getattr(sheet, "_rows", None), writer):
+            try:
+                if stream is not None:
+                    stream.close()
+            except Exception:
+                pass
+        try:
+            os.remove(out)
+        except OSError:
+            pass
+        try:
+            _openpyxl_temp_files.remove(out)
+        except ValueError:
+            pass

@@ -173,7 +173,14 @@ CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 30 * 60, minimum=10)
 CELERY_TASK_SOFT_TIME_LIMIT = CELERY_TASK_TIME_LIMIT - 5
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
-CELERY_BEAT_SCHEDULE: dict = {}
+# The weekly roll-up: "fri 18:00" by default, "<weekday> HH:MM", or "disable".
+WEEKLY_ROLLUP_SCHEDULE = env_str("WEEKLY_ROLLUP_SCHEDULE", "fri 18:00")
+try:
+    from reports.schedule import build_beat_schedule
+
+    CELERY_BEAT_SCHEDULE = build_beat_schedule(WEEKLY_ROLLUP_SCHEDULE)
+except ValueError as error:
+    raise ImproperlyConfigured(str(error)) from None
 
 # --- Logging: structured enough to grep, never a password (forms are not logged) -----------
 LOG_LEVEL = env_str("LOG_LEVEL", "INFO")

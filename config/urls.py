@@ -3,14 +3,17 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from accounts.views import login_view
+from reports.health import healthz
 from reports.views import home
 
 urlpatterns = [
     path("", home, name="home"),
+    path("healthz", healthz, name="healthz"),
     path("login/", login_view, name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/", include("accounts.urls")),
     path("admin/", admin.site.urls),
     path("tasks/", include("tasks.urls")),
     path("leaders/", include("leaders.urls")),
+    path("reports/", include("reports.urls")),
 ]

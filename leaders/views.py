@@ -4,6 +4,7 @@ from django.shortcuts import get_object_or_404, render
 from django_tables2 import RequestConfig
 
 from accounts.roles import person_of
+from common.export import maybe_export
 from tasks.models import Task
 
 from .models import Leader
@@ -28,4 +29,6 @@ def portfolio(request, leader_id: int):
     )
     table = PortfolioTable(queryset, leader=leader)
     RequestConfig(request, paginate={"per_page": 50}).configure(table)
+    if exported := maybe_export(request, table, f"{leader.name}牵头任务"):
+        return exported
     return render(request, "leaders/portfolio.html", {"leader": leader, "table": table})

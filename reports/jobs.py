@@ -1,9 +1,140 @@
-"""Celery jobs of the reports app. Names say what they do; later issues add the roll-up."""
+"""Celery jobs of the reports app. Each takes ids, reads the database, and is safe to run twice.
+
+The database is the source of truth: a job only derives (snapshots, workbooks), so a lost or
+repeated message never loses a report, and rerunning rebuilds the same result.
+"""
+
+import logging
 
 from celery import shared_task
+from django.db import DatabaseError, IntegrityError, transaction
+from django.utils import timezone
+from kombu.exceptions import OperationalError as BrokerError
+
+from tasks import clock, reporting
+from tasks.models import Plan
+from tasks.periods import parse_period_key
+
+from . import rollup
+from .models import ReportJob
+from .schedule import roll_up_moment, weekly_rollup_setting
+
+logger = logging.getLogger(__name__)
+RETRYABLE = (DatabaseError, BrokerError, ConnectionError, TimeoutError)
 
 
 @shared_task(name="reports.jobs.ping")
 def ping(token: str = "") -> str:
     """Health check: proves a worker consumes from the broker and can run our code."""
     return f"pong {token}".strip()
+
+
+def _set(job_id: int, **fields) -> None:
+    ReportJob.objects.filter(pk=job_id).update(**fields)
+
+
+@shared_task(
+    bind=True,
+    name="reports.jobs.roll_up_week",
+    acks_late=True,
+    reject_on_worker_lost=True,
+    autoretry_for=RETRYABLE,
+    retry_backoff=5,
+    retry_backoff_max=300,
+    max_retries=5,
+)
+def roll_up_week(self, job_id: int) -> str:
+    """Produce the workbook of one ReportJob. A finished job is not redone."""
+    job = ReportJob.objects.select_related("plan").filter(pk=job_id).first()
+    if job is None:
+        logger.warning("roll_up_week: job %s no longer exists", job_id)
+        return "missing"
+    if job.state == ReportJob.State.DONE:
+        return "done"
+    _set(
+        job_id,
+        state=ReportJob.State.RUNNING,
+        started_at=timezone.now(),
+        progress=5,
+        attempts=job.attempts + 1,
+        last_error="",
+    )
+    try:
+        snapshot = rollup.produce(
+            job.plan,
+            parse_period_key(job.period_key),
+            on_progress=lambda percent: _set(job_id, progress=percent),
+        )
+    except RETRYABLE as error:
+        if self.request.retries >= self.max_retries:
+            _fail(job_id, error)
+            raise
+        _set(job_id, state=ReportJob.State.QUEUED, last_error=f"重试中：{type(error).__name__}")
+        raise
+    except Exception as error:
+        _fail(job_id, error)
+        raise
+    _set(
+        job_id,
+        state=ReportJob.State.DONE,
+        progress=100,
+        finished_at=timezone.now(),
+        snapshot_id=snapshot.pk,
+    )
+    return "done"
+
+
+def _fail(job_id: int, error: Exception) -> None:
+    logger.exception("roll_up_week job %s failed", job_id)
+    _set(
+        job_id,
+        state=ReportJob.State.FAILED,
+        finished_at=timezone.now(),
+        last_error=f"{type(error).__name__}: {error}"[:2000],
+    )
+
+
+@shared_task(name="reports.jobs.roll_up_due_weeks", acks_late=True)
+def roll_up_due_weeks() -> list[int]:
+    """The beat's job: the scheduled roll-up of each active plan's current period, once.
+
+    Beat fires it at the scheduled time and again every few minutes as a catch-up, so a
+    roll-up missed while the broker was down runs once when it is back. The unique scheduled
+    job per plan × period makes extra firings no-ops.
+    """
+    setting = weekly_rollup_setting()
+    if setting is None:
+        return []
+    now = clock.now()
+    started = []
+    for plan in Plan.objects.filter(is_active=True):
+        period = reporting.current_period(plan, now.date())
+        if now < roll_up_moment(period, setting):
+            continue
+        try:
+            with transaction.atomic():
+                job, created = ReportJob.objects.get_or_create(
+                    plan=plan, period_key=period.key, scheduled=True
+                )
+        except IntegrityError:  # a concurrent firing created it first
+            continue
+        if created:
+            roll_up_week.delay(job.pk)
+            started.append(job.pk)
+    return started
+
+
+def request_roll_up(plan: Plan, period_key: str, user) -> ReportJob:
+    """Queue a roll-up asked for from the UI; the job row exists before the message is sent."""
+    job = ReportJob.objects.create(plan=plan, period_key=period_key, requested_by=user)
+    transaction.on_commit(lambda: _send(job.pk))
+    return job
+
+
+def _send(job_id: int) -> None:
+    try:
+        roll_up_week.delay(job_id)
+    except BrokerError as error:
+        # The web app keeps working without the broker; the job shows why it waits.
+        logger.error("broker unavailable, roll-up job %s not sent: %s", job_id, error)
+        _set(job_id, state=ReportJob.State.FAILED, last_error="消息队列暂不可用，请稍后重试。")

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 
 from accounts.roles import UNIT_HEAD, person_of
+from common.export import maybe_export
 
 from . import reporting
 from .access import (
@@ -251,6 +252,8 @@ def review_queue(request):
     queryset = queryset.select_related("task__plan", "department").order_by("period_start", "pk")
     table = ReviewTable(queryset, request=request)
     RequestConfig(request, paginate={"per_page": 50}).configure(table)
+    if exported := maybe_export(request, table, "待审阅报告"):
+        return exported
     return render(request, "tasks/review_queue.html", {"table": table})
 
 

@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404, render
 from django_tables2 import RequestConfig
 
 from accounts.roles import person_of
+from common.export import maybe_export
 
 from . import reporting
 from .access import can_edit_indicators, can_report, tasks_visible_to
@@ -43,6 +44,8 @@ def task_list(request):
     """The whole plan for the office and leaders; a unit's own tasks for unit staff."""
     plan = plan_or_404(request.GET.get("plan"))
     filterset, table = _filtered_table(request, plan, TaskTable)
+    if exported := maybe_export(request, table, f"{plan.year}年任务清单"):
+        return exported
     return render(
         request,
         "tasks/task_list.html",
@@ -81,6 +84,8 @@ def my_tasks(request):
         can_write=period in reporting.open_periods(plan),
     )
     RequestConfig(request, paginate={"per_page": 50}).configure(table)
+    if exported := maybe_export(request, table, f"我的任务-{period.key}"):
+        return exported
     context = {
         "plan": plan,
         "plans": Plan.objects.all(),

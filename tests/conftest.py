@@ -8,6 +8,9 @@ def private_media_root():
     """Uploaded evidence goes to a throwaway directory, never into var/ of the work tree."""
     from django.conf import settings
 
+    if not settings.configured:  # pure tests run without Django (-p no:django)
+        yield None
+        return
     with tempfile.TemporaryDirectory(prefix="dudu-media-") as path:
         settings.MEDIA_ROOT = path
         yield path

@@ -8,7 +8,10 @@ from django.core.files.base import ContentFile
 from django.test import override_settings
 from django.urls import reverse
 
+from reports.models import ReportJob, WeeklySnapshot
+from reports.rollup import workbook_path
 from tasks.models import Attachment, ProgressReport
+from tasks.periods import parse_period_key
 
 from .base import PASSWORD, BaseTestCase
 
@@ -46,6 +49,19 @@ class PermissionMatrixTests(BaseTestCase):
             uploaded_by=cls.staff,
         )
         cls.attachment.file.save("a.pdf", ContentFile(b"%PDF-1.4"), save=True)
+        plan = cls.task["1"].plan
+        cls.snapshot = WeeklySnapshot.objects.create(
+            plan=plan,
+            period_key="2022-W19",
+            period_label="2022年第19周",
+            as_of="2022-05-15",
+            generated_at="2022-05-13T18:00:00+08:00",
+            file="private/weekly/2022/2022-W19.xlsx",
+        )
+        target = workbook_path(plan, parse_period_key("2022-W19"))
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(b"PK\x03\x04 stand-in workbook")
+        cls.job = ReportJob.objects.create(plan=plan, period_key="2022-W19")
 
     def matrix(self):
         t = self.task
@@ -172,6 +188,33 @@ class PermissionMatrixTests(BaseTestCase):
                 reverse("tasks:indicators", args=["2022", "7"]),
                 row(302, 403, 403, 403, 403, 403, 200, 200),
             ),
+            # fmt: off
+            (
+                "weekly reports",
+                "get",
+                reverse("reports:list"),
+                row(302, 403, 403, 403, 403, 200, 200, 200),
+            ),
+            (
+                "generate",
+                "post",
+                reverse("reports:generate"),
+                row(302, 403, 403, 403, 403, 403, 302, 302),
+            ),
+            (
+                "job status",
+                "get",
+                reverse("reports:job", args=[self.job.pk]),
+                row(302, 403, 403, 403, 403, 200, 200, 200),
+            ),
+            (
+                "download workbook",
+                "get",
+                reverse("reports:download", args=[self.snapshot.pk]),
+                row(302, 403, 403, 403, 403, 200, 200, 200),
+            ),
+            ("health", "get", reverse("healthz"), row(200, 200, 200, 200, 200, 200, 200, 200)),
+            # fmt: on
         ]
 
     def users(self):
@@ -193,7 +236,10 @@ class PermissionMatrixTests(BaseTestCase):
             if user is not None:
                 self.client.force_login(user)
             for label, method, url, expected in self.matrix():
-                response = getattr(self.client, method)(url, {"username": "nobody"})
+                data = {"username": "nobody"}
+                if method == "post":
+                    data.update(plan=self.task["1"].plan_id, period="2022-W20")
+                response = getattr(self.client, method)(url, data)
                 if response.status_code != expected[role]:
                     failures.append(
                         f"{role} {method} {label}: {response.status_code} != {expected[role]}"

@@ -1,0 +1,84 @@
+"""The plain data a weekly 督查 workbook is built from (no Django, no database).
+
+reports.rollup fills these from a frozen snapshot; reports.workbook writes them with openpyxl.
+Keeping the two apart lets the benchmark build a 10,000-task workbook without a database.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class TaskRow:
+    number: str  # "6(1)"
+    text: str  # the task text
+    lead_leaders: str  # "张娅、刘兆华"
+    lead_units: str  # "区发展和改革局"
+    cooperating_units: str  # "区政府各部门（单位）、各镇政府（街道办事处）"
+    progress: str  # 本期进展 (the lead unit's report speaks for the task)
+    problems: str  # 存在问题
+    next_steps: str  # 下步打算
+    completion: float | None  # 完成进度 in percent
+    expected: float  # 序时进度 in percent
+    status: str  # Status value: done / on_schedule / behind / seriously_behind / not_reported / not_started
+    status_label: str  # 已完成 …
+    light: str  # green / yellow / red / grey
+    reporting: str  # 报送情况, e.g. "区发改局 已采纳；区财政局 逾期报送；堂邑镇 未报送"
+
+
+@dataclass(frozen=True)
+class SectionBlock:
+    title: str  # "一、主要预期目标"
+    rows: list[TaskRow]
+
+
+@dataclass(frozen=True)
+class LeaderSummary:
+    name: str
+    counts: dict[
+        str, int
+    ]  # status label -> count, in status order (已完成, 序时推进, 滞后, 严重滞后, 未报送, 未启动)
+    lagging: list[str]  # "12 …（滞后）", tasks below schedule
+
+
+@dataclass(frozen=True)
+class UnitSummary:
+    name: str
+    led: int  # tasks led
+    cooperated: int  # tasks cooperated on (named directly)
+    due: int  # reports due this period
+    on_time: int
+    late: int
+    missing: int
+    rate: float  # 报送率 in percent: (on_time + late) / due
+    lagging: list[str]  # led tasks below schedule
+
+
+@dataclass(frozen=True)
+class MissingUnit:
+    name: str
+    tasks: list[str]  # "12 …" tasks it has not reported on this period
+
+
+@dataclass(frozen=True)
+class Change:
+    number: str
+    text: str
+    before: str  # status label last period ("" when no earlier snapshot)
+    after: str
+    new_problems: str  # problems raised this period that the last period's report did not mention
+
+
+@dataclass
+class WorkbookData:
+    title: str  # "2022年区政府工作报告重点工作任务推进情况周报"
+    period_label: str  # "第20周（5月16日—5月22日）"
+    generated_at: datetime.datetime
+    sections: list[SectionBlock]
+    leaders: list[LeaderSummary] = field(default_factory=list)
+    units: list[UnitSummary] = field(default_factory=list)
+    missing: list[MissingUnit] = field(default_factory=list)
+    changes: list[Change] = field(default_factory=list)
+    status_labels: list[str] = field(
+        default_factory=lambda: ["已完成", "序时推进", "滞后", "严重滞后", "未报送", "未启动"]
+    )

@@ -1,0 +1,450 @@
+"""reports/workbook.py: the weekly 督查 workbook, written and read back with openpyxl (no DB)."""
+
+import datetime
+import math
+
+import openpyxl
+import pytest
+from openpyxl.worksheet import _writer as openpyxl_writer
+
+from reports import workbook as workbook_module
+from reports.workbook import MAIN_HEADERS, NO_CHANGES, NO_MISSING, SHEET_NAMES, build_workbook
+from reports.workbook_data import (
+    Change,
+    LeaderSummary,
+    MissingUnit,
+    SectionBlock,
+    TaskRow,
+    UnitSummary,
+    WorkbookData,
+)
+
+TITLE = "2022年区政府工作报告重点工作任务推进情况周报"
+PERIOD = "第20周（5月16日—5月22日）"
+HYPERLINK = '=HYPERLINK("http://x","y")'
+DDE = "=cmd|' /C calc'!A0"
+LABELS = ["已完成", "序时推进", "滞后", "严重滞后", "未报送", "未启动"]
+FILLS = {"green": "C6EFCE", "yellow": "FFEB9C", "red": "FFC7CE", "grey": "EDEDED"}
+
+
+def task(number, text, *, status_label, light, completion, **fields):
+    values = dict(
+        number=number,
+        text=text,
+        lead_leaders="张娅、刘兆华",
+        lead_units="区发展和改革局",
+        cooperating_units="区政府各部门（单位）、各镇政府（街道办事处）",
+        progress="已完成年度目标的一半。",
+        problems="",
+        next_steps="继续推进。",
+        completion=completion,
+        expected=38.9,
+        status="on_schedule",
+        status_label=status_label,
+        light=light,
+        reporting="区发改局 已采纳；区财政局 逾期报送",
+    )
+    values.update(fields)
+    return TaskRow(**values)
+
+
+def sample_data(**overrides) -> WorkbookData:
+    sections = [
+        SectionBlock(
+            "一、主要预期目标",
+            [
+                task(
+                    "1",
+                    "地区生产总值增长6.5%左右",
+                    status_label="序时推进",
+                    light="green",
+                    completion=45.0,
+                    progress=HYPERLINK,
+                    problems="@SUM(1)",
+                ),
+                task(
+                    "2",
+                    "一般公共预算收入增长5%",
+                    status_label="滞后",
+                    light="yellow",
+                    completion=30.5,
+                    next_steps="\t=1",
+                ),
+            ],
+        ),
+        SectionBlock(
+            "二、重点工作任务",
+            [
+                task(
+                    "6(1)",
+                    "+1",
+                    status_label="严重滞后",
+                    light="red",
+                    completion=5.0,
+                    progress="-1",
+                ),
+                task(
+                    "6(2)",
+                    "建设城市更新项目",
+                    status_label="未报送",
+                    light="grey",
+                    completion=None,
+                    progress="",
+                    reporting=DDE,
+                ),
+                task(
+                    "7",
+                    "完成老旧小区改造",
+                    status_label="已完成",
+                    light="green",
+                    completion=100.0,
+                ),
+            ],
+        ),
+    ]
+    values = dict(
+        title=TITLE,
+        period_label=PERIOD,
+        generated_at=datetime.datetime(2022, 5, 20, 18, 0),
+        sections=sections,
+        leaders=[
+            LeaderSummary(
+                "张娅",
+                {"已完成": 1, "序时推进": 1, "滞后": 1, "严重滞后": 1, "未报送": 1, "未启动": 0},
+                ["2 一般公共预算收入增长5%（滞后）", "6(1) +1（严重滞后）"],
+            ),
+            LeaderSummary("刘兆华", {"序时推进": 1}, []),
+        ],
+        units=[
+            UnitSummary("区发展和改革局", 5, 0, 5, 3, 1, 1, 80.0, ["2 一般公共预算收入增长5%"]),
+            UnitSummary("=区财政局", 0, 2, 0, 0, 0, 0, 0.0, []),
+        ],
+        missing=[MissingUnit("堂邑镇", ["6(2) 建设城市更新项目", "7 完成老旧小区改造"])],
+        changes=[
+            Change("2", "一般公共预算收入增长5%", "序时推进", "滞后", "-税源减少"),
+            Change("6(1)", "+1", "", "严重滞后", ""),
+        ],
+    )
+    values.update(overrides)
+    return WorkbookData(**values)
+
+
+@pytest.fixture
+def book(tmp_path):
+    path = tmp_path / "weekly.xlsx"
+    build_workbook(sample_data(), path)
+    return openpyxl.load_workbook(path)
+
+
+def values(sheet):
+    return [list(row) for row in sheet.iter_rows(values_only=True)]
+
+
+def fill_of(cell):
+    return cell.fill.fgColor.rgb[-6:] if cell.fill.fill_type == "solid" else None
+
+
+def test_sheet_names_in_order(book):
+    assert book.sheetnames == ["总表", "按牵头领导", "按单位", "未报送", "本周变化"]
+    assert list(SHEET_NAMES) == book.sheetnames
+
+
+def test_title_rows_and_header(book):
+    sheet = book["总表"]
+    assert sheet["A1"].value == TITLE
+    assert sheet["A2"].value == PERIOD
+    assert sheet["A3"].value == "生成时间：2022年5月20日 18:00"
+    for row in (1, 2, 3):  # nothing else on the title rows: the text spans over empty cells
+        assert [c.value for c in sheet[row][1:]] == [None] * 10
+    assert sheet["A1"].alignment.horizontal == "centerContinuous"
+    assert sheet["K1"].alignment.horizontal == "centerContinuous"
+    assert sheet["A1"].font.b
+    header = [c.value for c in sheet[4]]
+    assert header == [
+        "序号",
+        "工作任务",
+        "牵头领导",
+        "牵头单位",
+        "配合单位",
+        "本期进展",
+        "存在问题",
+        "下步打算",
+        "完成进度",
+        "状态",
+        "报送情况",
+    ]
+    assert tuple(header) == MAIN_HEADERS
+    assert sheet.max_column == 11
+
+
+def test_task_rows_in_order_with_section_rows_between(book):
+    sheet = book["总表"]
+    rows = values(sheet)[4:]
+    assert [r[0] for r in rows] == [
+        "一、主要预期目标",
+        "1",
+        "2",
+        "二、重点工作任务",
+        "6(1)",
+        "6(2)",
+        "7",
+    ]
+    assert len(rows) == 7 == sheet.max_row - 4
+    for index in (5, 8):  # section rows: title in A, bold, light fill, the rest empty but boxed
+        cells = sheet[index]
+        assert [c.value for c in cells[1:]] == [None] * 10
+        assert cells[0].font.b
+        assert not cells[0].alignment.wrap_text  # so it runs on over the empty cells
+        assert {fill_of(c) for c in cells} == {"F2F2F2"}
+        assert all(c.border.top.style == "thin" and c.border.bottom.style == "thin" for c in cells)
+        assert cells[0].border.left.style == "thin" and cells[-1].border.right.style == "thin"
+        # no inner vertical lines cutting through the title
+        assert not (cells[0].border.right and cells[0].border.right.style)
+        assert not (cells[1].border.left and cells[1].border.left.style)
+    first = rows[1]
+    assert first[1] == "地区生产总值增长6.5%左右"
+    assert first[2] == "张娅、刘兆华"
+    assert first[3] == "区发展和改革局"
+    assert first[4] == "区政府各部门（单位）、各镇政府（街道办事处）"
+    assert first[7] == "继续推进。"
+    assert first[10] == "区发改局 已采纳；区财政局 逾期报送"
+
+
+def test_status_fill_by_light_with_label_as_text(book):
+    sheet = book["总表"]
+    found = {}
+    for row in sheet.iter_rows(min_row=5):
+        if row[1].value is None:
+            continue  # section row
+        found[row[0].value] = (row[9].value, fill_of(row[9]))
+    assert found == {
+        "1": ("序时推进", FILLS["green"]),
+        "2": ("滞后", FILLS["yellow"]),
+        "6(1)": ("严重滞后", FILLS["red"]),
+        "6(2)": ("未报送", FILLS["grey"]),
+        "7": ("已完成", FILLS["green"]),
+    }
+
+
+def test_completion_is_a_percent_number_cell(book):
+    sheet = book["总表"]
+    cells = {row[0].value: row[8] for row in sheet.iter_rows(min_row=5) if row[1].value}
+    assert cells["1"].value == 45.0 and cells["1"].data_type == "n"
+    assert cells["1"].number_format == '0.0"%"'
+    assert cells["2"].value == 30.5
+    assert cells["7"].value == 100.0
+    assert cells["6(2)"].value == "—"  # not reported: no figure
+
+
+def test_dangerous_text_is_stored_as_plain_strings(book):
+    sheet = book["总表"]
+    stored = [c for row in sheet.iter_rows() for c in row if c.value is not None]
+    by_value = {c.value: c for c in stored}
+    for text in (HYPERLINK, "@SUM(1)", "\t=1", "+1", "-1", DDE):
+        cell = by_value["'" + text]
+        assert cell.data_type == "s"
+        assert cell.value.startswith("'")
+    assert "'" + "-税源减少" in [c.value for row in book["本周变化"].iter_rows() for c in row]
+    assert book["按单位"]["A3"].value == "'=区财政局"
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                assert cell.data_type != "f", (sheet.title, cell.coordinate, cell.value)
+                if isinstance(cell.value, str):
+                    assert not cell.value.startswith(("=", "+", "-", "@", "\t", "\r", "\n"))
+
+
+def test_print_settings_on_every_sheet(book):
+    titles = {
+        "总表": "1:4",
+        "按牵头领导": "1:1",
+        "按单位": "1:1",
+        "未报送": "1:1",
+        "本周变化": "1:1",
+    }
+    for sheet in book.worksheets:
+        setup = sheet.page_setup
+        assert setup.orientation == "landscape", sheet.title
+        assert int(setup.paperSize) == 8  # A3
+        assert int(setup.fitToWidth) == 1
+        assert int(setup.fitToHeight) == 0
+        assert sheet.sheet_properties.pageSetUpPr.fitToPage
+        assert sheet.print_title_rows.replace("$", "") == titles[sheet.title]
+        assert "&P" in sheet.oddFooter.center.text and "&N" in sheet.oddFooter.center.text
+        if sheet.title != "总表":  # no title rows there: the page header names the week
+            assert PERIOD in sheet.oddHeader.center.text
+    assert book["总表"].freeze_panes == "B5"
+    for name in SHEET_NAMES[1:]:
+        assert book[name].freeze_panes == "B2"
+
+
+def test_column_widths_and_font(book):
+    for sheet in book.worksheets:
+        width = sheet.max_column
+        for index in range(1, width + 1):
+            letter = openpyxl.utils.get_column_letter(index)
+            assert sheet.column_dimensions[letter].width > 5, (sheet.title, letter)
+    main = book["总表"]
+    assert main.column_dimensions["B"].width >= 30  # task text
+    assert main.column_dimensions["F"].width >= 40  # progress
+    body = main["B6"]
+    assert body.font.name == "宋体"
+    assert body.alignment.wrap_text
+    assert body.border.left.style == "thin" and body.border.bottom.style == "thin"
+    assert main["A4"].font.name == "宋体" and main["A4"].font.b
+
+
+def test_leader_sheet(book):
+    rows = values(book["按牵头领导"])
+    assert rows[0] == ["牵头领导", *LABELS, "合计", "滞后任务"]
+    assert rows[1] == [
+        "张娅",
+        1,
+        1,
+        1,
+        1,
+        1,
+        0,
+        5,
+        "2 一般公共预算收入增长5%（滞后）\n6(1) +1（严重滞后）",
+    ]
+    assert rows[2] == ["刘兆华", 0, 1, 0, 0, 0, 0, 1, None]
+    assert book["按牵头领导"]["I2"].alignment.wrap_text
+
+
+def test_unit_sheet(book):
+    sheet = book["按单位"]
+    rows = values(sheet)
+    assert rows[0] == [
+        "单位",
+        "牵头任务",
+        "配合任务",
+        "应报",
+        "按时",
+        "逾期",
+        "未报",
+        "报送率",
+        "滞后任务",
+    ]
+    assert rows[1] == ["区发展和改革局", 5, 0, 5, 3, 1, 1, 80.0, "2 一般公共预算收入增长5%"]
+    assert sheet["H2"].number_format == '0.0"%"'
+    # nothing due: no made-up rate
+    assert rows[2] == ["'=区财政局", 0, 2, 0, 0, 0, 0, "—", None]
+
+
+def test_missing_and_change_sheets(book):
+    assert values(book["未报送"]) == [
+        ["单位", "未报送任务"],
+        ["堂邑镇", "6(2) 建设城市更新项目\n7 完成老旧小区改造"],
+    ]
+    changes = book["本周变化"]
+    assert values(changes) == [
+        ["序号", "工作任务", "上期状态", "本期状态", "新增问题"],
+        ["2", "一般公共预算收入增长5%", "序时推进", "滞后", "'-税源减少"],
+        ["6(1)", "'+1", None, "严重滞后", None],
+    ]
+    # the labels carry the 总表 colours
+    assert fill_of(changes["C2"]) == FILLS["green"]
+    assert fill_of(changes["D2"]) == FILLS["yellow"]
+    assert fill_of(changes["D3"]) == FILLS["red"]
+
+
+def test_empty_missing_and_changes(tmp_path):
+    path = tmp_path / "empty.xlsx"
+    build_workbook(sample_data(missing=[], changes=[], leaders=[], units=[]), path)
+    book = openpyxl.load_workbook(path)
+    assert values(book["未报送"]) == [["单位", "未报送任务"], [NO_MISSING, None]]
+    assert NO_MISSING == "本期各单位均已报送"
+    assert values(book["本周变化"]) == [
+        ["序号", "工作任务", "上期状态", "本期状态", "新增问题"],
+        [NO_CHANGES, None, None, None, None],
+    ]
+    assert NO_CHANGES == "本期无状态变化"
+    assert not book["本周变化"]["A2"].alignment.wrap_text
+    assert values(book["按牵头领导"]) == [["牵头领导", *LABELS, "合计", "滞后任务"]]
+    assert len(values(book["按单位"])) == 1
+
+
+def test_no_sections(tmp_path):
+    path = tmp_path / "bare.xlsx"
+    build_workbook(sample_data(sections=[]), path)
+    sheet = openpyxl.load_workbook(path)["总表"]
+    assert sheet.max_row == 4
+
+
+def test_control_characters_and_odd_numbers_do_not_break_the_file(tmp_path):
+    """Word pastes \\v for a manual line break; XML cannot hold it. NaN would corrupt the file."""
+    row = task(
+        "9",
+        "任务\x0b第二行",
+        status_label="滞后",
+        light="unknown",
+        completion=math.nan,
+        progress="\x01=1+1",
+    )
+    data = sample_data(sections=[SectionBlock("三、其他", [row])])
+    path = tmp_path / "odd.xlsx"
+    build_workbook(data, path)
+    sheet = openpyxl.load_workbook(path)["总表"]
+    cells = sheet[6]
+    assert cells[1].value == "任务\n第二行"
+    assert cells[5].value == "'=1+1"  # cleaned first, then neutralised
+    assert cells[8].value == "—"
+    assert fill_of(cells[9]) is None and cells[9].value == "滞后"
+
+
+def test_a_crash_while_saving_leaves_no_partial_file(tmp_path, monkeypatch):
+    def broken_save(self, filename):
+        with open(filename, "wb") as handle:
+            handle.write(b"PK\x03\x04 partial")
+        raise OSError("disk full")
+
+    monkeypatch.setattr(openpyxl.Workbook, "save", broken_save)
+    target = tmp_path / "weekly.xlsx"
+    with pytest.raises(OSError, match="disk full"):
+        build_workbook(sample_data(), target)
+    assert not target.exists()
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_crash_keeps_the_previous_file(tmp_path, monkeypatch):
+    target = tmp_path / "weekly.xlsx"
+    build_workbook(sample_data(), target)
+    before = target.read_bytes()
+
+    def broken_save(self, filename):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(openpyxl.Workbook, "save", broken_save)
+    with pytest.raises(OSError):
+        build_workbook(sample_data(title="新标题"), target)
+    assert target.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir()] == ["weekly.xlsx"]
+
+
+def test_a_crash_while_writing_rows_leaves_nothing_behind(tmp_path, monkeypatch):
+    streams_before = list(openpyxl_writer.ALL_TEMP_FILES)
+
+    def broken(workbook, data):
+        raise RuntimeError("bad data")
+
+    monkeypatch.setattr(workbook_module, "_unit_sheet", broken)
+    target = tmp_path / "weekly.xlsx"
+    with pytest.raises(RuntimeError):
+        build_workbook(sample_data(), target)
+    assert list(tmp_path.iterdir()) == []
+    # the sheets already streamed to openpyxl's temporary files were removed too
+    assert openpyxl_writer.ALL_TEMP_FILES == streams_before
+
+
+def test_write_table_still_works(tmp_path):
+    from common.xlsx import write_table
+
+    path = tmp_path / "table.xlsx"
+    write_table(
+        path, sheet_title="台账", headers=["序号", "任务"], rows=[["1", "=1+1"]], widths=[8, 40]
+    )
+    sheet = openpyxl.load_workbook(path)["台账"]
+    assert values(sheet) == [["序号", "任务"], ["1", "'=1+1"]]
+    assert sheet.freeze_panes == "A2"
+    assert sheet.page_setup.orientation == "landscape"
