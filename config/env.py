@@ -85,7 +85,8 @@ def database_from_url(url: str, *, name: str = "DATABASE_URL") -> dict:
         "HOST": parts.hostname or "",
         "PORT": str(port or ""),
         "OPTIONS": dict(parse_qsl(parts.query)),
-        "CONN_MAX_AGE": 60,
+        # 0 behind pgbouncer in transaction mode (DB_CONN_MAX_AGE=0).
+        "CONN_MAX_AGE": env_int("DB_CONN_MAX_AGE", 60, minimum=0),
         "CONN_HEALTH_CHECKS": True,
     }
 

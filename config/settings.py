@@ -68,6 +68,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.person",
+                "reports.context_processors.notifications",
             ],
         },
     },
@@ -152,12 +153,14 @@ else:
     # A broker that needs no server: messages are files under var/celery/.
     _broker_dir = ensure_dir(VAR_DIR / "celery" / "queue")
     _processed_dir = ensure_dir(VAR_DIR / "celery" / "processed")
+    _control_dir = ensure_dir(VAR_DIR / "celery" / "control")
     CELERY_BROKER_URL = "filesystem://"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_broker_dir),
         "data_folder_out": str(_broker_dir),
         "processed_folder": str(_processed_dir),
         "store_processed": False,
+        "control_folder": str(_control_dir),
     }
 # Job state lives in our own status models, which the UI reads; results are kept only where a
 # result store exists anyway (Redis), for health checks.
@@ -175,12 +178,8 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # The weekly roll-up: "fri 18:00" by default, "<weekday> HH:MM", or "disable".
 WEEKLY_ROLLUP_SCHEDULE = env_str("WEEKLY_ROLLUP_SCHEDULE", "fri 18:00")
-try:
-    from reports.schedule import build_beat_schedule
-
-    CELERY_BEAT_SCHEDULE = build_beat_schedule(WEEKLY_ROLLUP_SCHEDULE)
-except ValueError as error:
-    raise ImproperlyConfigured(str(error)) from None
+# CELERY_BEAT_SCHEDULE is built in the "Reminders and e-mail" block at the end of this file,
+# once the reminder times are known.
 
 # --- Logging: structured enough to grep, never a password (forms are not logged) -----------
 LOG_LEVEL = env_str("LOG_LEVEL", "INFO")
@@ -194,3 +193,31 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# --- Reminders (催办) and e-mail ---------------------------------------------------------------
+# E-mail goes to the console unless an SMTP server is configured; in-app notifications always
+# work. Automatic reminders: "<weekday> HH:MM" within each reporting period, or "disable".
+EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25, minimum=1)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    raise ImproperlyConfigured("EMAIL_USE_TLS and EMAIL_USE_SSL cannot both be 1.")
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20, minimum=1)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "督查台账 <noreply@localhost>")
+# Links in e-mails are made absolute with this (e.g. https://ducha.example.gov.cn); empty: paths.
+SITE_URL = env_str("SITE_URL", "").rstrip("/")
+REMINDER_BEFORE_DUE = env_str("REMINDER_BEFORE_DUE", "thu 09:00")
+REMINDER_AFTER_DUE = env_str("REMINDER_AFTER_DUE", "fri 09:00")
+try:
+    from reports.schedule import build_beat_schedule
+
+    CELERY_BEAT_SCHEDULE = build_beat_schedule(
+        WEEKLY_ROLLUP_SCHEDULE, before=REMINDER_BEFORE_DUE, after=REMINDER_AFTER_DUE
+    )
+except ValueError as error:
+    raise ImproperlyConfigured(str(error)) from None
+# --- end of reminders and e-mail -------------------------------------------------------------

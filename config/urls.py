@@ -16,4 +16,5 @@ urlpatterns = [
     path("tasks/", include("tasks.urls")),
     path("leaders/", include("leaders.urls")),
     path("reports/", include("reports.urls")),
+    path("notifications/", include("reports.notify_urls")),
 ]

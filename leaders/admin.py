@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Leader
+from .models import Acknowledgement, Instruction, Leader
 
 
 @admin.register(Leader)
@@ -13,3 +13,17 @@ class LeaderAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         # Linking an account makes it a leader: audited with the admin as the actor.
         obj.save(changed_by=request.user)
+
+
+@admin.register(Instruction)
+class InstructionAdmin(admin.ModelAdmin):
+    list_display = ["task", "leader", "state", "published_at"]
+    list_filter = ["state", "leader"]
+    search_fields = ["text", "task__number"]
+    raw_id_fields = ["task"]
+
+
+@admin.register(Acknowledgement)
+class AcknowledgementAdmin(admin.ModelAdmin):
+    list_display = ["instruction", "department", "acknowledged_by", "acknowledged_at"]
+    raw_id_fields = ["instruction"]

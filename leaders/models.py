@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 
 from departments.models import RoleChange
 
@@ -62,3 +63,74 @@ class Leader(models.Model):
                 )
             RoleChange.objects.bulk_create(changes)
         self._saved_user_id = self.user_id
+
+
+class Instruction(models.Model):
+    """A leader's instruction (批示) on a task: a draft only its author sees, then published."""
+
+    class State(models.TextChoices):
+        DRAFT = "draft", "草稿"
+        PUBLISHED = "published", "已发布"
+
+    task = models.ForeignKey(
+        "tasks.Task", on_delete=models.PROTECT, related_name="instructions", verbose_name="任务"
+    )
+    leader = models.ForeignKey(
+        Leader, on_delete=models.PROTECT, related_name="instructions", verbose_name="批示领导"
+    )
+    text = models.TextField("批示内容")
+    state = models.CharField("状态", max_length=20, choices=State.choices, default=State.DRAFT)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+    published_at = models.DateTimeField("发布时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "领导批示"
+        verbose_name_plural = "领导批示"
+        ordering = ["-published_at", "-pk"]
+        indexes = [
+            models.Index(fields=["task", "state"], name="instruction_task_state"),
+            models.Index(fields=["state", "published_at"], name="instruction_state_published"),
+        ]
+
+    def __str__(self):
+        text = self.text if len(self.text) <= 20 else self.text[:20] + "…"
+        return f"{self.leader} 批示：{text}"
+
+    def get_absolute_url(self):
+        return reverse("leaders:instruction_detail", args=[self.pk])
+
+    @property
+    def is_published(self) -> bool:
+        return self.state == self.State.PUBLISHED
+
+
+class Acknowledgement(models.Model):
+    """A unit has read (已阅) a published instruction: one record per instruction and unit."""
+
+    instruction = models.ForeignKey(
+        Instruction, on_delete=models.CASCADE, related_name="acknowledgements"
+    )
+    department = models.ForeignKey(
+        "departments.Department",
+        on_delete=models.PROTECT,
+        related_name="instruction_acknowledgements",
+        verbose_name="单位",
+    )
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="签阅人"
+    )
+    acknowledged_at = models.DateTimeField("签阅时间")
+
+    class Meta:
+        verbose_name = "批示签阅"
+        verbose_name_plural = "批示签阅"
+        ordering = ["acknowledged_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["instruction", "department"], name="acknowledgement_one_per_unit"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.department} 已阅 {self.acknowledged_at:%Y-%m-%d %H:%M}"

@@ -1,35 +1,102 @@
 import django_tables2 as tables
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
-from tasks.tables import LEADERS, TaskTable
+from common.charts import progress_bar
+from tasks.tables import TaskTable, light_html
+
+
+def one_line(text: str, limit: int = 40) -> str:
+    text = " ".join((text or "").split())
+    return text if len(text) <= limit else text[:limit] + "…"
 
 
 class PortfolioTable(TaskTable):
-    """A leader's tasks, marked first-listed (第一牵头) or shared (共同牵头)."""
+    """A leader's tasks, lagging first: light, completion against 序时进度, latest report."""
 
     lead_position = tables.Column("牵头方式", empty_values=(), orderable=False)
-    lead_position.prefetch = (LEADERS,)
-    plan = tables.Column("方案", accessor="plan__year", order_by=("-plan__year", "sort_order"))
+    light = tables.Column("状态", empty_values=(), orderable=False)
+    completion = tables.Column("完成/序时", empty_values=(), orderable=False)
+    latest = tables.Column("最新进展", empty_values=(), orderable=False)
+    problems = tables.Column("存在问题", empty_values=(), orderable=False)
+    silence = tables.Column("距上次报送", empty_values=(), orderable=False)
 
     class Meta(TaskTable.Meta):
-        sequence = ("plan", "number", "lead_position", "...")
-        exclude = ("section",)
+        sequence = (
+            "number",
+            "text",
+            "light",
+            "completion",
+            "lead_position",
+            "lead_units",
+            "latest",
+            "problems",
+            "silence",
+        )
+        exclude = ("section", "lead_leaders", "cooperating_units")
         order_by = ()
+        orderable = False
 
-    def __init__(self, *args, leader, **kwargs):
-        self.leader = leader
+    def __init__(self, *args, leader, states, as_of, **kwargs):
+        self.leader, self.states, self.as_of = leader, states, as_of
         super().__init__(*args, **kwargs)
 
-    def _first_listed(self, record) -> bool:
-        links = list(record.leader_links.all())
-        return bool(links) and links[0].leader_id == self.leader.pk
-
     def render_lead_position(self, record):
-        if self._first_listed(record):
-            return "第一牵头"
-        return "共同牵头"
+        links = list(record.leader_links.all())
+        return "第一牵头" if links and links[0].leader_id == self.leader.pk else "共同牵头"
 
     def value_lead_position(self, record):
         return self.render_lead_position(record)
 
-    def render_plan(self, record):
-        return f"{record.plan.year}年"
+    def render_light(self, record):
+        return light_html(self.states[record.pk].status)
+
+    def value_light(self, record):
+        return self.states[record.pk].status.label
+
+    def _numbers(self, record) -> str:
+        state = self.states[record.pk]
+        done = "—" if state.completion is None else f"{state.completion:.1f}%"
+        return f"{done} / {state.expected:.1f}%"
+
+    def render_completion(self, record):
+        state = self.states[record.pk]
+        bar = progress_bar(state.completion or 0, expected=state.expected, light=state.status.light)
+        return format_html(
+            '<div class="bar">{}</div><small>{}</small>', mark_safe(bar), self._numbers(record)
+        )  # noqa: S308 - escaped SVG
+
+    def value_completion(self, record):
+        return self._numbers(record)
+
+    def _latest(self, record):
+        return self.states[record.pk].latest
+
+    def render_latest(self, record):
+        report = self._latest(record)
+        return one_line(report.progress) if report else "—"
+
+    def value_latest(self, record):
+        report = self._latest(record)
+        return report.progress if report else ""
+
+    def render_problems(self, record):
+        report = self._latest(record)
+        return one_line(report.problems) if report and report.problems else "—"
+
+    def value_problems(self, record):
+        report = self._latest(record)
+        return report.problems if report else ""
+
+    def _days(self, record) -> int | None:
+        report = self._latest(record)
+        if report is None or report.submitted_at is None:
+            return None
+        return max(0, (self.as_of - report.submitted_at.date()).days)
+
+    def render_silence(self, record):
+        days = self._days(record)
+        return "从未报送" if days is None else f"{days} 天"
+
+    def value_silence(self, record):
+        return self.render_silence(record)

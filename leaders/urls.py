@@ -1,8 +1,28 @@
 from django.urls import path
 
-from . import views
+from . import instruction_views, views
 
 app_name = "leaders"
 urlpatterns = [
     path("<int:leader_id>/", views.portfolio, name="portfolio"),
+    path(
+        "tasks/<str:plan_key>/<str:number>/instruction/",
+        instruction_views.instruction_write,
+        name="instruction_write",
+    ),
+    path(
+        "instructions/pending/",
+        instruction_views.instructions_pending,
+        name="instructions_pending",
+    ),
+    path(
+        "instructions/<int:instruction_id>/",
+        instruction_views.instruction_detail,
+        name="instruction_detail",
+    ),
+    path(
+        "instructions/<int:instruction_id>/acknowledge/",
+        instruction_views.instruction_acknowledge,
+        name="instruction_acknowledge",
+    ),
 ]

@@ -1,7 +1,9 @@
 """/healthz for load balancers and monitoring: database, broker, last successful roll-up.
 
 200 when everything is fine; 503 when the database or the broker cannot be reached, or when a
-scheduled roll-up is more than an hour overdue. Never reveals settings or secrets.
+scheduled roll-up is more than an hour overdue. `?probe=live` checks only the database, for
+load balancers: a broker outage must not take web hosts out of rotation. Never reveals
+settings or secrets.
 """
 
 import datetime
@@ -61,6 +63,10 @@ def _overdue_roll_ups(now: datetime.datetime) -> list[str]:
 
 
 def healthz(request):
+    if request.GET.get("probe") == "live":
+        # For load balancers: is this web host able to serve pages? (database only)
+        ok = _database_ok()
+        return JsonResponse({"status": "ok" if ok else "unhealthy"}, status=200 if ok else 503)
     database = _database_ok()
     broker = _broker_ok()
     last = None

@@ -16,16 +16,14 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from departments.models import Department
-from tasks import clock, reporting
-from tasks.duties import expected_reporters
+from tasks import clock
 from tasks.export import responsibility_names, tasks_with_responsibilities
-from tasks.models import Plan, ProgressReport, TaskUnit
+from tasks.models import Plan
 from tasks.periods import Period
-from tasks.progress import COUNTED, task_states
 from tasks.status import Status
 
 from .models import SnapshotRow, WeeklySnapshot
+from .overview import LAGGING, period_overview, short
 from .workbook import build_workbook
 from .workbook_data import (
     Change,
@@ -38,112 +36,23 @@ from .workbook_data import (
 )
 
 logger = logging.getLogger(__name__)
-LAGGING = {Status.BEHIND, Status.SERIOUSLY_BEHIND, Status.NOT_REPORTED}
-STATE_WORDS = {
-    ProgressReport.State.SUBMITTED: "已提交",
-    ProgressReport.State.APPROVED: "已审核",
-    ProgressReport.State.ACCEPTED: "已采纳",
-}
-
-
-def as_of_for(plan: Plan, period: Period, today: datetime.date | None = None) -> datetime.date:
-    """A period is judged at its end, or today if it is still running."""
-    return min(period.end, reporting.as_of_date(plan, today))
-
-
-def _short(number: str, text: str, limit: int = 30) -> str:
-    return f"{number} {text[:limit]}{'…' if len(text) > limit else ''}"
-
-
-def _problems_raised(now: str, before: str) -> str:
-    return now if now and now.strip() != before.strip() else ""
 
 
 @transaction.atomic
 def freeze(plan: Plan, period: Period, *, today: datetime.date | None = None) -> WeeklySnapshot:
     """Write (or replace) the snapshot of the plan for the period, in one transaction."""
-    as_of = as_of_for(plan, period, today)
-    tasks = list(tasks_with_responsibilities(plan))
-    states = task_states(plan, as_of)
-    previous_states = task_states(plan, as_of_for(plan, period.previous(), today))
-    duties = expected_reporters(plan.tasks.all())
-    units = {
-        d.pk: d
-        for d in Department.objects.filter(pk__in={u for d in duties.values() for u, _ in d})
-    }
-    this_period = defaultdict(dict)  # task id -> department id -> report
-    for report in ProgressReport.objects.filter(task__plan=plan, period_key=period.key):
-        this_period[report.task_id][report.department_id] = report
-    last_period_lead = {
-        r.task_id: r
-        for r in ProgressReport.objects.filter(
-            task__plan=plan,
-            period_key=period.previous().key,
-            role=TaskUnit.Role.LEAD,
-            state__in=COUNTED,
-        ).order_by("period_start", "submitted_at")
-    }
-
+    view = period_overview(plan, period, today=today)
     snapshot, _ = WeeklySnapshot.objects.select_for_update().get_or_create(
         plan=plan,
         period_key=period.key,
-        defaults={"period_label": period.label, "as_of": as_of, "generated_at": clock.now()},
+        defaults={"period_label": period.label, "as_of": view.as_of, "generated_at": clock.now()},
     )
     snapshot.rows.all().delete()
-    rows, unit_tally, leader_tally, changes = [], {}, {}, []
-    for order, task in enumerate(tasks, start=1):
-        state = states[task.pk]
-        reports = this_period.get(task.pk, {})
-        lead_report = _lead_report_of(reports)
-        unit_words, unit_details = [], []
-        for department_id, role in duties.get(task.pk, []):
-            report = reports.get(department_id)
-            counted = report is not None and report.counts_as_reported
-            word = (
-                "未报送"
-                if not counted
-                else ("逾期报送" if report.is_late else STATE_WORDS[report.state])
-            )
-            name = units[department_id].name
-            unit_words.append(f"{name} {word}")
-            unit_details.append({"unit": name, "role": role, "state": word})
-            tally = unit_tally.setdefault(
-                department_id,
-                {"led": 0, "cooperated": 0, "due": 0, "on_time": 0, "late": 0, "missing": []},
-            )
-            tally["led" if role == TaskUnit.Role.LEAD else "cooperated"] += 1
-            tally["due"] += 1
-            if not counted:
-                tally["missing"].append(_short(task.number, task.text))
-            elif report.is_late:
-                tally["late"] += 1
-            else:
-                tally["on_time"] += 1
-            if role == TaskUnit.Role.LEAD and state.status in LAGGING:
-                tally.setdefault("lagging", []).append(_short(task.number, task.text))
-        for link in task.leader_links.all():
-            tally = leader_tally.setdefault(
-                link.leader.name, {"counts": defaultdict(int), "lagging": []}
-            )
-            tally["counts"][state.status.label] += 1
-            if state.status in LAGGING:
-                tally["lagging"].append(f"{_short(task.number, task.text)}（{state.status.label}）")
-        before = previous_states[task.pk].status
-        previous_lead = last_period_lead.get(task.pk)
-        raised = _problems_raised(
-            lead_report.problems if lead_report else "",
-            previous_lead.problems if previous_lead else "",
-        )
-        if before != state.status or raised:
-            changes.append(
-                {
-                    "number": task.number,
-                    "text": task.text,
-                    "before": before.label,
-                    "after": state.status.label,
-                    "new_problems": raised,
-                }
-            )
+    rows = []
+    for order, task in enumerate(view.tasks, start=1):
+        state = view.states[task.pk]
+        lead = view.lead_report(task)
+        words = view.unit_words(task)
         rows.append(
             SnapshotRow(
                 snapshot=snapshot,
@@ -152,50 +61,70 @@ def freeze(plan: Plan, period: Period, *, today: datetime.date | None = None) ->
                 status=state.status.value,
                 completion=state.completion,
                 expected=state.expected,
-                progress=lead_report.progress if lead_report else "",
-                problems=lead_report.problems if lead_report else "",
-                next_steps=lead_report.next_steps if lead_report else "",
-                reporting="；".join(unit_words),
-                details={
-                    "units": unit_details,
-                    "indicators": [
-                        {
-                            "name": i.indicator.name,
-                            "target": str(i.indicator.target_display),
-                            "unit": i.indicator.unit,
-                            "actual": None
-                            if i.actual is None
-                            else format(i.actual.normalize(), "f"),
-                            "completion": i.completion,
-                        }
-                        for i in state.indicators
-                    ],
-                },
+                progress=lead.progress if lead else "",
+                problems=lead.problems if lead else "",
+                next_steps=lead.next_steps if lead else "",
+                reporting="；".join(f"{w['unit']} {w['state']}" for w in words),
+                details={"units": words, "indicators": _indicator_details(state)},
             )
         )
     SnapshotRow.objects.bulk_create(rows, batch_size=1000)
     snapshot.period_label = period.label
-    snapshot.as_of = as_of
+    snapshot.as_of = view.as_of
     snapshot.generated_at = clock.now()
-    snapshot.summary = {
-        "leaders": [
-            {"name": name, "counts": dict(t["counts"]), "lagging": t["lagging"]}
-            for name, t in leader_tally.items()
-        ],
-        "units": [
-            {"name": units[pk].name, "sort": units[pk].sort_order, **{k: v for k, v in t.items()}}
-            for pk, t in unit_tally.items()
-        ],
-        "changes": changes,
-    }
+    snapshot.summary = _summary(view)
     snapshot.save()
     return snapshot
 
 
-def _lead_report_of(reports: dict) -> ProgressReport | None:
-    """The lead unit's counted report speaks for the task (the first-listed lead wins ties)."""
-    leads = [r for r in reports.values() if r.role == TaskUnit.Role.LEAD and r.counts_as_reported]
-    return min(leads, key=lambda r: (r.submitted_at or timezone.now(), r.pk)) if leads else None
+def _indicator_details(state) -> list[dict]:
+    return [
+        {
+            "name": i.indicator.name,
+            "target": i.indicator.target_display,
+            "unit": i.indicator.unit,
+            "actual": None if i.actual is None else format(i.actual.normalize(), "f"),
+            "completion": i.completion,
+        }
+        for i in state.indicators
+    ]
+
+
+def _summary(view) -> dict:
+    leaders: dict[str, dict] = {}
+    for task in view.tasks:
+        status = view.states[task.pk].status
+        for link in task.leader_links.all():
+            entry = leaders.setdefault(
+                link.leader.name, {"counts": defaultdict(int), "lagging": []}
+            )
+            entry["counts"][status.label] += 1
+            if status in LAGGING:
+                entry["lagging"].append(f"{short(task)}（{status.label}）")
+    units = sorted(view.units.values(), key=lambda u: (u.department.sort_order, u.department.name))
+    return {
+        "leaders": [
+            {"name": name, "counts": dict(e["counts"]), "lagging": e["lagging"]}
+            for name, e in leaders.items()
+        ],
+        "units": [
+            {
+                "name": u.department.name,
+                "led": u.led,
+                "cooperated": u.cooperated,
+                "due": u.due,
+                "on_time": u.on_time,
+                "late": u.late,
+                "missing": [short(t) for t in u.missing],
+                "lagging": [short(t) for t in u.lagging],
+            }
+            for u in units
+        ],
+        "changes": [
+            {k: c[k] for k in ("number", "text", "before", "after", "new_problems")}
+            for c in view.changes()
+        ],
+    }
 
 
 def workbook_data(snapshot: WeeklySnapshot) -> WorkbookData:
@@ -230,7 +159,7 @@ def workbook_data(snapshot: WeeklySnapshot) -> WorkbookData:
         )
     summary = snapshot.summary
     labels = [s.label for s in Status]
-    units = sorted(summary.get("units", []), key=lambda u: (u["sort"], u["name"]))
+    units = summary.get("units", [])
     period = snapshot.period_label
     return WorkbookData(
         title=f"{plan.year}年{_report_name(plan)}推进情况周报",

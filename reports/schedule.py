@@ -1,6 +1,7 @@
 """The beat schedule, built by one small tested function from the environment.
 
 WEEKLY_ROLLUP_SCHEDULE: "fri 18:00" (default), any "<weekday> HH:MM", or "disable".
+REMINDER_BEFORE_DUE ("thu 09:00") and REMINDER_AFTER_DUE ("fri 09:00"): the same format.
 """
 
 import datetime
@@ -23,19 +24,20 @@ class WeeklyAt:
     time: datetime.time
 
 
-def parse_weekly_at(value: str) -> WeeklyAt | None:
-    """'fri 18:00' → WeeklyAt(4, 18:00); 'disable' → None; anything else → ValueError."""
+def parse_weekly_at(value: str, name: str = "WEEKLY_ROLLUP_SCHEDULE") -> WeeklyAt | None:
+    """'fri 18:00' → WeeklyAt(4, 18:00); 'disable' → None; anything else → ValueError.
+
+    `name` is the setting the value came from, for the error message.
+    """
     text = (value or "").strip().lower()
     if text in {"disable", "disabled", "off"}:
         return None
     match = re.fullmatch(r"(mon|tue|wed|thu|fri|sat|sun)\s+(\d{1,2}):(\d{2})", text)
     if not match:
-        raise ValueError(
-            f"WEEKLY_ROLLUP_SCHEDULE={value!r}: expected '<mon..sun> HH:MM' or 'disable'"
-        )
+        raise ValueError(f"{name}={value!r}: expected '<mon..sun> HH:MM' or 'disable'")
     hour, minute = int(match[2]), int(match[3])
     if hour > 23 or minute > 59:
-        raise ValueError(f"WEEKLY_ROLLUP_SCHEDULE={value!r}: no such time of day")
+        raise ValueError(f"{name}={value!r}: no such time of day")
     return WeeklyAt(WEEKDAYS[match[1]], datetime.time(hour, minute))
 
 
@@ -49,18 +51,50 @@ def roll_up_moment(period: Period, at: WeeklyAt) -> datetime.datetime:
     return datetime.datetime.combine(day, at.time, tzinfo=ZoneInfo(settings.TIME_ZONE))
 
 
-def build_beat_schedule(value: str) -> dict:
-    at = parse_weekly_at(value)
-    if at is None:
-        return {}
+# Reminder kinds the beat sends, and the setting that says when.
+REMINDER_SETTINGS = {"before_due": "REMINDER_BEFORE_DUE", "after_due": "REMINDER_AFTER_DUE"}
+
+
+def reminder_setting(kind: str) -> WeeklyAt | None:
+    """When the automatic reminder of `kind` ("before_due" / "after_due") goes out, or None."""
+    name = REMINDER_SETTINGS[kind]
+    return parse_weekly_at(getattr(settings, name), name)
+
+
+def _weekly_cron(at: WeeklyAt) -> crontab:
     cron_weekday = (at.weekday + 1) % 7  # crontab counts Sunday as 0
-    return {
-        "weekly-roll-up": {
+    return crontab(minute=at.time.minute, hour=at.time.hour, day_of_week=cron_weekday)
+
+
+def build_beat_schedule(rollup: str, *, before: str = "disable", after: str = "disable") -> dict:
+    """The beat entries: the weekly roll-up and the two automatic reminders, each with a
+    catch-up that fires every few minutes (the jobs are no-ops until their moment has come and
+    once their work is done, so a firing missed while the broker was down happens later, once).
+    """
+    schedule = {}
+    at = parse_weekly_at(rollup)
+    if at is not None:
+        schedule["weekly-roll-up"] = {
             "task": "reports.jobs.roll_up_due_weeks",
-            "schedule": crontab(minute=at.time.minute, hour=at.time.hour, day_of_week=cron_weekday),
-        },
-        "weekly-roll-up-catch-up": {
+            "schedule": _weekly_cron(at),
+        }
+        schedule["weekly-roll-up-catch-up"] = {
             "task": "reports.jobs.roll_up_due_weeks",
             "schedule": crontab(minute=f"*/{CATCH_UP_MINUTES}"),
-        },
-    }
+        }
+    for kind, value in (("before_due", before), ("after_due", after)):
+        at = parse_weekly_at(value, REMINDER_SETTINGS[kind])
+        if at is None:
+            continue
+        name = "reminder-" + kind.replace("_", "-")
+        schedule[name] = {
+            "task": "reports.jobs.send_due_reminders",
+            "schedule": _weekly_cron(at),
+            "args": (kind,),
+        }
+        schedule[f"{name}-catch-up"] = {
+            "task": "reports.jobs.send_due_reminders",
+            "schedule": crontab(minute=f"*/{CATCH_UP_MINUTES}"),
+            "args": (kind,),
+        }
+    return schedule

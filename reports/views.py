@@ -1,24 +1,26 @@
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 
 from accounts import throttle
 from accounts.roles import person_of, start_url
+from common.charts import LIGHT_COLORS, bar_chart, donut_chart
 from common.export import maybe_export
-from departments.models import Department, RoleChange
+from departments.models import RoleChange
 from tasks import reporting
 from tasks.models import Plan
 from tasks.periods import parse_period_key, plan_periods
+from tasks.status import Status
 
 from . import jobs
 from .models import ReportJob, WeeklySnapshot
+from .overview import period_overview
 from .rollup import workbook_path
 from .tables import SnapshotTable
 
@@ -34,13 +36,59 @@ def home(request):
     """`/`: the office's dashboard; everybody else goes to his or her own start page."""
     if not person_of(request.user).is_office:
         return redirect(start_url(request.user))
-    plans = Plan.objects.annotate(task_count=Count("tasks")).order_by("-year", "slug")
+    plans = list(Plan.objects.order_by("-is_active", "-year", "slug"))
+    if not plans:
+        return render(request, "reports/dashboard.html", {"plan": None})
+    key = request.GET.get("plan")
+    plan = next((p for p in plans if p.slug == key), None) if key else plans[0]
+    if plan is None:
+        raise Http404("未找到该方案")
+    try:
+        period = reporting.period_for(plan, request.GET.get("period"))
+    except ValueError:
+        raise Http404("期次格式应为 2022-W20") from None
+    view = period_overview(plan, period)
+    counts = view.status_counts()
+    units = sorted(view.units.values(), key=lambda u: (u.rate, -u.due, u.department.sort_order))
+    received = view.report_counts.get("due", 0) - view.report_counts.get("missing", 0)
     context = {
+        "plan": plan,
         "plans": plans,
-        "department_count": Department.objects.filter(is_active=True).count(),
-        "account_count": get_user_model().objects.filter(is_active=True).count(),
+        "period": period,
+        "periods": plan_periods(plan.year, plan.cycle),
+        "due_at": reporting.plan_due_at(plan, period),
+        "view": view,
+        "counts": view.report_counts,
+        "received": received,
+        "rate": round(100 * received / view.report_counts["due"], 1)
+        if view.report_counts.get("due")
+        else 100.0,
+        "status_counts": [(s, counts[s]) for s in Status],
+        "units": units,
+        "lagging": [(t, view.states[t.pk]) for t in view.lagging()[:30]],
+        "lagging_total": len(view.lagging()),
+        "changes": view.changes()[:30],
+        "sections": view.by_section(),
+        "statuses": list(Status),
+        "charts": [
+            mark_safe(  # noqa: S308 - built by common.charts, all text escaped
+                donut_chart(
+                    [(s.label, counts[s], LIGHT_COLORS[s.light]) for s in Status if counts[s]],
+                    title="任务状态分布",
+                    center_text=f"{len(view.tasks)} 项",
+                )
+            ),
+            mark_safe(  # noqa: S308
+                bar_chart(
+                    [(u.department.name, u.rate) for u in units[:15]],
+                    title="报送率最低的单位（本期）",
+                    unit="%",
+                    max_value=100,
+                )
+            ),
+        ],
         "locks": throttle.current_locks(),
-        "role_changes": RoleChange.objects.select_related("user", "changed_by")[:10],
+        "role_changes": RoleChange.objects.select_related("user", "changed_by")[:5],
     }
     return render(request, "reports/dashboard.html", context)
 

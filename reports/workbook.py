@@ -12,6 +12,10 @@ Layout decisions:
   0.0"%", so they print "45.0%", sort and filter as numbers and read back exactly; a missing
   value prints "—". The 序时进度 is not printed: the 状态 label states the comparison.
 - 状态 carries its label as text on a traffic-light fill (colour is never the only signal).
+- Every row gets a height estimated from its wrapped text (common.xlsx.fitted_height): Excel
+  would size rows itself on opening, LibreOffice does not, so the printout is the same everywhere.
+- Panes are frozen below the header only, no column: a column split would clip the text that
+  runs on from column A.
 """
 
 import pathlib
@@ -33,7 +37,9 @@ from common.xlsx import (
     SUBTITLE_FONT,
     TEXT,
     TITLE_FONT,
+    RowWriter,
     discard_streams,
+    fitted_height,
     number_cell,
     prepare_sheet,
     save_atomically,
@@ -100,51 +106,63 @@ def generated_label(data: WorkbookData) -> str:
     return f"生成时间：{moment.year}年{moment.month}月{moment.day}日 {moment:%H:%M}"
 
 
+def _one_line(font_size) -> float:
+    return fitted_height([""], [1], font_size=font_size)
+
+
 def _header_row(sheet, headers):
     return [
         text_cell(sheet, h, font=HEADER_FONT, alignment=CENTER, fill=HEADER_FILL) for h in headers
     ]
 
 
-def _new_sheet(workbook, data, title, headers, widths):
+def _new_sheet(workbook, data, title, headers, widths) -> RowWriter:
     """A sheet whose row 1 is the header; the page header names the report and the week."""
     sheet = workbook.create_sheet(title=title)
     prepare_sheet(
         sheet,
         widths=list(widths),
-        freeze="B2",
+        freeze="A2",  # rows only, as on 总表: the "nothing to show" row runs on from column A
         title_rows="1:1",
         page_header=f"{data.title}　{data.period_label}　{title}",
     )
-    sheet.append(_header_row(sheet, headers))
-    return sheet
+    rows = RowWriter(sheet, widths)
+    rows.append(_header_row(sheet, headers), headers)
+    return rows
 
 
 def _main_sheet(workbook, data: WorkbookData):
     sheet = workbook.create_sheet(title=SHEET_NAMES[0])
     width = len(MAIN_HEADERS)
-    # Frozen: the title block and header, and 序号 (the wide task column would eat the screen).
+    # Frozen: the title block and the header, no column. A column split would clip the section
+    # and title rows, whose text runs on from column A (and freezing the task column would take
+    # half a laptop screen).
     prepare_sheet(
         sheet,
         widths=list(MAIN_WIDTHS),
-        freeze=f"B{MAIN_HEADER_ROW + 1}",
+        freeze=f"A{MAIN_HEADER_ROW + 1}",
         title_rows=f"1:{MAIN_HEADER_ROW}",
     )
-    sheet.append(span_row(sheet, data.title, width, font=TITLE_FONT, alignment=ACROSS, boxed=False))
-    sheet.append(
-        span_row(sheet, data.period_label, width, font=SUBTITLE_FONT, alignment=ACROSS, boxed=False)
-    )
-    sheet.append(
-        span_row(
-            sheet, generated_label(data), width, font=SUBTITLE_FONT, alignment=OVERFLOW, boxed=False
+    rows = RowWriter(sheet, MAIN_WIDTHS)
+    # The title rows and section rows do not wrap: one line each, however long.
+    for text, font, alignment in (
+        (data.title, TITLE_FONT, ACROSS),
+        (data.period_label, SUBTITLE_FONT, ACROSS),
+        (generated_label(data), SUBTITLE_FONT, OVERFLOW),
+    ):
+        rows.append(
+            span_row(sheet, text, width, font=font, alignment=alignment, boxed=False),
+            height=_one_line(font.sz),
         )
-    )
-    sheet.append(_header_row(sheet, MAIN_HEADERS))
-    append = sheet.append
+    rows.append(_header_row(sheet, MAIN_HEADERS), MAIN_HEADERS)
     for section in data.sections:
-        append(span_row(sheet, section.title, width, font=SECTION_FONT, fill=SECTION_FILL))
+        rows.append(
+            span_row(sheet, section.title, width, font=SECTION_FONT, fill=SECTION_FILL),
+            height=_one_line(SECTION_FONT.sz),
+        )
         for row in section.rows:
-            append(
+            fill = LIGHT_FILLS.get(row.light)
+            rows.append(
                 [
                     text_cell(sheet, row.number, alignment=CENTER),
                     text_cell(sheet, row.text, alignment=TEXT),
@@ -155,11 +173,22 @@ def _main_sheet(workbook, data: WorkbookData):
                     text_cell(sheet, row.problems, alignment=TEXT),
                     text_cell(sheet, row.next_steps, alignment=TEXT),
                     number_cell(sheet, row.completion, number_format=PERCENT_FORMAT),
-                    text_cell(
-                        sheet, row.status_label, alignment=CENTER, fill=LIGHT_FILLS.get(row.light)
-                    ),
+                    text_cell(sheet, row.status_label, alignment=CENTER, fill=fill),
                     text_cell(sheet, row.reporting, alignment=TEXT),
-                ]
+                ],
+                (
+                    row.number,
+                    row.text,
+                    row.lead_leaders,
+                    row.lead_units,
+                    row.cooperating_units,
+                    row.progress,
+                    row.problems,
+                    row.next_steps,
+                    None,
+                    row.status_label,
+                    row.reporting,
+                ),
             )
 
 
@@ -167,53 +196,60 @@ def _leader_sheet(workbook, data: WorkbookData):
     labels = list(data.status_labels)
     headers = ["牵头领导", *labels, "合计", "滞后任务"]
     widths = [12, *([9] * len(labels)), 8, 80]
-    sheet = _new_sheet(workbook, data, SHEET_NAMES[1], headers, widths)
+    rows = _new_sheet(workbook, data, SHEET_NAMES[1], headers, widths)
+    sheet = rows.sheet
     for leader in data.leaders:
         counts = [leader.counts.get(label, 0) for label in labels]
-        sheet.append(
+        lagging = "\n".join(leader.lagging)
+        rows.append(
             [
                 text_cell(sheet, leader.name, alignment=CENTER),
                 *(number_cell(sheet, n, number_format=INTEGER_FORMAT) for n in counts),
                 number_cell(sheet, sum(leader.counts.values()), number_format=INTEGER_FORMAT),
-                text_cell(sheet, "\n".join(leader.lagging), alignment=TEXT),
-            ]
+                text_cell(sheet, lagging, alignment=TEXT),
+            ],
+            [leader.name, *([None] * (len(labels) + 1)), lagging],
         )
 
 
 def _unit_sheet(workbook, data: WorkbookData):
-    sheet = _new_sheet(workbook, data, SHEET_NAMES[2], UNIT_HEADERS, UNIT_WIDTHS)
+    rows = _new_sheet(workbook, data, SHEET_NAMES[2], UNIT_HEADERS, UNIT_WIDTHS)
+    sheet = rows.sheet
     for unit in data.units:
         counts = (unit.led, unit.cooperated, unit.due, unit.on_time, unit.late, unit.missing)
         # Nothing due: a rate would be a made-up 0 % or 100 %, so it prints "—".
         rate = unit.rate if unit.due else None
-        sheet.append(
+        lagging = "\n".join(unit.lagging)
+        rows.append(
             [
                 text_cell(sheet, unit.name, alignment=TEXT),
                 *(number_cell(sheet, n, number_format=INTEGER_FORMAT) for n in counts),
                 number_cell(sheet, rate, number_format=PERCENT_FORMAT),
-                text_cell(sheet, "\n".join(unit.lagging), alignment=TEXT),
-            ]
+                text_cell(sheet, lagging, alignment=TEXT),
+            ],
+            [unit.name, *([None] * 7), lagging],
         )
 
 
 def _missing_sheet(workbook, data: WorkbookData):
-    sheet = _new_sheet(workbook, data, SHEET_NAMES[3], MISSING_HEADERS, MISSING_WIDTHS)
+    rows = _new_sheet(workbook, data, SHEET_NAMES[3], MISSING_HEADERS, MISSING_WIDTHS)
+    sheet = rows.sheet
     if not data.missing:
-        sheet.append(span_row(sheet, NO_MISSING, len(MISSING_HEADERS), font=BODY_FONT))
+        rows.append(span_row(sheet, NO_MISSING, len(MISSING_HEADERS), font=BODY_FONT), [""])
         return
     for unit in data.missing:
-        sheet.append(
-            [
-                text_cell(sheet, unit.name, alignment=TEXT),
-                text_cell(sheet, "\n".join(unit.tasks), alignment=TEXT),
-            ]
+        tasks = "\n".join(unit.tasks)
+        rows.append(
+            [text_cell(sheet, unit.name, alignment=TEXT), text_cell(sheet, tasks, alignment=TEXT)],
+            [unit.name, tasks],
         )
 
 
 def _change_sheet(workbook, data: WorkbookData):
-    sheet = _new_sheet(workbook, data, SHEET_NAMES[4], CHANGE_HEADERS, CHANGE_WIDTHS)
+    rows = _new_sheet(workbook, data, SHEET_NAMES[4], CHANGE_HEADERS, CHANGE_WIDTHS)
+    sheet = rows.sheet
     if not data.changes:
-        sheet.append(span_row(sheet, NO_CHANGES, len(CHANGE_HEADERS), font=BODY_FONT))
+        rows.append(span_row(sheet, NO_CHANGES, len(CHANGE_HEADERS), font=BODY_FONT), [""])
         return
     # The 总表 rows say which light each label has; the change list carries labels only.
     lights = {
@@ -222,14 +258,15 @@ def _change_sheet(workbook, data: WorkbookData):
         for row in section.rows
     }
     for change in data.changes:
-        sheet.append(
+        rows.append(
             [
                 text_cell(sheet, change.number, alignment=CENTER),
                 text_cell(sheet, change.text, alignment=TEXT),
                 text_cell(sheet, change.before, alignment=CENTER, fill=lights.get(change.before)),
                 text_cell(sheet, change.after, alignment=CENTER, fill=lights.get(change.after)),
                 text_cell(sheet, change.new_problems, alignment=TEXT),
-            ]
+            ],
+            (change.number, change.text, change.before, change.after, change.new_problems),
         )
 
 

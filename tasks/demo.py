@@ -26,6 +26,7 @@ from decimal import ROUND_DOWN, ROUND_HALF_UP, ROUND_UP, Decimal
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from . import clock
@@ -462,12 +463,16 @@ def _action(rng: random.Random, pool: list[str], **names) -> str:
     return rng.choice(pool).format(n=rng.randint(1, 3), m=rng.randint(2, 12), **names)
 
 
-def _problem_pool(plan: Plan, day: datetime.date) -> list[str]:
+_OUTDOOR = re.compile(r"建设|新建|改造|施工|工程|道路|公路|桥|拆迁|农田|园区|光伏|基站|绿化|河")
+
+
+def _problem_pool(plan: Plan, day: datetime.date, text: str) -> list[str]:
     pool = list(_PROBLEMS)
-    if day.month in (12, 1, 2):
-        pool.append(_WINTER_PROBLEM)
-    if day.month in (6, 7, 8):
-        pool.append(_SUMMER_PROBLEM)
+    if _OUTDOOR.search(text):  # weather matters only where something is built outdoors
+        if day.month in (12, 1, 2):
+            pool.append(_WINTER_PROBLEM)
+        if day.month in (6, 7, 8):
+            pool.append(_SUMMER_PROBLEM)
     if plan.year == 2022 and day.month in (3, 4, 5, 11, 12):
         pool += [_COVID_PROBLEM] * 2
     return pool
@@ -509,10 +514,6 @@ class DemoResult:
     kept_later: int = 0
     as_of: datetime.date | None = None
     statuses: dict[Status, int] = field(default_factory=dict)
-
-    @property
-    def written(self) -> int:
-        return self.created + self.updated + self.unchanged
 
 
 def demo_periods(plan: Plan) -> list[Period]:
@@ -759,7 +760,9 @@ class _Generator:
         due = plan_due_at(plan, period)
         word = "本周" if plan.cycle == "weekly" else "本月"
         focus = parts[(number - 1) % len(parts)]
-        lagging = profile.kind in (BEHIND, SERIOUS)
+        # Words about lagging only once the task is visibly behind 序时进度.
+        gap = self._elapsed(task, period.end) * 100 - float(percent)
+        lagging = profile.kind in (BEHIND, SERIOUS) and gap > 5
         sentences = []
         if number == 1:
             sentences.append(
@@ -773,14 +776,23 @@ class _Generator:
         sentences.append(f"围绕“{focus}”，{word}{actions[0]}；{actions[1]}。")
         if figure is not None:
             sentences.append(self._figure_sentence(figure, due.date()))
-        shown = [i for i in indicators if i.pk not in figure_index and i.pk in values][:3]
+        shown, names = [], set()
+        for indicator in indicators:
+            if indicator.pk in figure_index or indicator.pk not in values:
+                continue
+            if indicator.name not in names and len(shown) < 3:
+                shown.append(indicator)
+                names.add(indicator.name)
         if shown:
             sentences.append("；".join(self._indicator_text(i, values[i.pk]) for i in shown) + "。")
         if done:
             sentences.append(
                 f"经自查，“{parts[0]}”各项目标任务已全面完成，佐证材料已整理归档，申请销号。"
             )
-        sentences.append(f"截至目前，累计完成年度任务的{format(percent, 'f')}%。")
+        if percent > 0:
+            sentences.append(f"截至目前，累计完成年度任务的{format(percent, 'f')}%。")
+        else:
+            sentences.append("目前仍处于前期准备阶段，实质性工作尚未全面展开。")
         progress = "".join(sentences)
 
         problems = ""
@@ -788,10 +800,10 @@ class _Generator:
             pass
         elif lagging and rng.random() < 0.8:
             main = random.Random(f"{plan.slug}:{task.number}:problem").choice(_LAG_PROBLEMS)
-            extra = rng.choice(_problem_pool(plan, due.date()))
+            extra = rng.choice(_problem_pool(plan, due.date(), task.text))
             problems = f"{main}；{extra}。" if rng.random() < 0.5 else f"{main}。"
         elif not lagging and rng.random() < 0.35:
-            problems = rng.choice(_problem_pool(plan, due.date())) + "。"
+            problems = rng.choice(_problem_pool(plan, due.date(), task.text)) + "。"
 
         next_focus = parts[number % len(parts)]
         if done:
@@ -1028,7 +1040,6 @@ def generate_demo(
             for name, value in _fields(spec).items():
                 setattr(report, name, value)
             report.updated_by = user
-            report.updated_at = now
             to_update.append((report, spec))
 
     stale = [r.pk for key, r in existing.items() if r.is_demo and key not in wanted]
@@ -1043,12 +1054,16 @@ def generate_demo(
     ProgressReport.objects.bulk_create([r for r, _ in to_create], batch_size=500)
     if to_update:
         ProgressReport.objects.bulk_update(
-            [r for r, _ in to_update], [*_COMPARED, "updated_by", "updated_at"], batch_size=500
+            [r for r, _ in to_update], [*_COMPARED, "updated_by"], batch_size=500
         )
         updated_ids = [r.pk for r, _ in to_update]
         ReportEvent.objects.filter(report_id__in=updated_ids).delete()
         IndicatorValue.objects.filter(report_id__in=updated_ids).delete()
     result.created, result.updated = len(to_create), len(to_update)
+    # Dated as written in the plan year, not today (auto_now fields, hence a separate update).
+    demo_rows.filter(period_key__in=keys).update(
+        created_at=F("submitted_at"), updated_at=F("submitted_at")
+    )
 
     names = dict(Indicator.objects.filter(task__plan=plan).values_list("pk", "name"))
     events, values = [], []

@@ -9,7 +9,7 @@ def tasks_with_responsibilities(plan: Plan):
     """Tasks of a plan with section, leaders and units loaded in four queries."""
     return (
         Task.objects.filter(plan=plan)
-        .select_related("section")
+        .select_related("section", "plan")
         .prefetch_related(
             Prefetch(
                 "leader_links",

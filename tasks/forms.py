@@ -86,6 +86,12 @@ class ReportForm(forms.Form):
             )
             if problem:
                 problems.append(problem)
+        total = sum(upload.size for upload in files)
+        if total > settings.ATTACHMENT_MAX_BYTES:
+            problems.append(
+                f"一次上传的文件合计 {total / 1048576:.1f} MB，超过 "
+                f"{settings.ATTACHMENT_MAX_BYTES // 1048576} MB：请分几次保存上传。"
+            )
         if problems:
             raise forms.ValidationError(problems)
         return files

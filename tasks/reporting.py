@@ -20,6 +20,7 @@ from .access import can_approve, can_report, can_review
 from .evidence import content_type_for
 from .models import Attachment, IndicatorValue, Plan, ProgressReport, ReportEvent, Task, TaskUnit
 from .periods import Period, as_of_for_plan, due_at, parse_period_key, period_containing
+from .signals import report_returned
 
 logger = logging.getLogger(__name__)
 State = ProgressReport.State
@@ -270,6 +271,9 @@ def return_report(report: ProgressReport, user, reason: str) -> ProgressReport:
         actor=user,
         at=clock.now(),
         note=reason.strip(),
+    )
+    transaction.on_commit(
+        lambda: report_returned.send(sender=ProgressReport, report=report, reason=reason.strip())
     )
     return report
 

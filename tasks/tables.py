@@ -106,14 +106,27 @@ class UnitTodoTable(UnitTaskTable):
         sequence = ("number", "text", "unit_role", "light", "report_state", "due", "action")
         exclude = ("section", "lead_leaders", "cooperating_units")
 
-    def __init__(self, *args, states, reports, period, due, can_write, **kwargs):
-        self.states, self.reports, self.period = states, reports, period
+    def __init__(self, *args, states, reports, period, due, can_write, owed, **kwargs):
+        self.states, self.reports, self.period, self.owed = states, reports, period, owed
         self.due_at, self.can_write = due, can_write
         super().__init__(*args, **kwargs)
 
     def _state_label(self, record) -> str:
         report = self.reports.get(record.pk)
-        return report.get_state_display() if report else "未填"
+        if report:
+            return report.get_state_display()
+        return "未填" if record.pk in self.owed else "可选"
+
+    def render_unit_role(self, record):
+        if record.pk not in self.owed:
+            return format_html(
+                '<span class="role role-optional" title="{}">配合（可选）</span>',
+                "通过单位群组配合，可按需报送",
+            )
+        return super().render_unit_role(record)
+
+    def value_unit_role(self, record):
+        return super().value_unit_role(record) if record.pk in self.owed else "配合（可选）"
 
     def render_light(self, record):
         state = self.states.get(record.pk)

@@ -6,9 +6,11 @@ from django_tables2 import RequestConfig
 
 from accounts.roles import person_of
 from common.export import maybe_export
+from leaders.instructions import task_instruction_context, unit_pending_context
 
 from . import reporting
 from .access import can_edit_indicators, can_report, tasks_visible_to
+from .duties import expected_reporters
 from .export import responsibility_names, tasks_with_responsibilities
 from .filters import TaskFilterSet
 from .history import indicator_charts, timeline_for
@@ -66,19 +68,29 @@ def my_tasks(request):
         raise Http404("期次格式应为 2022-W20") from None
     as_of = min(period.end, reporting.as_of_date(plan))
     queryset = tasks_visible_to(request.user, plan.tasks.select_related("section", "plan"))
-    filterset = TaskFilterSet(request.GET or None, queryset=queryset, plan=plan)
     reports = {
         r.task_id: r
         for r in ProgressReport.objects.filter(
             department=unit, period_key=period.key, task__plan=plan
         )
     }
+    owed = {
+        task_id
+        for task_id, duties in expected_reporters(queryset).items()
+        if any(department_id == unit.pk for department_id, _ in duties)
+    }
+    show_optional = request.GET.get("optional") == "1"
+    if not show_optional:
+        # The to-do lists what the unit owes, plus anything it has already started.
+        queryset = queryset.filter(pk__in=owed | set(reports))
+    filterset = TaskFilterSet(request.GET or None, queryset=queryset, plan=plan)
     table = UnitTodoTable(
         filterset.qs,
         unit=unit,
         group_ids=set(unit.groups.values_list("pk", flat=True)),
         states=task_states(plan, as_of, tasks=filterset.qs),
         reports=reports,
+        owed=owed,
         period=period,
         due=reporting.plan_due_at(plan, period),
         can_write=period in reporting.open_periods(plan),
@@ -95,7 +107,9 @@ def my_tasks(request):
         "period": period,
         "periods": plan_periods(plan.year, plan.cycle),
         "due": reporting.plan_due_at(plan, period),
-        "counts": _state_counts(reports.values(), table.paginator.count),
+        "counts": _state_counts([r for r in reports.values() if r.task_id in owed], len(owed)),
+        "show_optional": show_optional,
+        **unit_pending_context(request.user),
     }
     return render(request, "tasks/my_tasks.html", context)
 
@@ -113,7 +127,7 @@ def task_detail(request, plan_key: str, number: str):
     plan = plan_or_404(plan_key)
     visible = tasks_visible_to(request.user, tasks_with_responsibilities(plan))
     # Out of scope and nonexistent look the same: no task is found by guessing its URL.
-    task = get_object_or_404(visible.select_related("parent"), number=number)
+    task = get_object_or_404(visible.select_related("parent", "plan"), number=number)
     leaders, lead_units, cooperating_units = responsibility_names(task)
     children = list(task.children.order_by("sort_order"))
     try:
@@ -141,5 +155,6 @@ def task_detail(request, plan_key: str, number: str):
             "charts": indicator_charts(task, state, as_of),
             "can_report": unit is not None and can_report(request.user, task, unit),
             "can_edit_indicators": can_edit_indicators(request.user),
+            **task_instruction_context(request.user, task),
         },
     )

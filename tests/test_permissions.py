@@ -8,9 +8,10 @@ from django.core.files.base import ContentFile
 from django.test import override_settings
 from django.urls import reverse
 
-from reports.models import ReportJob, WeeklySnapshot
+from leaders.models import Instruction
+from reports.models import Notification, ReportJob, WeeklySnapshot
 from reports.rollup import workbook_path
-from tasks.models import Attachment, ProgressReport
+from tasks.models import Attachment, ProgressReport, Task
 from tasks.periods import parse_period_key
 
 from .base import PASSWORD, BaseTestCase
@@ -62,6 +63,21 @@ class PermissionMatrixTests(BaseTestCase):
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(b"PK\x03\x04 stand-in workbook")
         cls.job = ReportJob.objects.create(plan=plan, period_key="2022-W19")
+        cls.notification = Notification.objects.create(user=cls.staff, kind="other", title="通知")
+        # A published instruction of 张娅 on task 15, and 梅永杰's draft on task 44.
+        cls.instruction = Instruction.objects.create(
+            task=cls.task["15"],
+            leader=cls.zhangya,
+            text="抓紧推进",
+            state="published",
+            published_at="2022-05-17T10:00:00+08:00",
+        )
+        cls.draft = Instruction.objects.create(
+            task=Task.objects.get(plan=plan, number="44"),
+            leader=cls.meiyongjie,
+            text="草稿",
+            state="draft",
+        )
 
     def matrix(self):
         t = self.task
@@ -214,6 +230,74 @@ class PermissionMatrixTests(BaseTestCase):
                 row(302, 403, 403, 403, 403, 200, 200, 200),
             ),
             ("health", "get", reverse("healthz"), row(200, 200, 200, 200, 200, 200, 200, 200)),
+            (
+                "write instruction, task 15",
+                "get",
+                reverse("leaders:instruction_write", args=["2022", "15"]),
+                row(302, 404, 403, 403, 404, 200, 403, 403),
+            ),
+            (
+                "instruction in scope",
+                "get",
+                reverse("leaders:instruction_detail", args=[self.instruction.pk]),
+                row(302, 404, 200, 200, 404, 200, 200, 200),
+            ),
+            (
+                "another leader's draft",
+                "get",
+                reverse("leaders:instruction_detail", args=[self.draft.pk]),
+                row(302, 404, 404, 404, 404, 404, 404, 404),
+            ),
+            (
+                "acknowledge",
+                "post",
+                reverse("leaders:instruction_acknowledge", args=[self.instruction.pk]),
+                row(302, 404, 302, 302, 404, 403, 403, 403),
+            ),
+            (
+                "acknowledge another leader's draft",
+                "post",
+                reverse("leaders:instruction_acknowledge", args=[self.draft.pk]),
+                row(302, 404, 404, 404, 404, 404, 404, 404),
+            ),
+            (
+                "unacknowledged instructions",
+                "get",
+                reverse("leaders:instructions_pending"),
+                row(302, 403, 403, 403, 403, 403, 200, 200),
+            ),
+            # fmt: off
+            (
+                "notifications",
+                "get",
+                reverse("notify:list"),
+                row(302, 200, 200, 200, 200, 200, 200, 200),
+            ),
+            (
+                "mark staff's notification read",
+                "post",
+                reverse("notify:read", args=[self.notification.pk]),
+                row(302, 404, 302, 404, 404, 404, 404, 404),
+            ),
+            (
+                "mark all read",
+                "post",
+                reverse("notify:read_all"),
+                row(302, 302, 302, 302, 302, 302, 302, 302),
+            ),
+            (
+                "reminder log",
+                "get",
+                reverse("notify:reminders"),
+                row(302, 403, 403, 403, 403, 403, 200, 200),
+            ),
+            (
+                "send reminders",
+                "post",
+                reverse("notify:send_reminders"),
+                row(302, 403, 403, 403, 403, 403, 302, 302),
+            ),
+            # fmt: on
             # fmt: on
         ]
 

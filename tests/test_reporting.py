@@ -285,3 +285,26 @@ class PastPlanTests(BaseTestCase):
             reverse("tasks:detail", args=["2022", "7"]), {"period": "2022-W99"}
         )
         self.assertEqual(response.status_code, 404)
+
+
+@ON_TIME
+class ReturnNoticeTests(BaseTestCase):
+    def test_a_return_notifies_the_units_staff_and_head_only(self):
+        from reports.models import Notification
+
+        self.client.force_login(self.staff)
+        self.client.post(
+            reverse("tasks:report", args=["2022", "1"]) + "?period=2022-W20",
+            {"progress": "进展", "percent": "10", "version": 0, "action": "submit"},
+        )
+        report = ProgressReport.objects.get()
+        self.client.force_login(self.office)
+        with self.captureOnCommitCallbacks(execute=True):
+            self.client.post(
+                reverse("tasks:report_action", args=[report.pk, "return"]), {"reason": "数据有误"}
+            )
+        notified = set(
+            Notification.objects.filter(kind="returned").values_list("user__username", flat=True)
+        )
+        self.assertEqual(notified, {"staff", "head"})
+        self.assertIn("数据有误", Notification.objects.filter(kind="returned").first().body)

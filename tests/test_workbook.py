@@ -273,9 +273,9 @@ def test_print_settings_on_every_sheet(book):
         assert "&P" in sheet.oddFooter.center.text and "&N" in sheet.oddFooter.center.text
         if sheet.title != "总表":  # no title rows there: the page header names the week
             assert PERIOD in sheet.oddHeader.center.text
-    assert book["总表"].freeze_panes == "B5"
+    assert book["总表"].freeze_panes == "A5"
     for name in SHEET_NAMES[1:]:
-        assert book[name].freeze_panes == "B2"
+        assert book[name].freeze_panes == "A2"
 
 
 def test_column_widths_and_font(book):
@@ -448,3 +448,90 @@ def test_write_table_still_works(tmp_path):
     assert values(sheet) == [["序号", "任务"], ["1", "'=1+1"]]
     assert sheet.freeze_panes == "A2"
     assert sheet.page_setup.orientation == "landscape"
+
+
+def test_rows_get_heights_that_fit_their_text(tmp_path):
+    long_progress = "推进重点项目建设，" * 40  # 360 characters in a 48-wide column
+    data = sample_data(
+        sections=[
+            SectionBlock(
+                "一、主要预期目标",
+                [
+                    task("1", "短", status_label="滞后", light="yellow", completion=1.0),
+                    task(
+                        "2",
+                        "短",
+                        status_label="滞后",
+                        light="yellow",
+                        completion=1.0,
+                        progress=long_progress,
+                    ),
+                ],
+            )
+        ]
+    )
+    path = tmp_path / "heights.xlsx"
+    build_workbook(data, path)
+    sheet = openpyxl.load_workbook(path)["总表"]
+    heights = {i: sheet.row_dimensions[i].height for i in range(1, sheet.max_row + 1)}
+    assert all(heights.values()), heights  # every row has a height: the same in Excel, WPS, LO
+    assert heights[1] > heights[2] >= heights[4]  # 16 pt title, 11 pt subtitle, 10 pt header
+    short, long = heights[6], heights[7]
+    assert long > 3 * short
+    # 360 characters at ~24 a line: 15-16 lines of 14.5 pt, below Excel's 409 pt limit
+    assert 200 <= long <= 260
+
+
+def test_text_lines_estimate():
+    from common.xlsx import fitted_height, text_lines
+
+    assert text_lines("", 20) == 1
+    assert text_lines("一二三四五", 20) == 1
+    assert text_lines("一" * 40, 48) == 2  # ~24 CJK characters a line in 48 width units
+    assert text_lines("a" * 40, 48) == 1  # Latin letters are half as wide
+    assert text_lines("一\n二\n三", 48) == 3
+    assert fitted_height(["一" * 40, None, "x"], [48, 10, 10]) > fitted_height(["x"], [48])
+    assert fitted_height(["一" * 10_000], [10]) == 409  # Excel's maximum row height
+
+
+def test_row_writer_takes_only_prepared_cells(tmp_path):
+    from openpyxl import Workbook
+
+    from common.xlsx import RowWriter, text_cell
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("x")
+    rows = RowWriter(sheet, [10, 10])
+    rows.append([text_cell(sheet, "=1"), None], ["=1", None])
+    with pytest.raises(TypeError):
+        rows.append(["=raw value"])  # refused before anything is written
+    rows.append([text_cell(sheet, "next")])
+    other = book.create_sheet("y")  # a sheet without a RowWriter keeps openpyxl's behaviour
+    other.append(["plain", 1])
+    book.save(tmp_path / "rows.xlsx")
+    loaded = openpyxl.load_workbook(tmp_path / "rows.xlsx")
+    assert [row[0].value for row in loaded["x"].iter_rows()] == ["'=1", "next"]
+    assert [c.value for c in loaded["y"][1]] == ["plain", 1]
+
+
+def test_styles_stay_right_across_interleaved_workbooks(tmp_path):
+    """Resolved styles are cached per workbook; two workbooks built side by side must not mix."""
+    from openpyxl import Workbook
+
+    from common.xlsx import HEADER_FILL, LIGHT_FILLS, text_cell
+
+    books = [Workbook(write_only=True) for _ in range(2)]
+    sheets = [book.create_sheet("s") for book in books]
+    # different first styles, so the style indexes differ between the two workbooks
+    sheets[1].append([text_cell(sheets[1], "h", fill=HEADER_FILL)])
+    for _ in range(3):
+        for sheet in sheets:
+            sheet.append([text_cell(sheet, "red", fill=LIGHT_FILLS["red"])])
+    for index, book in enumerate(books):
+        book.save(tmp_path / f"{index}.xlsx")
+    for index in range(2):
+        sheet = openpyxl.load_workbook(tmp_path / f"{index}.xlsx")["s"]
+        reds = [row[0] for row in sheet.iter_rows() if row[0].value == "red"]
+        assert len(reds) == 3
+        assert {fill_of(cell) for cell in reds} == {FILLS["red"]}
+        assert all(cell.font.name == "宋体" and cell.border.left.style == "thin" for cell in reds)

@@ -6,16 +6,17 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from tasks.models import Plan
+from tasks.demo import default_weeks
+from tasks.models import Plan, ProgressReport
 
 FIXTURES_DIR = Path(settings.BASE_DIR) / "fixtures"
 
 
 class Command(BaseCommand):
-    help = "初始化：迁移数据库、载入 2022 年方案与单位名录、创建演示账号。"
+    help = "初始化：迁移数据库、载入 2022 年方案与单位名录、创建演示账号和演示进展数据。"
 
     def add_arguments(self, parser):
-        parser.add_argument("--no-demo", action="store_true", help="不创建演示账号")
+        parser.add_argument("--no-demo", action="store_true", help="不创建演示账号和演示数据")
 
     def handle(self, *args, no_demo, **options):
         call_command("migrate", interactive=False, verbosity=0)
@@ -28,3 +29,13 @@ class Command(BaseCommand):
             self.stdout.write(f"已载入 {len(fixtures)} 个数据文件：{Plan.objects.count()} 个方案。")
         if not no_demo:
             call_command("create_demo_accounts")
+            self._demo_reports()
+
+    def _demo_reports(self):
+        plan = Plan.objects.filter(year=2022).first()
+        if plan is None or ProgressReport.objects.filter(task__plan=plan, is_demo=True).exists():
+            return
+        # Through last week: this week stays open for the demo accounts to report.
+        weeks = default_weeks(plan) - 1
+        if weeks >= 1:
+            call_command("demo_progress", "--plan", plan.slug, "--weeks", str(weeks))

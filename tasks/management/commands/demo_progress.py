@@ -35,7 +35,7 @@ class Command(BaseCommand):
                 raise CommandError(
                     f"{the_plan.year}年尚未开始，没有可生成的期次；可用 --weeks 指定。"
                 )
-        if not 0 <= weeks <= len(periods):
+        if not (0 if reset else 1) <= weeks <= len(periods):
             raise CommandError(
                 f"--weeks 应在 1–{len(periods)} 之间（{the_plan.year}年共{len(periods)}期）"
             )

@@ -1,0 +1,212 @@
+"""Pages of leaders' instructions (批示): write, read with who has read it, acknowledge, overview.
+
+Every permission comes from leaders.instructions: objects outside the viewer's scope are 404
+(nothing is found by guessing a URL), refusals of a role are 403.
+"""
+
+import django_tables2 as tables
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.html import format_html, format_html_join
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+from django_tables2 import RequestConfig
+
+from accounts.roles import person_of
+from common.export import maybe_export
+from common.tables import BaseTable
+from tasks.access import tasks_visible_to
+from tasks.views import plan_or_404
+
+from .instructions import (
+    MAX_TEXT_LENGTH,
+    InstructionError,
+    acknowledge,
+    acknowledgement_status,
+    acknowledgement_statuses,
+    awaiting_acknowledgement,
+    can_acknowledge,
+    can_edit_instruction,
+    can_open_instruction,
+    can_write_instruction,
+    instructions_visible_to,
+    save_instruction,
+)
+from .models import Instruction
+
+
+def _visible_instruction(request, instruction_id: int, queryset=None) -> Instruction:
+    queryset = Instruction.objects.all() if queryset is None else queryset
+    return get_object_or_404(
+        instructions_visible_to(request.user, queryset).select_related("task__plan", "leader"),
+        pk=instruction_id,
+    )
+
+
+@login_required
+def instruction_write(request, plan_key: str, number: str):
+    """A lead leader writes an instruction on the task (GET form, POST save or publish).
+
+    ?id= edits one of the leader's own drafts of this task.
+    """
+    plan = plan_or_404(plan_key)
+    task = get_object_or_404(
+        tasks_visible_to(request.user, plan.tasks.select_related("plan")), number=number
+    )
+    if not can_write_instruction(request.user, task):
+        raise PermissionDenied("只有该任务的牵头领导可以批示")
+    instruction = None
+    instruction_id = request.POST.get("id") or request.GET.get("id")
+    if instruction_id:
+        if not str(instruction_id).isdigit():
+            raise Http404("未找到该批示")
+        instruction = _visible_instruction(request, int(instruction_id), task.instructions.all())
+        if not can_edit_instruction(request.user, instruction):
+            raise PermissionDenied("已发布的批示不能修改，他人的批示不能修改")
+    text = instruction.text if instruction else ""
+    status = 200
+    if request.method == "POST":
+        text = request.POST.get("text", "")
+        publish = request.POST.get("action") == "publish"
+        try:
+            instruction = save_instruction(
+                request.user, task, text, publish=publish, instruction=instruction
+            )
+        except InstructionError as error:
+            messages.error(request, str(error))
+            status = 400
+        else:
+            if publish:
+                messages.success(request, "批示已发布，已通知需签阅的单位。")
+                return redirect(instruction.get_absolute_url())
+            messages.success(request, "批示草稿已保存（仅本人可见）。")
+            return redirect(f"{request.path}?id={instruction.pk}")
+    context = {
+        "plan": plan,
+        "task": task,
+        "instruction": instruction,
+        "text": text,
+        "max_length": MAX_TEXT_LENGTH,
+    }
+    return render(request, "leaders/instruction_form.html", context, status=status)
+
+
+@login_required
+def instruction_detail(request, instruction_id: int):
+    """The instruction and, per unit, who read it and when (author, office, units concerned)."""
+    instruction = _visible_instruction(request, instruction_id)
+    if not can_open_instruction(request.user, instruction):
+        raise PermissionDenied("仅批示领导、督查室和相关单位可查看签阅情况")
+    statuses = acknowledgement_status(instruction)
+    unit = person_of(request.user).unit
+    own = next((s for s in statuses if unit is not None and s.department.pk == unit.pk), None)
+    context = {
+        "instruction": instruction,
+        "task": instruction.task,
+        "statuses": statuses,
+        "acknowledged_count": sum(1 for s in statuses if s.acknowledged),
+        "can_acknowledge": own is not None
+        and not own.acknowledged
+        and can_acknowledge(request.user, instruction, unit),
+        "can_edit": can_edit_instruction(request.user, instruction),
+    }
+    return render(request, "leaders/instruction_detail.html", context)
+
+
+@login_required
+@require_POST
+def instruction_acknowledge(request, instruction_id: int):
+    """已阅: always for the person's own unit (a unit named in the form is ignored)."""
+    instruction = _visible_instruction(request, instruction_id)
+    acknowledge(request.user, instruction)  # PermissionDenied (403) for units not concerned
+    messages.success(request, f"已阅：任务 {instruction.task.number} 的批示。")
+    next_url = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(next_url)
+    return redirect(instruction.get_absolute_url())
+
+
+class PendingInstructionTable(BaseTable):
+    """Published instructions that some units have not acknowledged, oldest first."""
+
+    task = tables.Column(
+        "任务", accessor="task__number", order_by=("task__plan", "task__sort_order")
+    )
+    leader = tables.Column("批示领导", accessor="leader__name", order_by=("leader__sort_order",))
+    text = tables.Column("批示内容", orderable=False)
+    published_at = tables.DateTimeColumn(format="Y-m-d H:i", verbose_name="发布时间")
+    acknowledged = tables.Column("已阅", empty_values=(), orderable=False)
+    pending_units = tables.Column("未阅单位", empty_values=(), orderable=False)
+
+    class Meta(BaseTable.Meta):
+        model = Instruction
+        fields = ("task", "leader", "text", "published_at", "acknowledged", "pending_units")
+        order_by = ("published_at",)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._statuses = {}
+
+    def _status(self, record):
+        """Statuses for the shown page at once (or every row, for an export): three queries."""
+        if record.pk not in self._statuses:
+            page = getattr(self, "page", None)
+            records = [row.record for row in page.object_list] if page else []
+            if record.pk not in {r.pk for r in records}:
+                records = list(self.data)
+            self._statuses.update(acknowledgement_statuses(records))
+        return self._statuses[record.pk]
+
+    def render_task(self, record):
+        return format_html(
+            '<a href="{}">{}年 任务 {}</a>',
+            record.task.get_absolute_url(),
+            record.task.plan.year,
+            record.task.number,
+        )
+
+    def value_task(self, record):
+        return f"{record.task.plan.year}年 任务 {record.task.number}"
+
+    def render_text(self, record):
+        text = record.text if len(record.text) <= 60 else record.text[:60] + "…"
+        return format_html('<a href="{}">{}</a>', record.get_absolute_url(), text)
+
+    def value_text(self, record):
+        return record.text
+
+    def render_acknowledged(self, record):
+        statuses = self._status(record)
+        return f"{sum(1 for s in statuses if s.acknowledged)}/{len(statuses)}"
+
+    def value_acknowledged(self, record):
+        return self.render_acknowledged(record)
+
+    def _pending_names(self, record):
+        return [s.department.name for s in self._status(record) if not s.acknowledged]
+
+    def render_pending_units(self, record):
+        return format_html_join(
+            "、", '<span class="unit">{}</span>', ((name,) for name in self._pending_names(record))
+        )
+
+    def value_pending_units(self, record):
+        return "、".join(self._pending_names(record))
+
+
+@login_required
+def instructions_pending(request):
+    """The office's list of published instructions with the units that have not read them."""
+    if not person_of(request.user).is_office:
+        raise PermissionDenied("仅督查室可用")
+    queryset = awaiting_acknowledgement().select_related("task__plan", "leader")
+    table = PendingInstructionTable(queryset)
+    RequestConfig(request, paginate={"per_page": 50}).configure(table)
+    if exported := maybe_export(request, table, "批示未阅单位"):
+        return exported
+    return render(request, "leaders/instructions_pending.html", {"table": table})

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from . import notification_views as views
+
+app_name = "notify"
+urlpatterns = [
+    path("", views.notification_list, name="list"),
+    path("<int:notification_id>/read/", views.mark_read, name="read"),
+    path("read-all/", views.mark_all_read, name="read_all"),
+    path("reminders/", views.reminder_log, name="reminders"),
+    path("reminders/send/", views.send_now, name="send_reminders"),
+]

@@ -1,0 +1,256 @@
+"""催办: reminding units that have not reported, and the in-app notifications behind it.
+
+A reminder is one row per plan × period × unit × kind (a unique constraint), written before
+anybody is told: however often a job or the office fires, a unit hears once per kind and period.
+In-app notifications are written in the same transaction as the row; e-mails go out after the
+commit, and an e-mail failure is logged and recorded on the row, never raised and never retried
+(the notification is already there, and a retry would be a second reminder).
+"""
+
+import datetime
+import logging
+from collections import defaultdict
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import get_connection, send_mass_mail
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from departments.models import Department
+from tasks import clock, reporting
+from tasks.duties import expected_reporters
+from tasks.models import Plan, ProgressReport, Task
+from tasks.periods import Period
+from tasks.progress import COUNTED
+
+from .models import Notification, Reminder
+
+logger = logging.getLogger(__name__)
+Kind = Reminder.Kind
+MAX_LISTED_TASKS = 30
+
+
+def notify(users, kind: str, title: str, body: str = "", url: str = "") -> list[Notification]:
+    """Put one notification in each user's notification centre (each user once)."""
+    now = clock.now()
+    seen, rows = set(), []
+    for user in users:
+        if user.pk in seen:
+            continue
+        seen.add(user.pk)
+        rows.append(
+            Notification(
+                user=user,
+                kind=kind,
+                title=title[:200],
+                body=body,
+                url=url[:500],
+                created_at=now,
+            )
+        )
+    return Notification.objects.bulk_create(rows)
+
+
+def units_missing_reports(plan: Plan, period: Period) -> dict[int, list[Task]]:
+    """department id -> the tasks it owes a report on for the period, in plan order.
+
+    Owed: the unit is an expected reporter (tasks.duties) and has no report that counts
+    (submitted, approved or accepted) for the period; drafts and returned reports are owed.
+    Units in the order of the registry; inactive units are left out (nobody to remind).
+    """
+    tasks = list(plan.tasks.all())
+    duties = expected_reporters(plan.tasks.all())
+    reported = set(
+        ProgressReport.objects.filter(
+            task__plan=plan, period_key=period.key, state__in=COUNTED
+        ).values_list("task_id", "department_id")
+    )
+    owed: dict[int, list[Task]] = defaultdict(list)
+    for task in tasks:
+        for department_id, _role in duties.get(task.pk, []):
+            if (task.pk, department_id) not in reported:
+                owed[department_id].append(task)
+    if not owed:
+        return {}
+    active = Department.objects.filter(pk__in=owed, is_active=True).values_list("pk", flat=True)
+    return {department_id: owed[department_id] for department_id in active}
+
+
+def unit_recipients(department_ids) -> dict[int, list]:
+    """department id -> its active staff and heads, who receive the unit's reminders."""
+    users = (
+        get_user_model()
+        .objects.filter(is_active=True, profile__department_id__in=list(department_ids))
+        .filter(Q(profile__is_reporter=True) | Q(profile__is_unit_head=True))
+        .select_related("profile")
+        .order_by("pk")
+    )
+    found: dict[int, list] = defaultdict(list)
+    for user in users:
+        found[user.profile.department_id].append(user)
+    return found
+
+
+def my_tasks_url(plan: Plan, period: Period) -> str:
+    return reverse("tasks:mine") + "?" + urlencode({"plan": plan.slug, "period": period.key})
+
+
+def send_reminders(
+    plan: Plan,
+    period: Period,
+    *,
+    kind: str,
+    departments=None,
+    sent_by=None,
+    missing: dict[int, list[Task]] | None = None,
+    now: datetime.datetime | None = None,
+) -> list[Reminder]:
+    """Remind each unit missing reports (or only those of `departments`, ids or objects) once.
+
+    Returns the reminders created now; a unit already reminded with this kind for this period
+    is skipped. `missing` may pass a units_missing_reports() result already computed.
+    """
+    if kind not in Kind.values:
+        raise ValueError(f"unknown reminder kind {kind!r}")
+    now = now or clock.now()
+    missing = units_missing_reports(plan, period) if missing is None else missing
+    if departments is not None:
+        chosen = {int(getattr(d, "pk", d)) for d in departments}
+        missing = {d: tasks for d, tasks in missing.items() if d in chosen}
+    if not missing:
+        return []
+    due = reporting.plan_due_at(plan, period)
+    url = my_tasks_url(plan, period)
+    recipients = unit_recipients(missing)
+    names = dict(Department.objects.filter(pk__in=missing).values_list("pk", "name"))
+    created, outbox = [], []
+    for department_id, tasks in missing.items():
+        users = recipients.get(department_id, [])
+        title, body = _message(plan, period, kind, tasks, due, now)
+        try:
+            with transaction.atomic():
+                reminder, is_new = Reminder.objects.get_or_create(
+                    plan=plan,
+                    period_key=period.key,
+                    department_id=department_id,
+                    kind=kind,
+                    defaults={
+                        "sent_at": now,
+                        "sent_by": sent_by,
+                        "missing_tasks": len(tasks),
+                        "recipients": len(users),
+                    },
+                )
+                if not is_new:
+                    continue
+                notify(users, Notification.Kind.REMINDER, title, body, url)
+        except IntegrityError:  # a concurrent run created it first: already sent
+            continue
+        created.append(reminder)
+        mails = [
+            (title, _email_text(names.get(department_id, ""), body, url), user.email)
+            for user in users
+            if user.email
+        ]
+        if mails:
+            outbox.append((reminder.pk, mails))
+    logger.info(
+        "reminders %s %s %s: %d unit(s) reminded, %d already reminded",
+        plan.slug,
+        period.key,
+        kind,
+        len(created),
+        len(missing) - len(created),
+    )
+    if outbox:
+        transaction.on_commit(lambda: deliver(outbox), robust=True)
+    return created
+
+
+def _when(moment: datetime.datetime) -> str:
+    moment = timezone.localtime(moment)
+    return f"{moment.year}年{moment.month}月{moment.day}日 {moment:%H:%M}"
+
+
+def _message(plan, period, kind, tasks, due, now) -> tuple[str, str]:
+    due_text = _when(due)
+    overdue = now >= due
+    if kind == Kind.MANUAL:
+        title = f"督查室催办：{period.label}进展尚未报送"
+    elif overdue:
+        title = f"催办：{period.label}进展报送已逾期"
+    else:
+        title = f"提醒：{period.label}进展请于{due_text}前报送"
+    numbers = "、".join(t.number for t in tasks[:MAX_LISTED_TASKS])
+    if len(tasks) > MAX_LISTED_TASKS:
+        numbers += " 等"
+    deadline = (
+        f"报送截止时间为 {due_text}，现已逾期，请尽快补报。"
+        if overdue
+        else f"报送截止时间为 {due_text}，请按时报送。"
+    )
+    body = (
+        f"{plan.year}年《{plan.title}》{period.label}，贵单位还有 {len(tasks)} 项任务"
+        f"未报送进展（任务编号：{numbers}）。{deadline}"
+    )
+    return title, body
+
+
+def _email_text(unit_name: str, body: str, url: str) -> str:
+    link = f"{settings.SITE_URL}{url}" if getattr(settings, "SITE_URL", "") else url
+    greeting = f"{unit_name}：\n\n" if unit_name else ""
+    return (
+        f"{greeting}{body}\n\n"
+        f"请登录督查台账，在“我的任务”中填报：{link}\n\n"
+        "此邮件由督查台账系统自动发送，请勿直接回复。\n"
+    )
+
+
+def deliver(outbox: list[tuple[int, list[tuple[str, str, str]]]]) -> None:
+    """Send the e-mails of new reminders (after the commit); failures are logged and recorded."""
+    try:
+        connection = get_connection(fail_silently=False)
+        connection.open()
+    except Exception as error:
+        logger.error("reminder e-mail: cannot connect to the mail server: %s", error)
+        _record_failure([reminder_id for reminder_id, _ in outbox], error)
+        return
+    try:
+        for reminder_id, mails in outbox:
+            datatuple = [
+                (subject, text, settings.DEFAULT_FROM_EMAIL, [address])
+                for subject, text, address in mails
+            ]
+            try:
+                sent = send_mass_mail(datatuple, fail_silently=False, connection=connection)
+            except Exception as error:
+                logger.error(
+                    "reminder %s: e-mail to %d recipient(s) failed: %s",
+                    reminder_id,
+                    len(datatuple),
+                    error,
+                )
+                _record_failure([reminder_id], error)
+                continue
+            _record(Reminder.objects.filter(pk=reminder_id), emailed=sent or 0, email_error="")
+    finally:
+        try:
+            connection.close()
+        except Exception as error:
+            logger.warning("reminder e-mail: closing the mail connection failed: %s", error)
+
+
+def _record_failure(reminder_ids: list[int], error: Exception) -> None:
+    message = f"{type(error).__name__}: {error}"[:500]
+    _record(Reminder.objects.filter(pk__in=reminder_ids), email_error=message)
+
+
+def _record(queryset, **fields) -> None:
+    try:
+        queryset.update(**fields)
+    except Exception:
+        logger.exception("reminder e-mail: could not record the outcome")
