@@ -67,6 +67,7 @@ def home(request):
         "units": units,
         "lagging": [(t, view.states[t.pk]) for t in view.lagging()[:30]],
         "lagging_total": len(view.lagging()),
+        "missing_units": sum(1 for u in units if u.missing),
         "changes": view.changes()[:30],
         "sections": view.by_section(),
         "statuses": list(Status),

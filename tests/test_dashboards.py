@@ -1,0 +1,73 @@
+"""What the office dashboard and a leader's portfolio show."""
+
+from django.test import override_settings
+from django.urls import reverse
+
+from reports.models import Reminder
+from tasks.models import IndicatorValue, Task
+
+from .base import BaseTestCase
+from .test_weekly_report import add_report
+
+
+@override_settings(AS_OF_DATE="2022-05-20")
+class DashboardTests(BaseTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        task = Task.objects.get(plan__year=2022, number="7")
+        add_report(task, cls.drc, cls.staff, progress="七号任务进展", percent=45)
+        add_report(
+            Task.objects.get(plan__year=2022, number="1"),
+            cls.drc,
+            cls.staff,
+            percent=5,
+            problems="土地指标不足",
+        )
+
+    def test_the_office_sees_this_periods_counts_lagging_tasks_and_rates(self):
+        self.client.force_login(self.office)
+        response = self.client.get(reverse("home"))
+        self.assertContains(response, "2022年第20周（5月16日—5月22日）")
+        self.assertContains(response, "已采纳 2")
+        lagging = [task.number for task, _ in response.context["lagging"]]
+        self.assertEqual(lagging[0], "1")  # 严重滞后 comes first
+        rates = {u.department.name: u.rate for u in response.context["units"]}
+        self.assertEqual(rates["区财政局"], 0.0)
+        self.assertGreater(rates["区发展和改革局"], 0)
+        self.assertContains(response, "土地指标不足")  # a new problem raised this period
+
+    def test_one_click_reminds_every_unit_still_missing_reports(self):
+        self.client.force_login(self.office)
+        page = self.client.get(reverse("home"))
+        missing = page.context["missing_units"]
+        self.client.post(
+            reverse("notify:send_reminders"),
+            {"plan": page.context["plan"].pk, "period": "2022-W20"},
+        )
+        self.assertEqual(Reminder.objects.count(), missing)
+        self.client.post(
+            reverse("notify:send_reminders"),
+            {"plan": page.context["plan"].pk, "period": "2022-W20"},
+        )
+        self.assertEqual(Reminder.objects.count(), missing)  # never twice
+
+
+@override_settings(AS_OF_DATE="2022-05-20")
+class PortfolioTests(BaseTestCase):
+    def test_a_leader_sees_lagging_tasks_first_with_the_latest_report(self):
+        seven = Task.objects.get(plan__year=2022, number="7")
+        report = add_report(seven, self.drc, self.staff, progress="七号任务进展", percent=45)
+        IndicatorValue.objects.create(
+            report=report, indicator=seven.indicators.get(name="年度投资"), actual=90
+        )
+        add_report(Task.objects.get(plan__year=2022, number="1"), self.drc, self.staff, percent=5)
+        self.client.force_login(self.leader)
+        response = self.client.get(reverse("leaders:portfolio", args=[self.zhangya.pk]))
+        rows = [row.record.number for row in response.context["table"].page.object_list]
+        first_green = rows.index("7")
+        self.assertLess(rows.index("1"), first_green)  # the red one comes before the green one
+        self.assertContains(response, "七号任务进展")
+        self.assertContains(response, "第一牵头")
+        self.assertEqual(len(response.context["charts"]), 3)  # status, trend, indicators
+        self.assertIn("年度投资", str(response.context["charts"][2]))
