@@ -79,6 +79,10 @@ DATABASES = {"default": database_from_url(_database_url)}
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # The embedded default serves a handful of people: let writers wait instead of failing.
     DATABASES["default"]["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
+# Concurrent test runs against one PostgreSQL server must not share (and drop) a test database.
+_test_database = env_str("TEST_DATABASE_NAME", "")
+if _test_database:
+    DATABASES["default"]["TEST"] = {"NAME": _test_database}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

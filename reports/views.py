@@ -132,7 +132,7 @@ def generate(request):
         messages.error(request, str(error))
         return redirect("reports:list")
     job = jobs.request_roll_up(plan, period.key, request.user)
-    messages.info(request, f"已开始生成 {plan.year}年 {period.label} 周报。")
+    messages.info(request, f"已开始生成 {period.label} 周报。")
     return redirect("reports:job", job_id=job.pk)
 
 

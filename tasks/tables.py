@@ -103,7 +103,8 @@ class UnitTodoTable(UnitTaskTable):
     action = tables.Column("操作", empty_values=(), orderable=False, exclude_from_export=True)
 
     class Meta(UnitTaskTable.Meta):
-        sequence = ("number", "text", "unit_role", "light", "report_state", "due", "action")
+        # The action comes right after the number: on a phone it must not need a sideways scroll.
+        sequence = ("number", "action", "text", "unit_role", "light", "report_state", "due")
         exclude = ("section", "lead_leaders", "cooperating_units")
 
     def __init__(self, *args, states, reports, period, due, can_write, owed, **kwargs):

@@ -370,3 +370,13 @@ class PermissionMatrixTests(BaseTestCase):
             self.assertRedirects(
                 response, url, fetch_redirect_response=False, msg_prefix=user.username
             )
+
+
+@override_settings(DEBUG=False)
+class ErrorPageTests(BaseTestCase):
+    def test_refusals_and_missing_pages_are_explained_in_chinese(self):
+        self.client.force_login(self.town_staff)
+        self.assertContains(
+            self.client.get(self.task["15"].get_absolute_url()), "未找到", status_code=404
+        )
+        self.assertContains(self.client.get(reverse("accounts:list")), "无权访问", status_code=403)
