@@ -33,7 +33,7 @@ from . import clock
 from .models import Indicator, IndicatorValue, Plan, ProgressReport, ReportEvent, Task, TaskUnit
 from .periods import Period, plan_periods
 from .progress import task_states
-from .reporting import current_period, plan_due_at
+from .reporting import current_period, plan_due_at, snapshot_of
 from .status import Status, expected_progress
 
 DEMO_USERNAME = "demo-data"
@@ -968,19 +968,16 @@ def _fields(spec: ReportSpec) -> dict:
 
 
 def _snapshot(spec: ReportSpec, names: dict[int, str]) -> dict:
-    """What reporting._snapshot stores for a submission."""
-    return {
-        "progress": spec.progress,
-        "problems": spec.problems,
-        "next_steps": spec.next_steps,
-        "percent": None if spec.percent is None else str(spec.percent),
-        "values": {
-            names[indicator_id]: format(actual.normalize(), "f")
-            for indicator_id, actual in spec.values.items()
-        },
-        "attachments": [],
-        "is_late": spec.is_late,
-    }
+    """The same snapshot a real submission keeps (reporting.snapshot_of)."""
+    return snapshot_of(
+        progress=spec.progress,
+        problems=spec.problems,
+        next_steps=spec.next_steps,
+        percent=spec.percent,
+        values={names[i]: actual for i, actual in spec.values.items()},
+        attachments=[],
+        is_late=spec.is_late,
+    )
 
 
 @transaction.atomic

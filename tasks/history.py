@@ -7,9 +7,9 @@ from django.utils.safestring import mark_safe
 
 from common.charts import line_chart
 
-from .models import IndicatorValue, ProgressReport, Task, TaskUnit
+from .models import ProgressReport, Task, TaskUnit
 from .periods import parse_period_key
-from .progress import COUNTED, TaskState
+from .progress import COUNTED, TaskState, counted_lead_values
 from .status import expected_progress
 
 
@@ -67,12 +67,8 @@ def indicator_charts(task: Task, state: TaskState, as_of: datetime.date) -> list
             )
         )
     values = list(
-        IndicatorValue.objects.filter(
-            indicator__task=task,
-            report__role=TaskUnit.Role.LEAD,
-            report__state__in=COUNTED,
-            report__period_start__lte=as_of,
-        )
+        counted_lead_values(as_of)
+        .filter(indicator__task=task)
         .order_by("report__period_start", "report__pk")
         .values("indicator_id", "report__period_key", "actual")
     )

@@ -70,6 +70,15 @@ def periods_after(earlier: Period, later: Period) -> int:
     return count
 
 
+def counted_lead_values(up_to: datetime.date):
+    """Indicator values reported by lead units in reports that count, up to a date."""
+    return IndicatorValue.objects.filter(
+        report__role=TaskUnit.Role.LEAD,
+        report__state__in=COUNTED,
+        report__period_start__lte=up_to,
+    )
+
+
 def _lead_reports_before(as_of: datetime.date):
     return ProgressReport.objects.filter(
         role=TaskUnit.Role.LEAD, state__in=COUNTED, period_start__lte=as_of
@@ -95,12 +104,8 @@ def task_states(plan: Plan, as_of: datetime.date, tasks=None) -> dict[int, TaskS
     report_ids = [r["latest_report_id"] for r in rows if r["latest_report_id"]]
     reports = {r.pk: r for r in ProgressReport.objects.filter(pk__in=report_ids)}
     latest_value = Subquery(
-        IndicatorValue.objects.filter(
-            indicator=OuterRef("pk"),
-            report__state__in=COUNTED,
-            report__role=TaskUnit.Role.LEAD,
-            report__period_start__lte=as_of,
-        )
+        counted_lead_values(as_of)
+        .filter(indicator=OuterRef("pk"))
         .order_by("-report__period_start", "-report__pk")
         .values("actual")[:1]
     )
@@ -179,12 +184,8 @@ def status_history(
         .values("task_id", "period_key", "period_start", "percent", "state")
     )
     values = list(
-        IndicatorValue.objects.filter(
-            indicator__task__in=ids,
-            report__role=TaskUnit.Role.LEAD,
-            report__state__in=COUNTED,
-            report__period_start__lte=last_day,
-        )
+        counted_lead_values(last_day)
+        .filter(indicator__task__in=ids)
         .order_by("report__period_start", "report__pk")
         .values(
             "indicator_id",

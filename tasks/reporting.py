@@ -89,19 +89,31 @@ def plan_due_at(plan: Plan, period: Period) -> datetime.datetime:
 # --- writing -----------------------------------------------------------------------------------
 
 
-def _snapshot(report: ProgressReport) -> dict:
+def snapshot_of(
+    *, progress, problems, next_steps, percent, values: dict, attachments: list, is_late: bool
+) -> dict:
+    """What a submission event keeps: the whole report as it was sent (values by name)."""
     return {
-        "progress": report.progress,
-        "problems": report.problems,
-        "next_steps": report.next_steps,
-        "percent": None if report.percent is None else str(report.percent),
-        "values": {
-            v.indicator.name: format(v.actual.normalize(), "f")
-            for v in report.values.select_related("indicator")
-        },
-        "attachments": [a.original_name for a in report.attachments.all()],
-        "is_late": report.is_late,
+        "progress": progress,
+        "problems": problems,
+        "next_steps": next_steps,
+        "percent": None if percent is None else str(percent),
+        "values": {name: format(actual.normalize(), "f") for name, actual in values.items()},
+        "attachments": list(attachments),
+        "is_late": is_late,
     }
+
+
+def _snapshot(report: ProgressReport) -> dict:
+    return snapshot_of(
+        progress=report.progress,
+        problems=report.problems,
+        next_steps=report.next_steps,
+        percent=report.percent,
+        values={v.indicator.name: v.actual for v in report.values.select_related("indicator")},
+        attachments=[a.original_name for a in report.attachments.all()],
+        is_late=report.is_late,
+    )
 
 
 @transaction.atomic
