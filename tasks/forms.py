@@ -136,6 +136,13 @@ class IndicatorForm(forms.ModelForm):
         model = Indicator
         fields = ["name", "comparator", "target", "unit", "kind"]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A browser always submits the selects' first options; with these as initial values an
+        # untouched blank row counts as unchanged instead of demanding a name and target.
+        self.fields["comparator"].initial = Indicator.Comparator.AT_LEAST
+        self.fields["kind"].initial = Indicator.Kind.ABSOLUTE
+
 
 IndicatorFormSet = forms.inlineformset_factory(
     Task,

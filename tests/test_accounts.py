@@ -361,3 +361,14 @@ def test_production_settings_refuse_a_missing_secret_key():
     )
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stderr
+
+
+class SessionTests(BaseTestCase):
+    def test_a_session_expires_after_idle_time_and_each_request_renews_it(self):
+        from django.conf import settings
+
+        self.client.post(reverse("login"), {"username": "staff", "password": PASSWORD})
+        self.client.get(reverse("tasks:mine"))
+        self.assertEqual(self.client.session.get_expiry_age(), settings.SESSION_COOKIE_AGE)
+        self.assertTrue(settings.SESSION_SAVE_EVERY_REQUEST)
+        self.assertLessEqual(settings.SESSION_COOKIE_AGE, 8 * 3600)

@@ -63,3 +63,25 @@ def test_it_parses_sqlite_urls():
 def test_it_rejects_bad_database_urls(url):
     with pytest.raises(ImproperlyConfigured, match="DATABASE_URL"):
         database_from_url(url)
+
+
+def test_json_logs_carry_the_request_path_but_no_cookies_or_body():
+    import json
+    import logging
+
+    from django.test import RequestFactory
+
+    from config.logging import JsonFormatter
+
+    request = RequestFactory().post(
+        "/login/", {"password": "s3cret"}, HTTP_COOKIE="sessionid=abcdef123456"
+    )
+    record = logging.LogRecord(
+        "django.request", logging.WARNING, __file__, 1, "Bad Request: %s", ("/login/",), None
+    )
+    record.request = request
+    record.status_code = 400
+    line = JsonFormatter().format(record)
+    entry = json.loads(line)
+    assert entry["path"] == "/login/" and entry["status_code"] == 400
+    assert "s3cret" not in line and "abcdef123456" not in line

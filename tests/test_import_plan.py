@@ -320,3 +320,25 @@ class BadInputTests(TestCase):
             handle.write(data)
         self.addCleanup(os.unlink, path)
         return path
+
+
+class ExportXlsxTests(TestCase):
+    fixtures = [REGISTRY]
+
+    def test_the_ledger_xlsx_has_every_task_with_its_units(self):
+        import os
+        import tempfile
+
+        from openpyxl import load_workbook
+
+        run("import_plan", str(DOC_2022))
+        with tempfile.TemporaryDirectory() as tmp:
+            out = os.path.join(tmp, "ledger.xlsx")
+            run("export_plan", "2022", "--format", "xlsx", "--out", out)
+            rows = list(load_workbook(out).active.iter_rows(values_only=True))
+        self.assertEqual(
+            rows[0], ("序号", "所属部分", "工作任务", "牵头领导", "牵头单位", "配合单位")
+        )
+        self.assertEqual(len(rows), 147)
+        row_125 = next(r for r in rows if r[0] == "125")
+        self.assertEqual(row_125[3], "高宪栋、梅永杰、胡瑞恒、赵亚秋")

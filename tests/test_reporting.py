@@ -308,3 +308,63 @@ class ReturnNoticeTests(BaseTestCase):
         )
         self.assertEqual(notified, {"staff", "head"})
         self.assertIn("数据有误", Notification.objects.filter(kind="returned").first().body)
+
+
+class IndicatorEditTests(BaseTestCase):
+    def test_the_office_corrects_an_indicator_and_it_survives_a_reimport(self):
+        from tasks.models import Indicator
+
+        from .helpers import DOC_2022, run
+
+        task = Task.objects.get(plan__year=2022, number="7")
+        indicator = task.indicators.get(name="年度投资")
+        self.client.force_login(self.office)
+        url = reverse("tasks:indicators", args=["2022", "7"])
+        page = self.client.get(url)
+        formset = page.context["formset"]
+        data = {
+            "indicators-TOTAL_FORMS": str(len(formset.forms)),
+            "indicators-INITIAL_FORMS": str(formset.initial_form_count()),
+        }
+        for i, form in enumerate(formset.forms):
+            instance = form.instance
+            if instance.pk:
+                data.update(
+                    {
+                        f"indicators-{i}-id": instance.pk,
+                        f"indicators-{i}-name": instance.name,
+                        f"indicators-{i}-comparator": instance.comparator,
+                        f"indicators-{i}-target": "200"
+                        if instance.pk == indicator.pk
+                        else instance.target,
+                        f"indicators-{i}-unit": instance.unit,
+                        f"indicators-{i}-kind": instance.kind,
+                    }
+                )
+            else:  # the blank row, exactly as a browser submits it
+                data.update(
+                    {f"indicators-{i}-comparator": ">=", f"indicators-{i}-kind": "absolute"}
+                )
+        response = self.client.post(url, data)
+        self.assertRedirects(response, task.get_absolute_url(), fetch_redirect_response=False)
+        indicator.refresh_from_db()
+        self.assertEqual((indicator.target, indicator.edited_by_office), (200, True))
+        run("import_plan", str(DOC_2022))
+        self.assertEqual(Indicator.objects.get(pk=indicator.pk).target, 200)
+
+    def test_a_bad_target_is_refused(self):
+        self.client.force_login(self.office)
+        url = reverse("tasks:indicators", args=["2022", "10"])
+        response = self.client.post(
+            url,
+            {
+                "indicators-TOTAL_FORMS": "1",
+                "indicators-INITIAL_FORMS": "0",
+                "indicators-0-name": "新指标",
+                "indicators-0-comparator": ">=",
+                "indicators-0-target": "很多",
+                "indicators-0-unit": "家",
+                "indicators-0-kind": "absolute",
+            },
+        )
+        self.assertEqual(response.status_code, 400)
