@@ -1,6 +1,11 @@
 from django.contrib import admin
 
-from .models import Plan, Section, Task, TaskLeader, TaskUnit
+from .models import Plan, PlanSource, Section, Task, TaskLeader, TaskUnit
+
+
+class PlanSourceInline(admin.StackedInline):
+    model = PlanSource
+    can_delete = False
 
 
 class SectionInline(admin.TabularInline):
@@ -13,7 +18,7 @@ class PlanAdmin(admin.ModelAdmin):
     list_display = ["title", "slug", "year", "doc_number", "issued_on", "is_active"]
     list_filter = ["year", "is_active"]
     search_fields = ["title", "slug", "doc_number"]
-    inlines = [SectionInline]
+    inlines = [SectionInline, PlanSourceInline]
     readonly_fields = ["created_at", "updated_at"]
 
 

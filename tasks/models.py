@@ -34,7 +34,6 @@ class Plan(models.Model):
     title = models.CharField("方案名称", max_length=200)
     doc_number = models.CharField("文号", max_length=100, blank=True)
     issued_on = models.DateField("印发日期", null=True, blank=True)
-    source_text = models.TextField("原文", blank=True)
     is_active = models.BooleanField("督查中", default=True)
     cycle = models.CharField(
         "报送周期",
@@ -69,6 +68,26 @@ class Plan(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class PlanSource(models.Model):
+    """The document text a plan was imported from.
+
+    Kept out of the Plan row on purpose: pages join Plan on every task row, and a 50 KB text
+    carried along each of them cost tens of milliseconds per page.
+    """
+
+    plan = models.OneToOneField(
+        Plan, on_delete=models.CASCADE, primary_key=True, related_name="source"
+    )
+    text = models.TextField("原文")
+
+    class Meta:
+        verbose_name = "方案原文"
+        verbose_name_plural = "方案原文"
+
+    def __str__(self):
+        return str(self.plan)
 
 
 class Section(models.Model):

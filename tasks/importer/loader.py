@@ -14,7 +14,7 @@ from departments.resolver import UnitResolver
 from leaders.models import Leader
 
 from ..indicators import extract_indicators
-from ..models import Indicator, Plan, Section, Task, TaskLeader, TaskUnit
+from ..models import Indicator, Plan, PlanSource, Section, Task, TaskLeader, TaskUnit
 from .parser import ParsedPlan, ParsedTask
 
 logger = logging.getLogger(__name__)
@@ -142,7 +142,6 @@ def _upsert_plan(parsed, source_text, year, slug, result) -> Plan:
         "title": parsed.title,
         "doc_number": parsed.doc_number,
         "issued_on": parsed.issued_on,
-        "source_text": source_text,
     }
     if plan is None:
         plan = Plan.objects.create(slug=slug or _free_slug(year), **wanted)
@@ -154,6 +153,11 @@ def _upsert_plan(parsed, source_text, year, slug, result) -> Plan:
                 setattr(plan, name, wanted[name])
             plan.save()
             result.plan_updated = True
+    source, created = PlanSource.objects.get_or_create(plan=plan, defaults={"text": source_text})
+    if not created and source.text != source_text:
+        source.text = source_text
+        source.save()
+        result.plan_updated = True
     result.plan_slug = plan.slug
     return plan
 
