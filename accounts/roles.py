@@ -78,6 +78,13 @@ def person_of(user) -> Person:
         return cached
     if not user.is_authenticated:
         person = Person(user=user, profile=None, leader=None)
+    elif {"profile", "leader"} <= set(user._state.fields_cache):
+        # Loaded with the user by accounts.backends.AccountBackend: no query needed.
+        person = Person(
+            user=user,
+            profile=user._state.fields_cache["profile"],
+            leader=user._state.fields_cache["leader"],
+        )
     else:
         loaded = (
             get_user_model().objects.select_related("profile__department", "leader").get(pk=user.pk)
