@@ -12,7 +12,6 @@ its author. The detail page (who read it, when) is for the author, the office an
 concerned. Only a lead leader of the task writes; only the author edits, and only a draft.
 """
 
-from collections import defaultdict
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
@@ -22,9 +21,10 @@ from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
 
 from accounts.roles import person_of
-from departments.models import Department, UnitGroup
+from departments.models import Department
 from tasks import clock
 from tasks.access import leads_task, tasks_visible_to
+from tasks.duties import expected_units
 from tasks.models import TaskUnit
 
 from .models import Acknowledgement, Instruction
@@ -47,42 +47,10 @@ def _concerning(department) -> Q:
 
 
 def _units_by_task(task_ids) -> dict[int, list[Department]]:
-    """task id -> the units that must acknowledge, in document order. Two queries.
-
-    The same result as tasks.duties.expected_reporters (a test holds them together), but in a
-    fixed number of queries and with the Department records loaded.
-    """
+    """task id -> the units that must acknowledge, in document order (tasks.duties). Two queries."""
     ids = sorted(set(task_ids))
-    if not ids:
-        return {}
-    links = TaskUnit.objects.filter(task_id__in=ids).filter(
-        Q(department__isnull=False) | Q(role=TaskUnit.Role.LEAD)
-    )
-    memberships = (
-        UnitGroup.members.through.objects.filter(
-            unitgroup__task_links__task_id__in=ids,
-            unitgroup__task_links__role=TaskUnit.Role.LEAD,
-        )
-        .select_related("department")
-        .order_by("department__sort_order", "department_id")
-        .distinct()
-    )
-    members: dict[int, list[Department]] = defaultdict(list)
-    for membership in memberships:
-        members[membership.unitgroup_id].append(membership.department)
-    units: dict[int, list[Department]] = {task_id: [] for task_id in ids}
-    seen: set[tuple[int, int]] = set()
-    ordered = sorted(
-        links.select_related("department"),
-        key=lambda u: (u.task_id, u.role != TaskUnit.Role.LEAD, u.position),
-    )
-    for link in ordered:
-        found = [link.department] if link.department_id else members.get(link.group_id, [])
-        for department in found:
-            if (link.task_id, department.pk) not in seen:
-                seen.add((link.task_id, department.pk))
-                units[link.task_id].append(department)
-    return units
+    units = expected_units(ids) if ids else {}
+    return {task_id: [department for department, _ in units.get(task_id, [])] for task_id in ids}
 
 
 def units_to_acknowledge(instruction: Instruction) -> list[Department]:

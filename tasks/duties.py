@@ -1,36 +1,56 @@
-"""Who must report on which task each period: the basis of 报送率 and 未报送.
+"""Who must report on which task each period: the basis of 报送率, 未报送 and 已阅.
 
 Lead units always report. Cooperating units named directly in the plan report their part.
 Units that reach a task only through a group (各镇政府（街道办事处） …) may report but are
 not chased: otherwise every town would owe a report on 130 tasks a week, and the real gaps
-would drown in noise.
+would drown in noise. A group named as lead unit (rare) makes each member answerable.
 """
 
 from collections import defaultdict
 
+from django.db.models import Q
+
+from departments.models import Department, UnitGroup
+
 from .models import TaskUnit
 
 
-def expected_reporters(tasks) -> dict[int, list[tuple[int, str]]]:
-    """task id -> [(department id, role)] in document order, for the given task queryset."""
-    duties: dict[int, list[tuple[int, str]]] = defaultdict(list)
-    seen: set[tuple[int, int]] = set()
+def expected_units(tasks) -> dict[int, list[tuple[Department, str]]]:
+    """task id -> [(department, role)] in document order. Two queries, whatever the size.
+
+    `tasks` is a task queryset or a list of task ids.
+    """
     links = (
         TaskUnit.objects.filter(task__in=tasks)
-        .select_related("group")
-        .prefetch_related("group__members")
-        .order_by("task_id", "role", "position")  # "cooperating" < "lead": re-sorted below
+        .filter(Q(department__isnull=False) | Q(role=TaskUnit.Role.LEAD))
+        .select_related("department")
     )
+    memberships = (
+        UnitGroup.members.through.objects.filter(
+            unitgroup__task_links__task__in=tasks,
+            unitgroup__task_links__role=TaskUnit.Role.LEAD,
+        )
+        .select_related("department")
+        .order_by("department__sort_order", "department_id")
+        .distinct()
+    )
+    members: dict[int, list[Department]] = defaultdict(list)
+    for membership in memberships:
+        members[membership.unitgroup_id].append(membership.department)
+    duties: dict[int, list[tuple[Department, str]]] = defaultdict(list)
+    seen: set[tuple[int, int]] = set()
     for link in sorted(links, key=lambda u: (u.task_id, u.role != TaskUnit.Role.LEAD, u.position)):
-        if link.department_id:
-            members = [link.department_id]
-        elif link.role == TaskUnit.Role.LEAD:
-            # A group as lead unit (rare) makes each member answerable.
-            members = [d.pk for d in link.group.members.all()]
-        else:
-            continue
-        for department_id in members:
-            if (link.task_id, department_id) not in seen:
-                seen.add((link.task_id, department_id))
-                duties[link.task_id].append((department_id, link.role))
+        found = [link.department] if link.department_id else members.get(link.group_id, [])
+        for department in found:
+            if (link.task_id, department.pk) not in seen:
+                seen.add((link.task_id, department.pk))
+                duties[link.task_id].append((department, link.role))
     return dict(duties)
+
+
+def expected_reporters(tasks) -> dict[int, list[tuple[int, str]]]:
+    """task id -> [(department id, role)] in document order (see expected_units)."""
+    return {
+        task_id: [(department.pk, role) for department, role in units]
+        for task_id, units in expected_units(tasks).items()
+    }
