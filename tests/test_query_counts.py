@@ -105,3 +105,85 @@ class QueryCountTests(BaseTestCase):
         ProgressReport.objects.filter(task__plan=self.big).update(state="approved")
         big = self.count(self.office, reverse("tasks:review"))
         self.assertEqual(small, big)
+
+
+@override_settings(AS_OF_DATE="2022-05-18")
+class ListPageQueryCountTests(BaseTestCase):
+    """The other lists: their query count does not grow with the rows they show."""
+
+    def count(self, user, url) -> int:
+        self.client.force_login(user)
+        with CaptureQueriesContext(connection) as queries:
+            response = self.client.get(url)
+        self.assertEqual(response.status_code, 200, url)
+        return len(queries)
+
+    def grow(self, n: int):
+        """n more of everything these pages list."""
+        import datetime
+
+        from django.contrib.auth import get_user_model
+
+        from departments.models import Department
+        from leaders.models import Instruction
+        from reports.models import Notification, Reminder, WeeklySnapshot
+
+        plan = Plan.objects.get(year=2022)
+        tasks = list(Task.objects.filter(plan=plan).order_by("sort_order"))
+        units = list(Department.objects.order_by("pk"))
+        start = len(Notification.objects.all())
+        now = datetime.datetime(2022, 5, 18, 10, tzinfo=datetime.UTC)
+        for i in range(start, start + n):
+            Notification.objects.create(user=self.office, kind="other", title=f"通知{i}")
+            Reminder.objects.create(
+                plan=plan,
+                period_key=f"2022-W{i % 52 + 1:02d}",
+                department=units[i % len(units)],
+                kind="manual",
+                sent_at=now,
+                sent_by=self.office,
+            )
+            Instruction.objects.create(
+                task=tasks[i % len(tasks)],
+                leader=self.zhangya,
+                text=f"批示{i}",
+                state="published",
+                published_at=now,
+            )
+            WeeklySnapshot.objects.create(
+                plan=plan,
+                period_key=f"X{i}",
+                period_label=f"第{i}期",
+                as_of="2022-05-15",
+                generated_at=now,
+            )
+            get_user_model().objects.create_user(f"extra{i}", password="x-secret-9")
+            ProgressReport.objects.create(
+                task=tasks[i % len(tasks)],
+                department=units[i % len(units)],
+                role="lead",
+                period_key=f"2022-W{i % 52 + 1:02d}-{i}"[:10],
+                period_start="2022-05-16",
+                period_end="2022-05-22",
+                state="submitted",
+                progress="进展",
+                created_by=self.staff,
+                updated_by=self.staff,
+            )
+
+    def test_list_pages_keep_their_query_count_as_rows_grow(self):
+        from django.urls import reverse as url
+
+        pages = [
+            (self.office, url("tasks:review")),
+            (self.office, url("notify:list")),
+            (self.office, url("notify:reminders")),
+            (self.office, url("leaders:instructions_pending")),
+            (self.office, url("reports:list")),
+            (self.office, url("accounts:list")),
+        ]
+        self.grow(3)
+        small = [self.count(user, page) for user, page in pages]
+        self.grow(30)
+        big = [self.count(user, page) for user, page in pages]
+        self.assertEqual(small, big)
