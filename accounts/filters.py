@@ -2,6 +2,7 @@ import django_filters
 from django.contrib.auth import get_user_model
 from django.db.models import Q
 
+from common.widgets import FastSelect
 from departments.models import Department
 
 from . import roles
@@ -19,9 +20,14 @@ _ROLE_FILTERS = {
 class AccountFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(label="搜索", method="search")
     department = django_filters.ModelChoiceFilter(
-        label="单位", field_name="profile__department", queryset=Department.objects.all()
+        label="单位",
+        field_name="profile__department",
+        queryset=Department.objects.all(),
+        widget=FastSelect,
     )
-    role = django_filters.ChoiceFilter(label="角色", choices=ROLE_CHOICES, method="by_role")
+    role = django_filters.ChoiceFilter(
+        label="角色", choices=ROLE_CHOICES, method="by_role", widget=FastSelect
+    )
 
     class Meta:
         model = get_user_model()

@@ -11,7 +11,7 @@ from common.export import maybe_export
 from tasks import reporting
 from tasks.models import Plan, Task
 from tasks.periods import plan_periods
-from tasks.progress import status_history, task_states
+from tasks.progress import plan_status_history, plan_task_states
 from tasks.status import Status
 from tasks.tables import LEADERS, UNITS
 
@@ -54,12 +54,14 @@ def portfolio(request, leader_id: int):
     except ValueError:
         raise Http404("期次格式应为 2022-W20") from None
     as_of = min(period.end, reporting.as_of_date(plan))
-    tasks = Task.objects.filter(plan=plan, leader_links__leader=leader)
-    states = task_states(plan, as_of, tasks=tasks)
-    ordered = sorted(
-        tasks.select_related("plan", "section").prefetch_related(LEADERS, UNITS),
-        key=lambda t: (states[t.pk].status.severity, t.sort_order),
+    tasks = list(
+        Task.objects.filter(plan=plan, leader_links__leader=leader)
+        .select_related("plan", "section")
+        .prefetch_related(LEADERS, UNITS)
     )
+    ids = {t.pk for t in tasks}
+    states = {pk: s for pk, s in plan_task_states(plan, as_of).items() if pk in ids}
+    ordered = sorted(tasks, key=lambda t: (states[t.pk].status.severity, t.sort_order))
     table = PortfolioTable(ordered, leader=leader, states=states, as_of=as_of)
     RequestConfig(request, paginate={"per_page": 100}).configure(table)
     if exported := maybe_export(request, table, f"{leader.name}牵头任务"):
@@ -71,7 +73,7 @@ def portfolio(request, leader_id: int):
         "period": period,
         "periods": plan_periods(plan.year, plan.cycle),
         "table": table,
-        "charts": _charts(plan, period, tasks, states, {t.pk: t.number for t in ordered}),
+        "charts": _charts(plan, period, states, {t.pk: t.number for t in ordered}),
         "lagging": sum(
             1 for s in states.values() if s.status.severity < Status.ON_SCHEDULE.severity
         ),
@@ -80,7 +82,7 @@ def portfolio(request, leader_id: int):
     return render(request, "leaders/portfolio.html", context)
 
 
-def _charts(plan, period, tasks, states, numbers: dict[int, str]) -> list:
+def _charts(plan, period, states, numbers: dict[int, str]) -> list:
     counts = dict.fromkeys(Status, 0)
     for state in states.values():
         counts[state.status] += 1
@@ -90,7 +92,7 @@ def _charts(plan, period, tasks, states, numbers: dict[int, str]) -> list:
         center_text=f"{len(states)} 项",
     )
     periods = [p for p in plan_periods(plan.year, plan.cycle) if p <= period][-TREND_PERIODS:]
-    history = status_history(plan, periods, tasks, reporting.as_of_date(plan))
+    history = plan_status_history(plan, periods, list(states), reporting.as_of_date(plan))
     share = [
         (
             f"第{p.index}周" if p.cycle == "weekly" else f"{p.index}月",

@@ -10,11 +10,11 @@ from dataclasses import dataclass, field
 
 from departments.models import Department
 from tasks import reporting
-from tasks.duties import expected_reporters
+from tasks.duties import plan_duties
 from tasks.export import tasks_with_responsibilities
 from tasks.models import Plan, ProgressReport, Task, TaskUnit
 from tasks.periods import Period
-from tasks.progress import COUNTED, TaskState, task_states
+from tasks.progress import COUNTED, TaskState, plan_task_states
 from tasks.status import Status
 
 LAGGING = (Status.SERIOUSLY_BEHIND, Status.NOT_REPORTED, Status.BEHIND)
@@ -136,12 +136,23 @@ def as_of_for(plan: Plan, period: Period, today: datetime.date | None = None) ->
     return min(period.end, reporting.as_of_date(plan, today))
 
 
-def period_overview(plan: Plan, period: Period, *, today: datetime.date | None = None) -> Overview:
+def period_overview(
+    plan: Plan,
+    period: Period,
+    *,
+    today: datetime.date | None = None,
+    responsibilities: bool = True,
+) -> Overview:
+    """The period's figures; `responsibilities=False` leaves the tasks' leader and unit links
+    unloaded (the dashboard does not show them; the workbook does)."""
     as_of = as_of_for(plan, period, today)
-    tasks = list(tasks_with_responsibilities(plan))
-    states = task_states(plan, as_of)
-    previous_states = task_states(plan, as_of_for(plan, period.previous(), today))
-    duties = expected_reporters(plan.tasks.all())
+    if responsibilities:
+        tasks = list(tasks_with_responsibilities(plan))
+    else:
+        tasks = list(plan.tasks.select_related("section", "plan").order_by("sort_order"))
+    states = plan_task_states(plan, as_of)
+    previous_states = plan_task_states(plan, as_of_for(plan, period.previous(), today))
+    duties = plan_duties(plan)
     departments = Department.objects.filter(pk__in={d for duty in duties.values() for d, _ in duty})
     units = {d.pk: UnitTally(department=d) for d in departments}
     reports: dict[int, dict[int, ProgressReport]] = defaultdict(dict)

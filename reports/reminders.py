@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from departments.models import Department
 from tasks import clock, reporting
-from tasks.duties import expected_reporters
+from tasks.duties import plan_duties
 from tasks.models import Plan, ProgressReport, Task
 from tasks.periods import Period
 from tasks.progress import COUNTED
@@ -63,7 +63,7 @@ def units_missing_reports(plan: Plan, period: Period) -> dict[int, list[Task]]:
     Units in the order of the registry; inactive units are left out (nobody to remind).
     """
     tasks = list(plan.tasks.all())
-    duties = expected_reporters(plan.tasks.all())
+    duties = plan_duties(plan)
     reported = set(
         ProgressReport.objects.filter(
             task__plan=plan, period_key=period.key, state__in=COUNTED

@@ -47,7 +47,7 @@ def home(request):
         period = reporting.period_for(plan, request.GET.get("period"))
     except ValueError:
         raise Http404("期次格式应为 2022-W20") from None
-    view = period_overview(plan, period)
+    view = period_overview(plan, period, responsibilities=False)
     counts = view.status_counts()
     units = sorted(view.units.values(), key=lambda u: (u.rate, -u.due, u.department.sort_order))
     received = view.report_counts.get("due", 0) - view.report_counts.get("missing", 0)

@@ -29,7 +29,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from . import clock
+from . import clock, revision
 from .models import Indicator, IndicatorValue, Plan, ProgressReport, ReportEvent, Task, TaskUnit
 from .periods import Period, plan_periods
 from .progress import task_states
@@ -992,6 +992,7 @@ def generate_demo(
     if not 0 <= weeks <= len(periods):
         raise ValueError(f"{plan.year}年共{len(periods)}期，期数应在 1–{len(periods)} 之间")
     result = DemoResult(plan=plan, periods=periods[:weeks])
+    revision.bump()  # bulk_create and update() send no signals
     user = demo_user()
     demo_rows = ProgressReport.objects.filter(task__plan=plan, is_demo=True)
     if reset:

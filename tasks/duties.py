@@ -12,6 +12,7 @@ from django.db.models import Q
 
 from departments.models import Department, UnitGroup
 
+from . import revision
 from .models import TaskUnit
 
 
@@ -54,3 +55,8 @@ def expected_reporters(tasks) -> dict[int, list[tuple[int, str]]]:
         task_id: [(department.pk, role) for department, role in units]
         for task_id, units in expected_units(tasks).items()
     }
+
+
+def plan_duties(plan) -> dict[int, list[tuple[int, str]]]:
+    """expected_reporters of every task of the plan, remembered until its data changes."""
+    return revision.memo("duties", (plan.pk,), lambda: expected_reporters(plan.tasks.all()))

@@ -1,6 +1,7 @@
 import django_filters
 from django.db.models import Q
 
+from common.widgets import FastSelect
 from departments.models import Department
 from leaders.models import Leader
 
@@ -10,15 +11,20 @@ from .models import Section, Task, TaskUnit
 
 class TaskFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(label="搜索", method="search")
-    section = django_filters.ModelChoiceFilter(label="所属部分", queryset=Section.objects.none())
+    section = django_filters.ModelChoiceFilter(
+        label="所属部分", queryset=Section.objects.none(), widget=FastSelect
+    )
     leader = django_filters.ModelChoiceFilter(
-        label="牵头领导", queryset=Leader.objects.all(), method="by_leader"
+        label="牵头领导", queryset=Leader.objects.all(), method="by_leader", widget=FastSelect
     )
     lead_unit = django_filters.ModelChoiceFilter(
-        label="牵头单位", queryset=Department.objects.all(), method="by_lead_unit"
+        label="牵头单位",
+        queryset=Department.objects.all(),
+        method="by_lead_unit",
+        widget=FastSelect,
     )
     unit = django_filters.ModelChoiceFilter(
-        label="涉及单位", queryset=Department.objects.all(), method="by_unit"
+        label="涉及单位", queryset=Department.objects.all(), method="by_unit", widget=FastSelect
     )
 
     class Meta:

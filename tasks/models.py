@@ -302,6 +302,13 @@ class ProgressReport(models.Model):
         """Drafts and returned reports are not (yet) a report the office can use."""
         return self.state in {self.State.SUBMITTED, self.State.APPROVED, self.State.ACCEPTED}
 
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        report = super().from_db(db, field_names, values)
+        # The state as read, so a save can tell whether it changed what counts (tasks.revision).
+        report.loaded_state = report.__dict__.get("state")
+        return report
+
 
 class IndicatorValue(models.Model):
     report = models.ForeignKey(ProgressReport, on_delete=models.CASCADE, related_name="values")
@@ -368,3 +375,20 @@ class ReportEvent(models.Model):
 
     def __str__(self):
         return f"{self.report} {self.get_action_display()} {self.at:%Y-%m-%d %H:%M}"
+
+
+class DataRevision(models.Model):
+    """One counter that moves whenever data behind a task's status or duties changes.
+
+    Computed figures (tasks.revision.memo) are remembered under the counter's value, so a
+    change anywhere makes them be computed afresh; drafts, which count nowhere, do not move it.
+    """
+
+    value = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "数据版本"
+        verbose_name_plural = "数据版本"
+
+    def __str__(self):
+        return f"数据版本 {self.value}"

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db.models import OuterRef, Subquery
 
+from . import revision
 from .indicators import completion_percent
 from .models import Indicator, IndicatorValue, Plan, ProgressReport, Task, TaskUnit
 from .periods import Period, as_of_for_plan, parse_period_key, period_containing
@@ -164,6 +165,26 @@ def task_states(plan: Plan, as_of: datetime.date, tasks=None) -> dict[int, TaskS
             indicators=task_indicators,
         )
     return states
+
+
+def plan_task_states(plan: Plan, as_of: datetime.date) -> dict[int, TaskState]:
+    """task_states of the whole plan, remembered until its data changes (tasks.revision).
+
+    Callers showing some of the tasks pick theirs from it: one computation serves every page.
+    """
+    return revision.memo("task_states", (plan.pk, as_of), lambda: task_states(plan, as_of))
+
+
+def plan_status_history(
+    plan: Plan, periods: list[Period], task_ids: list[int], today: datetime.date
+) -> dict[str, dict[int, Status]]:
+    """status_history of some of the plan's tasks, remembered until the data changes."""
+    key = (plan.pk, tuple(p.key for p in periods), tuple(sorted(task_ids)), today)
+    return revision.memo(
+        "status_history",
+        key,
+        lambda: status_history(plan, periods, plan.tasks.filter(pk__in=task_ids), today),
+    )
 
 
 def status_history(

@@ -10,13 +10,13 @@ from leaders.instructions import task_instruction_context, unit_pending_context
 
 from . import reporting
 from .access import can_edit_indicators, can_report, tasks_visible_to
-from .duties import expected_reporters
+from .duties import plan_duties
 from .export import responsibility_names, tasks_with_responsibilities
 from .filters import TaskFilterSet
 from .history import indicator_charts, timeline_for
 from .models import Plan, ProgressReport
 from .periods import plan_periods
-from .progress import task_states
+from .progress import plan_task_states
 from .tables import TaskTable, UnitTodoTable
 
 
@@ -76,7 +76,7 @@ def my_tasks(request):
     }
     owed = {
         task_id
-        for task_id, duties in expected_reporters(queryset).items()
+        for task_id, duties in plan_duties(plan).items()
         if any(department_id == unit.pk for department_id, _ in duties)
     }
     show_optional = request.GET.get("optional") == "1"
@@ -88,7 +88,7 @@ def my_tasks(request):
         filterset.qs,
         unit=unit,
         group_ids=set(unit.groups.values_list("pk", flat=True)),
-        states=task_states(plan, as_of, tasks=filterset.qs),
+        states=plan_task_states(plan, as_of),
         reports=reports,
         owed=owed,
         period=period,
@@ -135,7 +135,7 @@ def task_detail(request, plan_key: str, number: str):
     except ValueError:
         raise Http404("期次格式应为 2022-W20") from None
     as_of = min(period.end, reporting.as_of_date(plan))
-    state = task_states(plan, as_of, tasks=plan.tasks.filter(pk=task.pk))[task.pk]
+    state = plan_task_states(plan, as_of)[task.pk]
     unit = person_of(request.user).unit
     timeline = timeline_for(task, viewer_unit=unit, as_of=as_of)
     return render(

@@ -1,8 +1,11 @@
 """A shared base with the shipped data and a user in every role (after Healthchecks)."""
 
+import time
+
 from django.contrib.auth import get_user_model
 from django.test import TestCase
 
+from accounts.middleware import SessionRenewalMiddleware
 from departments.models import Department, Profile
 from leaders.models import Leader
 from tasks.models import Task
@@ -46,6 +49,14 @@ def make_user(
 
 class BaseTestCase(TestCase):
     fixtures = ALL_FIXTURES
+
+    def login_renewed(self, user):
+        """force_login, with the session's expiry renewed just now: the next requests do not
+        renew it (SessionRenewalMiddleware), so query counts do not depend on the clock."""
+        self.client.force_login(user)
+        session = self.client.session
+        session[SessionRenewalMiddleware.KEY] = int(time.time())
+        session.save()
 
     @classmethod
     def setUpTestData(cls):

@@ -1,5 +1,6 @@
 """Login, throttling, forced password change, onboarding, the role audit and logs."""
 
+import datetime
 import io
 import os
 import subprocess
@@ -7,10 +8,12 @@ import sys
 import tempfile
 
 from django.contrib.auth import get_user_model
+from django.contrib.sessions.models import Session
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import override_settings
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import Workbook, load_workbook
 
 from accounts.models import LoginFailure
@@ -364,11 +367,45 @@ def test_production_settings_refuse_a_missing_secret_key():
 
 
 class SessionTests(BaseTestCase):
-    def test_a_session_expires_after_idle_time_and_each_request_renews_it(self):
+    def _stored(self):
+        return Session.objects.get(session_key=self.client.session.session_key)
+
+    def _age_session_by(self, seconds):
+        """Move the stored session's last renewal and expiry `seconds` into the past."""
+        from accounts.middleware import SessionRenewalMiddleware
+
+        stored = self._stored()
+        data = stored.get_decoded()
+        data[SessionRenewalMiddleware.KEY] -= seconds
+        stored.session_data = Session.objects.encode(data)
+        stored.expire_date -= datetime.timedelta(seconds=seconds)
+        stored.save()
+
+    def test_a_request_renews_an_idle_session_at_most_once_a_minute(self):
+        from django.conf import settings
+
+        self.assertLessEqual(settings.SESSION_COOKIE_AGE, 8 * 3600)
+        self.client.post(reverse("login"), {"username": "staff", "password": PASSWORD})
+        first = self._stored().expire_date
+        self.assertAlmostEqual(
+            (first - timezone.now()).total_seconds(), settings.SESSION_COOKIE_AGE, delta=5
+        )
+        self._age_session_by(30)  # half a minute ago: not renewed again yet
+        self.client.get(reverse("tasks:mine"))
+        self.assertEqual(self._stored().expire_date, first - datetime.timedelta(seconds=30))
+        self._age_session_by(settings.SESSION_RENEW_SECONDS)  # 1.5 minutes ago: renewed
+        self.client.get(reverse("tasks:mine"))
+        self.assertAlmostEqual(
+            (self._stored().expire_date - timezone.now()).total_seconds(),
+            settings.SESSION_COOKIE_AGE,
+            delta=5,
+        )
+
+    def test_a_session_idle_past_its_age_is_logged_out(self):
         from django.conf import settings
 
         self.client.post(reverse("login"), {"username": "staff", "password": PASSWORD})
-        self.client.get(reverse("tasks:mine"))
-        self.assertEqual(self.client.session.get_expiry_age(), settings.SESSION_COOKIE_AGE)
-        self.assertTrue(settings.SESSION_SAVE_EVERY_REQUEST)
-        self.assertLessEqual(settings.SESSION_COOKIE_AGE, 8 * 3600)
+        self._age_session_by(settings.SESSION_COOKIE_AGE + 1)
+        response = self.client.get(reverse("tasks:mine"))
+        self.assertEqual(response.status_code, 302)
+        self.assertIn(reverse("login"), response["Location"])

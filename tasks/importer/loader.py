@@ -13,6 +13,7 @@ from departments.models import Department, UnitGroup
 from departments.resolver import UnitResolver
 from leaders.models import Leader
 
+from .. import revision
 from ..indicators import extract_indicators
 from ..models import Indicator, Plan, PlanSource, Section, Task, TaskLeader, TaskUnit
 from .parser import ParsedPlan, ParsedTask
@@ -83,6 +84,7 @@ def load_plan(
     try:
         with transaction.atomic():
             _load(parsed, source_text, year, slug, strict, result)
+            revision.bump()  # bulk_create sends no signals
             if dry_run:
                 raise _DryRunRollback
     except _DryRunRollback:

@@ -1,0 +1,57 @@
+"""The body rows of a django-tables2 table, rendered in Python.
+
+Rendering each cell through the template language (a for loop, an attrs lookup and an if per
+cell) was about half the time of a 50-row page. This produces the same markup as
+django_tables2/table.html's tbody block — cells from the same BoundRow.get_cell (so every
+column's render() still decides the HTML), the same td and tr attributes, the same escaping
+and localisation as {{ cell }} — with the per-column work done once per table, not per cell.
+"""
+
+from django import template
+from django.template.base import render_value_in_context
+from django.utils.formats import localize
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import mark_safe
+
+register = template.Library()
+
+
+def _has_callable(attrs) -> bool:
+    return any(
+        callable(value) or (isinstance(value, dict) and _has_callable(value))
+        for value in attrs.values()
+    )
+
+
+def _dynamic_td(table, bound_column) -> bool:
+    """Whether the column's td attributes depend on the row (a callable somewhere in them)."""
+    merged = {**dict(table.attrs), **dict(bound_column.column.attrs)}
+    return _has_callable({k: merged[k] for k in ("td", "cell") if k in merged})
+
+
+def _cell_html(bound_column, cell, context) -> str:
+    if bound_column.localize is None:
+        return render_value_in_context(cell, context)
+    return conditional_escape(str(localize(cell, use_l10n=bool(bound_column.localize))))
+
+
+@register.simple_tag(takes_context=True)
+def table_rows(context, table):
+    columns = list(table.columns)
+    static_td = {c.name: c.attrs["td"].as_html() for c in columns if not _dynamic_td(table, c)}
+    parts = []
+    for row in table.paginated_rows:
+        parts.append(format_html("<tr {}>", row.attrs.as_html()))
+        for column in columns:
+            cell = row.get_cell(column.name)
+            td = static_td.get(column.name)
+            if td is None:  # callable attrs see the row, as in BoundRow.items()
+                column.current_value, column.current_record = cell, row.record
+                td = column.attrs["td"].as_html()
+            parts.append(f"<td {td}>{_cell_html(column, cell, context)}</td>")
+        parts.append("</tr>")
+    if not parts and table.empty_text:
+        parts.append(
+            format_html('<tr><td colspan="{}">{}</td></tr>', len(columns), table.empty_text)
+        )
+    return mark_safe("".join(parts))

@@ -1,0 +1,49 @@
+"""A <select> rendered in Python.
+
+Django renders every <option> through the template engine: a filter bar with two lists of 88
+departments took about a fifth of the 我的任务 page. This widget produces the same markup as
+django/forms/widgets/select.html and select_option.html (same attributes, escaping, optgroups
+and selected options) straight from the widget context Django builds.
+"""
+
+from django import forms
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+
+
+def _attrs_html(attrs: dict) -> str:
+    """As django/forms/widgets/attrs.html: False is left out, True is a bare attribute."""
+    parts = []
+    for name, value in attrs.items():
+        if value is False:
+            continue
+        parts.append(
+            format_html(" {}", name) if value is True else format_html(' {}="{}"', name, value)
+        )
+    return "".join(parts)
+
+
+class FastSelect(forms.Select):
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        parts = [
+            format_html('<select name="{}"', widget["name"]),
+            _attrs_html(widget["attrs"]),
+            ">",
+        ]
+        for group_name, options, _index in widget["optgroups"]:
+            if group_name:
+                parts.append(format_html('<optgroup label="{}">', group_name))
+            for option in options:
+                parts.append(
+                    format_html(
+                        '<option value="{}"{}>{}</option>',
+                        option["value"],
+                        mark_safe(_attrs_html(option["attrs"])),
+                        option["label"],
+                    )
+                )
+            if group_name:
+                parts.append("</optgroup>")
+        parts.append("</select>")
+        return mark_safe("".join(parts))

@@ -1,0 +1,70 @@
+"""What moves the data revision (tasks.revision): every committed change behind a status.
+
+Connected in TasksConfig.ready(). Writes that send no signals (bulk_create, update()) are in
+the importer and the demo generator, which call revision.bump() themselves.
+"""
+
+from django.db.models.signals import m2m_changed, post_delete, post_save
+
+from departments.models import Department, UnitGroup
+from leaders.models import Leader
+
+from . import revision
+from .models import (
+    Indicator,
+    IndicatorValue,
+    Plan,
+    ProgressReport,
+    Section,
+    Task,
+    TaskLeader,
+    TaskUnit,
+)
+
+# Any change to these can change a status, a duty or a name on a remembered figure.
+STRUCTURE = (Plan, Section, Task, TaskLeader, TaskUnit, Indicator, Department, UnitGroup, Leader)
+COUNTED = {
+    ProgressReport.State.SUBMITTED,
+    ProgressReport.State.APPROVED,
+    ProgressReport.State.ACCEPTED,
+}
+
+
+def _changed(sender, using=None, **kwargs):
+    revision.bump(using or "default")
+
+
+def _report_saved(sender, instance, using=None, **kwargs):
+    before = getattr(instance, "loaded_state", None)
+    # A draft saved as a draft (or a returned report edited) counts nowhere, before or after.
+    if before in COUNTED or instance.state in COUNTED:
+        revision.bump(using or "default")
+    instance.loaded_state = instance.state
+
+
+def _report_deleted(sender, instance, using=None, **kwargs):
+    if getattr(instance, "loaded_state", instance.state) in COUNTED or instance.state in COUNTED:
+        revision.bump(using or "default")
+
+
+def _value_changed(sender, instance, using=None, **kwargs):
+    """A value counts when its report does; read the report's state as it is now."""
+    state = (
+        ProgressReport.objects.using(using or "default")
+        .filter(pk=instance.report_id)
+        .values_list("state", flat=True)
+        .first()
+    )
+    if state is None or state in COUNTED:  # None: the report went with it (cascade)
+        revision.bump(using or "default")
+
+
+def connect() -> None:
+    for model in STRUCTURE:
+        post_save.connect(_changed, sender=model, dispatch_uid=f"revision-save-{model.__name__}")
+        post_delete.connect(_changed, sender=model, dispatch_uid=f"revision-del-{model.__name__}")
+    m2m_changed.connect(_changed, sender=UnitGroup.members.through, dispatch_uid="revision-m2m")
+    post_save.connect(_report_saved, sender=ProgressReport, dispatch_uid="revision-report-save")
+    post_delete.connect(_report_deleted, sender=ProgressReport, dispatch_uid="revision-report-del")
+    post_save.connect(_value_changed, sender=IndicatorValue, dispatch_uid="revision-value-save")
+    post_delete.connect(_value_changed, sender=IndicatorValue, dispatch_uid="revision-value-del")

@@ -1,0 +1,219 @@
+"""Remembered figures (tasks.revision) are never older than the data they come from.
+
+These tests commit for real (TransactionTestCase): the counter moves on commit, and outside a
+transaction the memo is live, as in a web request. Before each change the figures are
+remembered, so a change that failed to move the counter would show here as a stale figure.
+"""
+
+import datetime
+import re
+from decimal import Decimal
+
+from django.db import connection, transaction
+from django.test import TransactionTestCase, override_settings
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from departments.models import Department, UnitGroup
+from leaders.models import Leader
+from tasks import reporting, revision
+from tasks.duties import expected_reporters, plan_duties
+from tasks.models import DataRevision, Indicator, Plan, ProgressReport, Task, TaskUnit
+from tasks.progress import plan_task_states, task_states
+
+from .base import PASSWORD, make_user
+from .helpers import ALL_FIXTURES
+
+AS_OF = datetime.date(2022, 5, 18)
+
+
+def without_csrf(html: bytes) -> bytes:
+    """The page without its CSRF token (masked afresh on every response)."""
+    return re.sub(rb'name="csrfmiddlewaretoken" value="[^"]+"', b"", html)
+
+
+class RevisionTestCase(TransactionTestCase):
+    fixtures = ALL_FIXTURES
+
+    def setUp(self):
+        DataRevision.objects.get_or_create(pk=1)  # the flush between tests removes it
+        revision.forget()
+        self.plan = Plan.objects.get(year=2022)
+
+    def tearDown(self):
+        revision.forget()
+
+
+class MemoTests(RevisionTestCase):
+    def counted(self):
+        calls = []
+
+        def compute():
+            calls.append(1)
+            return len(calls)
+
+        return calls, compute
+
+    def test_it_serves_the_remembered_value_until_the_counter_moves(self):
+        calls, compute = self.counted()
+        self.assertEqual(revision.memo("t", (1,), compute), 1)
+        self.assertEqual(revision.memo("t", (1,), compute), 1)
+        self.assertEqual(revision.memo("t", (2,), compute), 2)  # other arguments
+        revision.bump()  # outside a transaction: at once
+        self.assertEqual(revision.memo("t", (1,), compute), 3)
+        self.assertEqual(len(calls), 3)
+
+    def test_a_transaction_moves_it_once_on_commit_and_a_rollback_not_at_all(self):
+        start = revision.current()
+        with transaction.atomic():
+            for _ in range(3):
+                revision.bump()
+            self.assertEqual(revision.current(), start)  # not before the commit
+        self.assertEqual(revision.current(), start + 1)
+        try:
+            with transaction.atomic():
+                revision.bump()
+                raise RuntimeError("roll back")
+        except RuntimeError:
+            pass
+        self.assertEqual(revision.current(), start + 1)
+
+    def test_nothing_is_remembered_or_served_inside_a_transaction(self):
+        calls, compute = self.counted()
+        revision.memo("t", (), compute)
+        with transaction.atomic():
+            self.assertEqual(revision.memo("t", (), compute), 2)
+            self.assertEqual(revision.memo("t", (), compute), 3)
+        self.assertEqual(revision.memo("t", (), compute), 1)
+
+    def test_without_its_counter_row_nothing_is_served_from_memory(self):
+        DataRevision.objects.all().delete()
+        calls, compute = self.counted()
+        revision.memo("t", (), compute)
+        revision.memo("t", (), compute)
+        self.assertEqual(len(calls), 2)
+
+
+@override_settings(AS_OF_DATE="2022-05-18")
+class FreshFiguresTests(RevisionTestCase):
+    def setUp(self):
+        super().setUp()
+        self.drc = Department.objects.get(name="区发展和改革局")
+        self.staff = make_user("staff", unit=self.drc, reporter=True)
+        self.head = make_user("head", unit=self.drc, head=True)
+        self.office = make_user("office", office=True)
+        self.task = Task.objects.get(plan=self.plan, number="7")
+
+    def assert_fresh(self):
+        """What the pages are served (remembered) equals what a fresh computation gives."""
+
+        def summary(states):
+            return {
+                pk: (s.status, s.completion, s.latest and s.latest.pk, s.expected)
+                for pk, s in states.items()
+            }
+
+        self.assertEqual(
+            summary(plan_task_states(self.plan, AS_OF)), summary(task_states(self.plan, AS_OF))
+        )
+        self.assertEqual(plan_duties(self.plan), expected_reporters(self.plan.tasks.all()))
+
+    def moves(self, action) -> bool:
+        """Remember the figures, run the action, check them; whether the counter moved."""
+        self.assert_fresh()
+        before = revision.current()
+        action()
+        self.assert_fresh()
+        return revision.current() != before
+
+    def post_report(self, action, percent="35"):
+        self.client.login(username="staff", password=PASSWORD)
+        report = ProgressReport.objects.filter(task=self.task, department=self.drc).first()
+        response = self.client.post(
+            reverse("tasks:report", args=["2022", "7"]) + "?period=2022-W20",
+            {
+                "progress": "项目完成土地征收。",
+                "problems": "",
+                "next_steps": "继续推进。",
+                "percent": percent,
+                "version": report.version if report else 0,
+                "action": action,
+            },
+        )
+        self.assertEqual(response.status_code, 302)
+        return ProgressReport.objects.get(task=self.task, department=self.drc)
+
+    def test_the_reporting_flow_moves_it_at_every_step_that_counts_and_not_for_drafts(self):
+        self.assertFalse(self.moves(lambda: self.post_report("save")))
+        self.assertFalse(self.moves(lambda: self.post_report("save", percent="36")))
+        self.assertTrue(self.moves(lambda: self.post_report("submit")))
+        report = ProgressReport.objects.get(task=self.task, department=self.drc)
+        self.assertEqual(plan_task_states(self.plan, AS_OF)[self.task.pk].latest.pk, report.pk)
+        self.assertTrue(self.moves(lambda: reporting.approve(report, self.head)))
+        self.assertTrue(self.moves(lambda: reporting.accept(report, self.office)))
+        report.refresh_from_db()
+        self.assertTrue(self.moves(lambda: reporting.return_report(report, self.office, "补充")))
+        self.assertFalse(self.moves(lambda: self.post_report("save", percent="50")))
+        self.assertTrue(self.moves(lambda: self.post_report("submit", percent="50")))
+        self.assertEqual(plan_task_states(self.plan, AS_OF)[self.task.pk].completion, 50.0)
+
+    def test_a_changed_indicator_value_or_target_moves_it(self):
+        self.post_report("submit")
+        report = ProgressReport.objects.get(task=self.task, department=self.drc)
+        indicator = self.task.indicators.first()
+        self.assertIsNotNone(indicator, "task 7 has indicators")
+        self.assertTrue(
+            self.moves(lambda: report.values.create(indicator=indicator, actual=Decimal("10")))
+        )
+        self.assertTrue(
+            self.moves(
+                lambda: report.values.update_or_create(
+                    indicator=indicator, defaults={"actual": Decimal("20")}
+                )
+            )
+        )
+
+        def double_target():
+            changed = Indicator.objects.get(pk=indicator.pk)
+            changed.target = (changed.target or Decimal("1")) * 2
+            changed.save()
+
+        self.assertTrue(self.moves(double_target))
+        self.assertTrue(self.moves(lambda: report.values.all().delete()))
+
+    def test_changes_to_who_is_responsible_move_it(self):
+        town = Department.objects.get(name="堂邑镇")
+        link = TaskUnit.objects.filter(task=self.task).first()
+        self.assertTrue(
+            self.moves(
+                lambda: TaskUnit.objects.create(
+                    task=self.task, department=town, role=TaskUnit.Role.COOPERATING, position=99
+                )
+            )
+        )
+        group = UnitGroup.objects.first()
+        self.assertTrue(self.moves(lambda: group.members.remove(group.members.first())))
+        self.assertTrue(self.moves(lambda: link.delete()))
+
+        def change_deadline():
+            task = Task.objects.get(pk=self.task.pk)
+            task.deadline = datetime.date(2022, 5, 31)
+            task.save()
+
+        self.assertTrue(self.moves(change_deadline))
+
+    def test_a_remembered_page_runs_fewer_queries_and_shows_the_same(self):
+        leader = Leader.objects.get(name="张娅")
+        make_user("zhangya", leader=leader)
+        self.client.login(username="zhangya", password=PASSWORD)
+        url = reverse("leaders:portfolio", args=[leader.pk])
+        self.client.get(url)  # renews the session; not counted below
+        revision.forget()
+        with CaptureQueriesContext(connection) as cold:
+            first = self.client.get(url)
+        with CaptureQueriesContext(connection) as warm:
+            second = self.client.get(url)
+        # Remembered: task states (3) and the trend (2); the counter is read twice (states,
+        # trend) on both.
+        self.assertEqual(len(cold) - len(warm), 5)
+        self.assertEqual(without_csrf(first.content), without_csrf(second.content))

@@ -1,0 +1,117 @@
+"""The fast paths produce exactly what the slow paths they replace produce."""
+
+import re
+
+import django_tables2 as tables
+from django import forms
+from django.template import Context, Template
+from django.test import RequestFactory, SimpleTestCase, TestCase
+from django.utils.html import format_html
+
+from common import speedups
+from common.widgets import FastSelect
+from tasks.models import Task
+from tasks.tables import TaskTable
+
+from .helpers import ALL_FIXTURES
+
+
+def _squash(html: str) -> str:
+    """Markup with the whitespace between tags removed (templates indent, Python does not)."""
+    return re.sub(r">\s+<", "><", re.sub(r"\s+", " ", html)).strip()
+
+
+class SignatureCacheTests(SimpleTestCase):
+    def test_it_is_installed_in_django_tables2(self):
+        from django_tables2 import utils
+
+        self.assertIs(utils.signature, speedups.cached_signature)
+
+    def test_it_gives_what_inspect_gives_for_functions_methods_and_lambdas(self):
+        class Column:
+            def render(self, value, record):
+                return value
+
+            def value(self, **kwargs):
+                return kwargs
+
+        def plain(record, *args, table=None):
+            return record
+
+        column = Column()
+        cases = [plain, lambda value: value, column.render, Column.render, column.value]
+        for fn in cases:
+            with self.subTest(fn=fn):
+                expected = speedups._original_signature(fn)
+                self.assertEqual(speedups.cached_signature(fn), expected)
+                self.assertEqual(speedups.cached_signature(fn), expected)  # from the cache
+        # A bound method leaves out self; the plain function keeps it.
+        self.assertEqual(speedups.cached_signature(column.render), (("value", "record"), None))
+        self.assertEqual(
+            speedups.cached_signature(Column.render), (("self", "value", "record"), None)
+        )
+
+    def test_it_does_not_cache_callable_objects(self):
+        class Callable:
+            def __init__(self, name):
+                self.name = name
+
+            def __call__(self, record):
+                return self.name
+
+        self.assertEqual(speedups.cached_signature(Callable("a")), (("record",), None))
+
+
+class FastSelectTests(SimpleTestCase):
+    CHOICES = [
+        ("", "---------"),
+        ("1", "区发展和改革局"),
+        ("2", 'A & B <"引号">'),
+        ("组", [("3", "堂邑镇"), ("4", "闫寺街道")]),
+    ]
+
+    def test_it_renders_what_djangos_select_renders(self):
+        for value in (None, "", "2", "4", ["bad"]):
+            for attrs in (None, {"id": "id_unit", "disabled": True, "data-x": 'a"b'}):
+                with self.subTest(value=value, attrs=attrs):
+                    slow = forms.Select(choices=self.CHOICES).render("unit", value, attrs)
+                    fast = FastSelect(choices=self.CHOICES).render("unit", value, attrs)
+                    self.assertEqual(_squash(fast), _squash(slow))
+
+    def test_it_escapes_labels(self):
+        html = FastSelect(choices=self.CHOICES).render("unit", "2")
+        self.assertIn(
+            '<option value="2" selected>A &amp; B &lt;&quot;引号&quot;&gt;</option>', html
+        )
+
+
+class _LightTable(TaskTable):
+    """A table with row-dependent td attributes, as some lists could have."""
+
+    class Meta(TaskTable.Meta):
+        attrs = {"class": "table", "td": {"data-n": lambda record: record.number}}
+        row_attrs = {"data-id": lambda record: record.pk}
+
+
+class TableRowsTests(TestCase):
+    fixtures = ALL_FIXTURES
+
+    def _tbody(self, table, template: str) -> str:
+        request = RequestFactory().get("/tasks/", {"sort": "-number"})
+        tables.RequestConfig(request, paginate={"per_page": 20}).configure(table)
+        html = Template("{% load django_tables2 %}{% render_table table '" + template + "' %}")
+        rendered = html.render(Context({"table": table, "request": request}))
+        return _squash(re.search(r"<tbody.*?</tbody>", rendered, re.S).group(0))
+
+    def test_its_rows_equal_the_stock_template_rows(self):
+        for table_class in (TaskTable, _LightTable):
+            with self.subTest(table=table_class.__name__):
+                stock = self._tbody(table_class(Task.objects.all()), "django_tables2/table.html")
+                ours = self._tbody(table_class(Task.objects.all()), "common/table.html")
+                self.assertEqual(ours.count("<tr "), 20)
+                self.assertEqual(ours, stock)
+
+    def test_an_empty_table_shows_its_empty_text(self):
+        table = TaskTable(Task.objects.none(), empty_text="没有任务")
+        html = self._tbody(table, "common/table.html")
+        self.assertIn(format_html('<td colspan="{}">没有任务</td>', len(table.columns)), html)
