@@ -36,10 +36,12 @@ after itself (gunicorn stopped, scratch database dropped, temp dir deleted), als
 import argparse
 import contextlib
 import datetime
+import functools
 import http.client
 import json
 import math
 import os
+import random
 import re
 import resource
 import secrets
@@ -194,10 +196,17 @@ def _timed(
     return body
 
 
-def report_once(session: Session, stats: Stats, i: int, deadline: float | None = None) -> None:
-    """GET a unit's report form, then save it as a draft with the form's token and version."""
+def report_once(
+    session: Session, stats: Stats, i: int, deadline: float | None = None, pause=None
+) -> None:
+    """GET a unit's report form, then save it as a draft with the form's token and version.
+
+    pause(), if given, runs between the two (a person reading and typing) and returns False
+    when the scenario ends first."""
     body = _timed(stats, "report_form", session, "GET", session.report_path, 200)
     if body is None or (deadline is not None and time.monotonic() >= deadline):
+        return
+    if pause is not None and not pause():
         return
     token, version = CSRF_RE.search(body), VERSION_RE.search(body)
     if not token or not version:
@@ -220,6 +229,76 @@ def report_flow(sessions: list, stats: Stats, deadline: float) -> None:
     while time.monotonic() < deadline:
         report_once(sessions[i % len(sessions)], stats, i, deadline)
         i += 1
+
+
+# --- people: the user model (think time between pages) --------------------------------------
+
+
+def think(rng: random.Random, seconds: tuple[float, float], deadline: float) -> bool:
+    """Sleep one think time; False when the scenario ends first."""
+    pause = rng.uniform(*seconds)
+    remaining = deadline - time.monotonic()
+    time.sleep(max(0.0, min(pause, remaining)))
+    return pause < remaining
+
+
+def cookie_dict(cookie: str) -> dict:
+    return dict(c.split("=", 1) for c in cookie.split("; ")) if cookie else {}
+
+
+def person_browsing(rows, stats, deadline, *, port, key, seconds, seed) -> None:
+    """One person on one kind of page: open it, read it (think time), open the next one."""
+    rng = random.Random(seed)
+    i = rng.randrange(len(rows))
+    if not think(rng, (0, seconds[1]), deadline):  # people do not all start at once
+        return
+    while True:
+        path, cookie = rows[i % len(rows)]
+        i += 1
+        session = Session(port, key)
+        session.cookies = cookie_dict(cookie)
+        _timed(stats, key, session, "GET", path, 200)
+        if not think(rng, seconds, deadline):
+            return
+
+
+def person_reporting(sessions, stats, deadline, *, seconds, seed) -> None:
+    """One unit reporter: open the form, type (think time), save the draft, think, again."""
+    rng = random.Random(seed)
+    if not think(rng, (0, seconds[1]), deadline):
+        return
+    i = 0
+    while True:
+        pause = functools.partial(think, rng, seconds, deadline)
+        report_once(sessions[i % len(sessions)], stats, i, deadline, pause=pause)
+        i += 1
+        if not think(rng, seconds, deadline):
+            return
+
+
+def people(port: int, alloc: dict, lists: dict, groups: list, seconds, floor: bool) -> list:
+    """py_jobs for run_scenario: one thread per person, as many people per page as alloc says
+    (on /__floor__ instead when floor is true)."""
+    jobs, seed = [], 0
+    for key, count in alloc.items():
+        if key not in MIX:
+            continue
+        for n in range(count):
+            seed += 1
+            if floor:
+                fn = functools.partial(
+                    person_browsing, port=port, key="floor_py", seconds=seconds, seed=seed
+                )
+                jobs.append((fn, lists["floor"]))
+            elif key == "report":
+                fn = functools.partial(person_reporting, seconds=seconds, seed=seed)
+                jobs.append((fn, groups[n]))
+            else:
+                fn = functools.partial(
+                    person_browsing, port=port, key=key, seconds=seconds, seed=seed
+                )
+                jobs.append((fn, lists[key]))
+    return jobs
 
 
 def floor_flow(sessions: list, stats: Stats, deadline: float) -> None:
@@ -339,6 +418,11 @@ class CpuMeter:
                 parts["client"] += delta
             elif comm.startswith("postgres"):
                 parts["postgres"] += delta
+        for pid, (_, pgid, ticks0, _) in procs0.items():
+            if pgid == self.server_pid and pid not in procs1:
+                # A worker recycled during the scenario: the master's reaped time holds its
+                # whole life, of which the part before the scenario was not spent in it.
+                parts["gunicorn"] -= ticks0
         total = total1 - total0
         cores = os.cpu_count() or 1
         scale = 100.0 * cores / total if total else 0.0  # percent of one core
@@ -489,22 +573,15 @@ def fmt(value, digits=1) -> str:
     return "—" if value is None else f"{value:.{digits}f}"
 
 
-def print_report(results: dict, solo: dict, alloc: dict, args, cpu: dict, meta: dict) -> bool:
+def print_table(
+    title: str, results: dict, solo: dict, conns: dict, cpu: dict, cores: int, tool=None
+):
+    """One scenario's table; `tool` names the client of every row when one client ran all."""
     print()
-    print(
-        f"督查台账 load benchmark — {meta['users']} users (closed loop, no think time), "
-        f"{args.seconds} s per scenario, "
-        f"{meta['workers']} gunicorn sync workers on {meta['cores']} cores, PostgreSQL, "
-        f"DEBUG=0, AS_OF_DATE={AS_OF_DATE}"
-    )
-    print(
-        f"accounts: {meta['units']} unit, {meta['leaders']} leader sessions, {meta['office']} "
-        "office; solo = median with one request at a time; p95/floor: against the floor's p95 "
-        "measured by the same tool"
-    )
+    print(title)
     for name, c in cpu.items():
         print(
-            f"CPU during {name:<5} (% of one core, {meta['cores']} cores): gunicorn "
+            f"  CPU during {name:<5} (% of one core, {cores} cores): gunicorn "
             f"{c['gunicorn']:.0f}%, postgres {c['postgres']:.0f}%, load client {c['client']:.0f}%,"
             f" other processes {c['others']:.0f}%, idle {c['idle']:.0f}%"
         )
@@ -518,29 +595,25 @@ def print_report(results: dict, solo: dict, alloc: dict, args, cpu: dict, meta: 
         "wrk": (results.get("floor_wrk") or {}).get("p95_ms"),
         "py": (results.get("floor_py") or {}).get("p95_ms"),
     }
-    conns = {
-        "floor_wrk": alloc["floor_wrk"],
-        "floor_py": alloc["floor_py"],
-        "report_form": alloc["report"],
-        "report_post": alloc["report"],
-    }
-    for key, label, tool in ROWS:
+    for key, label, row_tool in ROWS:
         r = results.get(key)
         if r is None:
-            print(f"{label:<26} {tool:<4} (no result)")
             continue
+        shown = tool or row_tool
         rate = r["requests"] / r["duration_s"] if r["duration_s"] else 0
-        floor = floors[tool]
+        floor = floors[shown]
         ratio = f"{r['p95_ms'] / floor:.1f}x" if floor and r["p95_ms"] is not None else "—"
         if key.startswith("floor"):
             ratio = "1.0x"
         print(
-            f"{label:<26} {tool:<4} {conns.get(key, alloc.get(key, 0)):>4} {r['requests']:>6} "
+            f"{label:<26} {shown:<4} {conns.get(key, 0):>4} {r['requests']:>6} "
             f"{rate:>6.1f} {r['errors']:>4} {fmt(solo.get(key)):>7} {fmt(r['p50_ms']):>7} "
             f"{fmt(r['p95_ms']):>7} {fmt(r['p99_ms']):>7} {ratio:>9}"
         )
-    print()
-    print(f"verdicts (target: p95 < {TARGET_P95_MS:.0f} ms at {meta['users']} users, 0 errors):")
+
+
+def verdicts(results: dict, label_of_run: str) -> bool:
+    print(f"verdicts, {label_of_run} (target: p95 < {TARGET_P95_MS:.0f} ms, 0 errors):")
     all_ok = True
     for key, label, _ in ROWS:
         if key.startswith("floor"):
@@ -564,12 +637,72 @@ def print_report(results: dict, solo: dict, alloc: dict, args, cpu: dict, meta: 
     return all_ok
 
 
+def print_report(people_results, stress_results, solo, alloc, args, cpu, meta) -> bool:
+    print()
+    print(
+        f"督查台账 load benchmark — {meta['users']} concurrent users, "
+        f"{meta['workers']} gunicorn sync workers on {meta['cores']} cores, PostgreSQL, "
+        f"DEBUG=0, AS_OF_DATE={AS_OF_DATE}"
+    )
+    print(
+        f"accounts: {meta['units']} unit, {meta['leaders']} leader sessions, {meta['office']} "
+        "office; solo = median with one request at a time; p95/floor: against the floor's p95 "
+        "measured by the same tool in the same scenario"
+    )
+    low, high = args.think
+    people_conns = {k: v for k, v in alloc.items() if k in MIX}
+    people_conns.update(
+        floor_py=args.users, report_form=alloc["report"], report_post=alloc["report"]
+    )
+    print_table(
+        f"1. people: {args.users} users, each reading {low:g}–{high:g} s (uniform) between "
+        f"pages, {args.people_seconds} s (conn = people)",
+        people_results,
+        solo,
+        people_conns,
+        {k: v for k, v in cpu.items() if k.startswith("p-")},
+        meta["cores"],
+        tool="py",
+    )
+    stress_conns = dict(alloc, report_form=alloc["report"], report_post=alloc["report"])
+    print_table(
+        f"2. stress: {args.users} requests always in flight (closed loop, no think time), "
+        f"{args.seconds} s: the machine's capacity",
+        stress_results,
+        solo,
+        stress_conns,
+        {k: v for k, v in cpu.items() if not k.startswith("p-")},
+        meta["cores"],
+    )
+    print()
+    ok = verdicts(people_results, f"{args.users} users")
+    verdicts(stress_results, f"stress, {args.users} in flight (capacity; not the target)")
+    total = sum(
+        r["requests"] / r["duration_s"]
+        for k, r in stress_results.items()
+        if not k.startswith("floor") and r["duration_s"]
+    )
+    print(f"capacity under stress: {total:.1f} pages/s in the mix")
+    return ok
+
+
 # --- main -------------------------------------------------------------------------------------
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
-    parser.add_argument("--seconds", type=int, default=30, help="per scenario (default 30)")
+    parser.add_argument("--seconds", type=int, default=30, help="per stress scenario (default 30)")
+    parser.add_argument(
+        "--people-seconds", type=int, default=90, help="per people scenario (default 90)"
+    )
+    parser.add_argument(
+        "--think",
+        type=float,
+        nargs=2,
+        default=(1.0, 5.0),
+        metavar=("MIN", "MAX"),
+        help="a person's reading time between pages, seconds (default 1 5, as locust's between)",
+    )
     parser.add_argument("--users", type=int, default=20, help="concurrent users (default 20)")
     parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1)
     parser.add_argument("--json", type=Path, help="also write the raw results here")
@@ -739,7 +872,28 @@ def main() -> int:
         log("solo: each page type alone, one request at a time …")
         solo = measure_solo(port, lists, groups[0])
         meter = CpuMeter(server.pid)
-        results, cpu = {}, {}
+        results, cpu, people_results = {}, {}, {}
+        people_seconds = tuple(args.think)
+        log(f"scenario people-floor: {args.users} people on /__floor__ for {args.people_seconds} s")
+        cpu["p-floor"] = run_scenario(
+            port,
+            args.people_seconds,
+            {},
+            people(port, alloc, lists, groups, people_seconds, floor=True),
+            Stats(),
+            people_results,
+            meter,
+        )
+        log(f"scenario people: {args.users} people for {args.people_seconds} s …")
+        cpu["p-mix"] = run_scenario(
+            port,
+            args.people_seconds,
+            {},
+            people(port, alloc, lists, groups, people_seconds, floor=False),
+            Stats(),
+            people_results,
+            meter,
+        )
         log(f"scenario floor: {args.users} connections on /__floor__ for {args.seconds} s …")
         stats = Stats()
         cpu["floor"] = run_scenario(
@@ -774,9 +928,16 @@ def main() -> int:
             "leaders": len(leaders),
             "office": len(office),
         }
-        ok = print_report(results, solo, alloc, args, cpu, meta)
+        ok = print_report(people_results, results, solo, alloc, args, cpu, meta)
         if args.json:
-            raw = {"meta": meta, "alloc": alloc, "cpu": cpu, "solo": solo, "results": results}
+            raw = {
+                "meta": meta,
+                "alloc": alloc,
+                "cpu": cpu,
+                "solo": solo,
+                "people": people_results,
+                "stress": results,
+            }
             args.json.write_text(json.dumps(raw, indent=1))
         log(f"done in {time.monotonic() - t0:.0f} s")
         return 0 if ok else 1

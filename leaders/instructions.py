@@ -303,8 +303,9 @@ def task_instruction_context(user, task) -> dict:
     """What templates/leaders/_task_instructions.html needs, for one task and one viewer.
 
     Four queries whatever the number of instructions, units and acknowledgements (with the
-    viewer's person already loaded, as in any request); one more for a leader account (is he a
-    lead leader of the task), and one more if he is and task.plan was not loaded with the task.
+    viewer's person already loaded, as in any request), two when the task has no instructions;
+    one more for a leader account (is he a lead leader of the task), and one more if he is and
+    task.plan was not loaded with the task.
     """
     person = person_of(user)
     instructions = list(
@@ -318,7 +319,8 @@ def task_instruction_context(user, task) -> dict:
             "acknowledged_by"
         )
     }
-    units = _units_by_task([task.pk])[task.pk]
+    # Who must acknowledge matters only for instructions there are (most tasks have none).
+    units = _units_by_task([task.pk])[task.pk] if instructions else []
     concerned_ids = {d.pk for d in units}
     can_write = can_write_instruction(user, task)
     items = []

@@ -383,3 +383,9 @@ class InstructionTests(BaseTestCase):
             person_of(user)
             with self.assertNumQueries(count):
                 unit_pending_context(user)
+        quiet = self.task19.plan.tasks.exclude(instructions__isnull=False).first()
+        staff = self.fresh(self.staff)
+        person_of(staff)
+        with self.assertNumQueries(2):  # instructions; acknowledgements (who must read: no need)
+            context = task_instruction_context(staff, quiet)
+        self.assertEqual(context["task_instructions"], [])
