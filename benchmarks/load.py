@@ -3,11 +3,13 @@
 Run from the repository root (loopback only; needs PostgreSQL on 127.0.0.1:5432 with trust auth,
 Redis on 127.0.0.1:6379 for the health check's broker test, and wrk: `apt-get install -y wrk`):
 
-    .venv/bin/python benchmarks/load.py [--seconds 30] [--users 20] [--workers 5]
+    .venv/bin/python benchmarks/load.py [--users 20] [--people-seconds 90] [--think 1 5]
+                                        [--seconds 30] [--more-people N] [--workers 5]
                                         [--json OUT] [--keep]
 
-One run, bounded (about a minute of setup plus two scenarios of --seconds each), cleaning up
-after itself (gunicorn stopped, scratch database dropped, temp dir deleted), also on Ctrl-C:
+One run, bounded (about a minute of setup, two people scenarios of --people-seconds, two
+stress scenarios of --seconds, one more with --more-people), cleaning up after itself
+(gunicorn stopped, scratch database dropped, temp dir deleted), also on Ctrl-C:
 
 1. a scratch database dudu_bench_<random>, `manage.py setup` (2022 plan + 19 weeks of demo
    reports) and `collectstatic` with production settings (DEBUG=0, random SECRET_KEY, plain
@@ -18,19 +20,27 @@ after itself (gunicorn stopped, scratch database dropped, temp dir deleted), als
    middleware stack (the cheapest page Django serves here);
 2. every account logs in through POST /login/ (with CSRF) for its session cookie; after a
    warm-up, each page is measured alone, one request at a time ("solo": its service time);
-3. scenario "floor": --users connections on /__floor__ with the unit users' cookies;
-   scenario "mix": --users connections at once, by role: unit users on 我的任务, task pages and
-   the report form (GET, then POST 保存草稿 with the form's CSRF token and version), leaders on
+3. the mix, by role, for --users (20) at once: unit users on 我的任务, task pages and the
+   report form (GET, then POST 保存草稿 with the form's CSRF token and version), leaders on
    their portfolios, the office on the dashboard, the xlsx export of the plan and the report
-   list, and one monitor on /healthz. GET pages run under wrk (benchmarks/load/pages.lua,
-   rotating per-user cookies and paths; one wrk per page type, so latency is per page); the
-   report GET+POST flow runs in threads of a stdlib http.client client. Each connection is a
-   closed loop without think time: 20 requests always in flight. (No think-time mode: wrk's
-   delay() connects first and waits after, which holds gunicorn's sync workers idle.)
-4. prints per page: requests, errors (socket errors and any unexpected status: 200 for GETs,
-   302 for the draft save), p50/p95/p99 in ms and p95 / floor p95 (against the floor measured
-   by the same client) and where the CPU went (other processes on a shared machine make the
-   run worthless), then a verdict per page: p95 < 300 ms at 20 users, no errors.
+   list, and one monitor on /healthz (MIX below). It runs two ways:
+   - people (the target): each of the 20 is a person in a thread of a stdlib http.client
+     client who opens a page, reads it for --think seconds (uniform, 1–5 s as locust's
+     `between(1, 5)`), opens the next; the report writer reads and types between the form's GET
+     and its POST. The floor: 20 people on /__floor__ the same way. --more-people N runs the
+     people scenario again with N people, to show how far the machine goes;
+   - stress (capacity): 20 requests always in flight, closed loop without think time: GET pages
+     under wrk (benchmarks/load/pages.lua, per-user cookies and paths, one wrk per page type),
+     the report GET+POST in client threads; the floor: 20 connections on /__floor__. Latency
+     here is queueing (Little's law: mean latency = 20 / throughput): it measures how many
+     pages a second the machine serves, which is what the sizing in docs/deploy.md needs.
+     (wrk has no think time that fits: its delay() connects first and waits after, which holds
+     gunicorn's sync workers idle; the people scenario connects only when it sends.)
+4. prints per scenario and page: requests, errors (socket errors and any unexpected status: 200
+   for GETs, 302 for the draft save), p50/p95/p99 in ms and p95 / floor p95 (the floor measured
+   the same way in the same run) and where the CPU went (other processes on a shared machine
+   make the run worthless), then the verdicts: p95 < 300 ms and no errors for every page with
+   20 people (the exit status), and the same test on the stress run, for information.
 """
 
 import argparse
@@ -574,9 +584,17 @@ def fmt(value, digits=1) -> str:
 
 
 def print_table(
-    title: str, results: dict, solo: dict, conns: dict, cpu: dict, cores: int, tool=None
+    title: str,
+    results: dict,
+    solo: dict,
+    conns: dict,
+    cpu: dict,
+    cores: int,
+    tool=None,
+    floor_from=None,
 ):
-    """One scenario's table; `tool` names the client of every row when one client ran all."""
+    """One scenario's table; `tool` names the client of every row when one client ran all;
+    `floor_from`: the results holding the floor, when not these."""
     print()
     print(title)
     for name, c in cpu.items():
@@ -591,9 +609,10 @@ def print_table(
     )
     print(header)
     print("-" * len(header))
+    floor_results = floor_from or results
     floors = {
-        "wrk": (results.get("floor_wrk") or {}).get("p95_ms"),
-        "py": (results.get("floor_py") or {}).get("p95_ms"),
+        "wrk": (floor_results.get("floor_wrk") or {}).get("p95_ms"),
+        "py": (floor_results.get("floor_py") or {}).get("p95_ms"),
     }
     for key, label, row_tool in ROWS:
         r = results.get(key)
@@ -660,7 +679,7 @@ def print_report(people_results, stress_results, solo, alloc, args, cpu, meta) -
         people_results,
         solo,
         people_conns,
-        {k: v for k, v in cpu.items() if k.startswith("p-")},
+        {k: cpu[k] for k in ("p-floor", "p-mix")},
         meta["cores"],
         tool="py",
     )
@@ -671,7 +690,7 @@ def print_report(people_results, stress_results, solo, alloc, args, cpu, meta) -
         stress_results,
         solo,
         stress_conns,
-        {k: v for k, v in cpu.items() if not k.startswith("p-")},
+        {k: cpu[k] for k in ("floor", "mix")},
         meta["cores"],
     )
     print()
@@ -694,6 +713,13 @@ def main() -> int:
     parser.add_argument("--seconds", type=int, default=30, help="per stress scenario (default 30)")
     parser.add_argument(
         "--people-seconds", type=int, default=90, help="per people scenario (default 90)"
+    )
+    parser.add_argument(
+        "--more-people",
+        type=int,
+        default=0,
+        metavar="N",
+        help="also run the people scenario with N people (headroom; not the target)",
     )
     parser.add_argument(
         "--think",
@@ -894,6 +920,21 @@ def main() -> int:
             people_results,
             meter,
         )
+        more_results = {}
+        if args.more_people:
+            n = args.more_people
+            more_alloc = allocate(n)
+            more_groups = [units[t :: more_alloc["report"]] for t in range(more_alloc["report"])]
+            log(f"scenario people: {n} people for {args.people_seconds} s (headroom) …")
+            cpu[f"p-{n}"] = run_scenario(
+                port,
+                args.people_seconds,
+                {},
+                people(port, more_alloc, lists, more_groups, people_seconds, floor=False),
+                Stats(),
+                more_results,
+                meter,
+            )
         log(f"scenario floor: {args.users} connections on /__floor__ for {args.seconds} s …")
         stats = Stats()
         cpu["floor"] = run_scenario(
@@ -929,6 +970,22 @@ def main() -> int:
             "office": len(office),
         }
         ok = print_report(people_results, results, solo, alloc, args, cpu, meta)
+        if more_results:
+            n = args.more_people
+            more_conns = {k: v for k, v in allocate(n).items() if k in MIX}
+            more_conns.update(report_form=more_conns["report"], report_post=more_conns["report"])
+            print_table(
+                f"3. headroom: {n} people, same model (not the target: how far the machine "
+                f"goes; p95/floor against table 1's floor)",
+                more_results,
+                solo,
+                more_conns,
+                {f"p-{n}": cpu[f"p-{n}"]},
+                meta["cores"],
+                tool="py",
+                floor_from=people_results,
+            )
+            verdicts(more_results, f"headroom, {n} people")
         if args.json:
             raw = {
                 "meta": meta,
@@ -937,6 +994,7 @@ def main() -> int:
                 "solo": solo,
                 "people": people_results,
                 "stress": results,
+                "more_people": more_results,
             }
             args.json.write_text(json.dumps(raw, indent=1))
         log(f"done in {time.monotonic() - t0:.0f} s")

@@ -88,6 +88,10 @@ def database_from_url(url: str, *, name: str = "DATABASE_URL") -> dict:
         # 0 behind pgbouncer in transaction mode (DB_CONN_MAX_AGE=0).
         "CONN_MAX_AGE": env_int("DB_CONN_MAX_AGE", 60, minimum=0),
         "CONN_HEALTH_CHECKS": True,
+        # .iterator() (a form's <select> choices) would DECLARE a cursor WITH HOLD per list:
+        # three round trips for a list of 88 units. Client-side cursors are also what
+        # pgbouncer in transaction mode needs. Nothing here streams a result too big for memory.
+        "DISABLE_SERVER_SIDE_CURSORS": True,
     }
 
 

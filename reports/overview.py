@@ -141,28 +141,34 @@ def period_overview(
     period: Period,
     *,
     today: datetime.date | None = None,
-    responsibilities: bool = True,
+    full: bool = True,
 ) -> Overview:
-    """The period's figures; `responsibilities=False` leaves the tasks' leader and unit links
-    unloaded (the dashboard does not show them; the workbook does)."""
+    """The period's figures. `full=False` is for the dashboard, which shows figures, not texts:
+    the tasks come without their leader and unit links, the reports without their progress and
+    next-step texts (the workbook needs both)."""
     as_of = as_of_for(plan, period, today)
-    if responsibilities:
+    if full:
         tasks = list(tasks_with_responsibilities(plan))
     else:
         tasks = list(plan.tasks.select_related("section", "plan").order_by("sort_order"))
+    # What Overview and the dashboard read of a report (anything else would be a query each).
+    fields = ("task", "department", "role", "state", "is_late", "submitted_at", "problems")
     states = plan_task_states(plan, as_of)
     previous_states = plan_task_states(plan, as_of_for(plan, period.previous(), today))
     duties = plan_duties(plan)
     departments = Department.objects.filter(pk__in={d for duty in duties.values() for d, _ in duty})
     units = {d.pk: UnitTally(department=d) for d in departments}
     reports: dict[int, dict[int, ProgressReport]] = defaultdict(dict)
-    for report in ProgressReport.objects.filter(task__plan=plan, period_key=period.key):
+    reports_of = ProgressReport.objects.filter(task__plan=plan)
+    if not full:
+        reports_of = reports_of.only(*fields)
+    for report in reports_of.filter(period_key=period.key):
         reports[report.task_id][report.department_id] = report
     previous_lead = {
         r.task_id: r
-        for r in ProgressReport.objects.filter(
-            task__plan=plan,
+        for r in reports_of.filter(
             period_key=period.previous().key,
+            period_start=period.previous().start,  # the (task, role, period_start) index
             role=TaskUnit.Role.LEAD,
             state__in=COUNTED,
         ).order_by("-submitted_at")

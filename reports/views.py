@@ -47,7 +47,7 @@ def home(request):
         period = reporting.period_for(plan, request.GET.get("period"))
     except ValueError:
         raise Http404("期次格式应为 2022-W20") from None
-    view = period_overview(plan, period, responsibilities=False)
+    view = period_overview(plan, period, full=False)
     counts = view.status_counts()
     units = sorted(view.units.values(), key=lambda u: (u.rate, -u.due, u.department.sort_order))
     received = view.report_counts.get("due", 0) - view.report_counts.get("missing", 0)
@@ -69,7 +69,7 @@ def home(request):
         "lagging_total": len(view.lagging()),
         "missing_units": sum(1 for u in units if u.missing),
         "changes": view.changes()[:30],
-        "sections": view.by_section(),
+        "sections": [(title, [row[s] for s in Status]) for title, row in view.by_section()],
         "statuses": list(Status),
         "charts": [
             mark_safe(  # noqa: S308 - built by common.charts, all text escaped

@@ -378,7 +378,7 @@ class ReportEvent(models.Model):
 
 
 class DataRevision(models.Model):
-    """One counter that moves whenever data behind a task's status or duties changes.
+    """One value that changes whenever data behind a task's status or duties changes.
 
     Computed figures (tasks.revision.memo) are remembered under the counter's value, so a
     change anywhere makes them be computed afresh; drafts, which count nowhere, do not move it.

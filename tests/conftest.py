@@ -14,3 +14,15 @@ def private_media_root():
     with tempfile.TemporaryDirectory(prefix="dudu-media-") as path:
         settings.MEDIA_ROOT = path
         yield path
+
+
+@pytest.fixture(autouse=True)
+def forget_remembered_figures():
+    """Each test starts with nothing remembered in this process (tasks.revision)."""
+    from django.conf import settings
+
+    if settings.configured:
+        from tasks import revision
+
+        revision.forget()
+    yield

@@ -49,6 +49,7 @@ def test_it_parses_postgres_urls():
         "dudu",
     )
     assert db["OPTIONS"] == {"sslmode": "require"}
+    assert db["DISABLE_SERVER_SIDE_CURSORS"] is True  # pgbouncer-ready, no cursor per <select>
 
 
 def test_it_parses_sqlite_urls():

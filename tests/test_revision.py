@@ -65,18 +65,32 @@ class MemoTests(RevisionTestCase):
 
     def test_a_transaction_moves_it_once_on_commit_and_a_rollback_not_at_all(self):
         start = revision.current()
-        with transaction.atomic():
-            for _ in range(3):
-                revision.bump()
-            self.assertEqual(revision.current(), start)  # not before the commit
-        self.assertEqual(revision.current(), start + 1)
+        with CaptureQueriesContext(connection) as queries:
+            with transaction.atomic():
+                for _ in range(3):
+                    revision.bump()
+                self.assertEqual(revision.current(), start)  # not before the commit
+        moved = revision.current()
+        self.assertNotEqual(moved, start)
+        updates = [q for q in queries if q["sql"].startswith('UPDATE "tasks_datarevision"')]
+        self.assertEqual(len(updates), 1)
         try:
             with transaction.atomic():
                 revision.bump()
                 raise RuntimeError("roll back")
         except RuntimeError:
             pass
-        self.assertEqual(revision.current(), start + 1)
+        self.assertEqual(revision.current(), moved)
+
+    def test_it_never_walks_back_to_an_earlier_value(self):
+        seen = {revision.current()}
+        for _ in range(20):
+            revision.bump()
+            self.assertNotIn(revision.current(), seen)
+            seen.add(revision.current())
+        DataRevision.objects.all().delete()  # as a restore of an old dump or a flush would
+        revision.bump()
+        self.assertNotIn(revision.current(), seen)
 
     def test_nothing_is_remembered_or_served_inside_a_transaction(self):
         calls, compute = self.counted()

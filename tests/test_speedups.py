@@ -115,3 +115,21 @@ class TableRowsTests(TestCase):
         table = TaskTable(Task.objects.none(), empty_text="没有任务")
         html = self._tbody(table, "common/table.html")
         self.assertIn(format_html('<td colspan="{}">没有任务</td>', len(table.columns)), html)
+
+
+class PeriodPickerTests(SimpleTestCase):
+    def test_it_lists_every_period_and_selects_the_shown_one(self):
+        from tasks.periods import plan_periods
+
+        periods = plan_periods(2022, "weekly")
+        html = Template('{% include "tasks/_period_picker.html" %}').render(
+            Context({"periods": periods, "period": periods[19], "plan": {"slug": "2022"}})
+        )
+        self.assertEqual(html.count("<option "), len(periods))
+        self.assertEqual(html.count(" selected"), 1)
+        self.assertIn(
+            format_html(
+                '<option value="{}" selected>{}</option>', periods[19].key, periods[19].label
+            ),
+            html,
+        )
