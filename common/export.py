@@ -4,6 +4,7 @@ Cells come from each column's value() (plain text, not HTML) and go through comm
 so text a user typed can never run as a formula in the exported file.
 """
 
+import io
 import tempfile
 from pathlib import Path
 
@@ -13,7 +14,7 @@ from django.utils import timezone
 from .xlsx import write_table
 
 
-def export_response(table, title: str) -> FileResponse:
+def _write(table, title: str) -> Path:
     rows = iter(table.as_values())  # header first; exclude_from_export columns are left out
     header = [str(h) for h in next(rows)]
     body = list(rows)
@@ -23,10 +24,32 @@ def export_response(table, title: str) -> FileResponse:
     ]
     path = Path(tempfile.mkstemp(suffix=".xlsx")[1])
     write_table(path, sheet_title=title, headers=header, rows=body, widths=widths)
-    handle = path.open("rb")
-    path.unlink()  # the open handle keeps the content; nothing stays on disk
+    return path
+
+
+def _response(handle, title: str) -> FileResponse:
     filename = f"{title}-{timezone.localdate():%Y%m%d}.xlsx"
     return FileResponse(handle, as_attachment=True, filename=filename)
+
+
+def export_response(table, title: str) -> FileResponse:
+    path = _write(table, title)
+    handle = path.open("rb")
+    path.unlink()  # the open handle keeps the content; nothing stays on disk
+    return _response(handle, title)
+
+
+def export_bytes(table, title: str) -> bytes:
+    """The xlsx file as bytes (for a caller that remembers it, see xlsx_response)."""
+    path = _write(table, title)
+    try:
+        return path.read_bytes()
+    finally:
+        path.unlink()
+
+
+def xlsx_response(data: bytes, title: str) -> FileResponse:
+    return _response(io.BytesIO(data), title)
 
 
 def maybe_export(request, table, title: str):

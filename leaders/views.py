@@ -2,13 +2,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 from django_tables2 import RequestConfig
 
 from accounts.roles import person_of
 from common.charts import LIGHT_COLORS, bar_chart, donut_chart, line_chart
 from common.export import maybe_export
-from tasks import reporting
+from tasks import reporting, revision
 from tasks.models import Plan, Task
 from tasks.periods import plan_periods
 from tasks.progress import plan_status_history, plan_task_states
@@ -54,6 +55,27 @@ def portfolio(request, leader_id: int):
     except ValueError:
         raise Http404("期次格式应为 2022-W20") from None
     as_of = min(period.end, reporting.as_of_date(plan))
+    context = {
+        "leader": leader,
+        "plan": plan,
+        "plans": Plan.objects.filter(tasks__leader_links__leader=leader).distinct(),
+        "period": period,
+        "periods": plan_periods(plan.year, plan.cycle),
+    }
+    if request.GET.get("_export") == "xlsx":
+        return maybe_export(request, _table(request, leader, plan, as_of), f"{leader.name}牵头任务")
+    # The summary, charts and table are the same for everyone who may see them: remembered
+    # until the data revision moves (tasks.revision), per page of the table and sort.
+    key = (leader.pk, plan.pk, period.key, as_of, reporting.as_of_date(plan))
+    context["body"] = revision.memo(
+        "portfolio",
+        (*key, request.GET.urlencode()),
+        lambda: _body(request, leader, plan, period, as_of),
+    )
+    return render(request, "leaders/portfolio.html", context)
+
+
+def _table(request, leader, plan, as_of) -> PortfolioTable:
     tasks = list(
         Task.objects.filter(plan=plan, leader_links__leader=leader)
         .select_related("plan", "section")
@@ -64,22 +86,22 @@ def portfolio(request, leader_id: int):
     ordered = sorted(tasks, key=lambda t: (states[t.pk].status.severity, t.sort_order))
     table = PortfolioTable(ordered, leader=leader, states=states, as_of=as_of)
     RequestConfig(request, paginate={"per_page": 100}).configure(table)
-    if exported := maybe_export(request, table, f"{leader.name}牵头任务"):
-        return exported
+    return table
+
+
+def _body(request, leader, plan, period, as_of) -> str:
+    table = _table(request, leader, plan, as_of)
+    states = table.states
     context = {
-        "leader": leader,
-        "plan": plan,
-        "plans": Plan.objects.filter(tasks__leader_links__leader=leader).distinct(),
         "period": period,
-        "periods": plan_periods(plan.year, plan.cycle),
         "table": table,
-        "charts": _charts(plan, period, states, {t.pk: t.number for t in ordered}),
+        "charts": _charts(plan, period, states, {t.pk: t.number for t in table.data}),
         "lagging": sum(
             1 for s in states.values() if s.status.severity < Status.ON_SCHEDULE.severity
         ),
         "total": len(states),
     }
-    return render(request, "leaders/portfolio.html", context)
+    return render_to_string("leaders/_portfolio_body.html", context, request=request)
 
 
 def _charts(plan, period, states, numbers: dict[int, str]) -> list:

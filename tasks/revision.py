@@ -31,7 +31,9 @@ from django.db import DEFAULT_DB_ALIAS, transaction
 
 logger = logging.getLogger(__name__)
 
-MEMO_ENTRIES = 64
+# States of a plan are ~100 KB, a portfolio page's body or an export ~50–80 KB: at most some
+# 20 MB a process.
+MEMO_ENTRIES = 256
 MEMO_SECONDS = 300
 
 _lock = threading.Lock()

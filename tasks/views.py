@@ -5,10 +5,10 @@ from django.shortcuts import get_object_or_404, render
 from django_tables2 import RequestConfig
 
 from accounts.roles import person_of
-from common.export import maybe_export
+from common.export import export_bytes, maybe_export, xlsx_response
 from leaders.instructions import task_instruction_context, unit_pending_context
 
-from . import reporting
+from . import reporting, revision
 from .access import can_edit_indicators, can_report, tasks_visible_to
 from .duties import plan_duties
 from .export import responsibility_names, tasks_with_responsibilities
@@ -46,8 +46,13 @@ def task_list(request):
     """The whole plan for the office and leaders; a unit's own tasks for unit staff."""
     plan = plan_or_404(request.GET.get("plan"))
     filterset, table = _filtered_table(request, plan, TaskTable)
-    if exported := maybe_export(request, table, f"{plan.year}年任务清单"):
-        return exported
+    if request.GET.get("_export") == "xlsx":
+        # The file is the rows (ids, in the order shown) and their plan data (tasks, leaders,
+        # units): remembered under both until the data revision moves.
+        title = f"{plan.year}年任务清单"
+        ids = tuple(table.data.data.values_list("pk", flat=True))
+        data = revision.memo("task-list-xlsx", (ids, title), lambda: export_bytes(table, title))
+        return xlsx_response(data, title)
     return render(
         request,
         "tasks/task_list.html",
@@ -152,7 +157,9 @@ def task_detail(request, plan_key: str, number: str):
             "periods": plan_periods(plan.year, plan.cycle),
             "state": state,
             "timeline": timeline,
-            "charts": indicator_charts(task, state, as_of),
+            "charts": revision.memo(
+                "task-charts", (task.pk, as_of), lambda: indicator_charts(task, state, as_of)
+            ),
             "can_report": unit is not None and can_report(request.user, task, unit),
             "can_edit_indicators": can_edit_indicators(request.user),
             **task_instruction_context(request.user, task),

@@ -227,7 +227,59 @@ class FreshFiguresTests(RevisionTestCase):
             first = self.client.get(url)
         with CaptureQueriesContext(connection) as warm:
             second = self.client.get(url)
-        # Remembered: task states (3) and the trend (2); the counter is read twice (states,
-        # trend) on both.
-        self.assertEqual(len(cold) - len(warm), 5)
+        # Remembered: the summary, charts and table — the leader's tasks with their leaders
+        # and units (3), task states (3), the trend (2) — and the revision, read three times
+        # cold (body, states, trend), once warm: 10 fewer.
+        self.assertEqual(len(cold) - len(warm), 10)
         self.assertEqual(without_csrf(first.content), without_csrf(second.content))
+
+    def test_a_remembered_portfolio_shows_a_new_report_at_once(self):
+        leader = Leader.objects.get(name="张娅")
+        self.assertTrue(self.task.leader_links.filter(leader=leader).exists())
+        make_user("zhangya", leader=leader)
+        self.client.login(username="zhangya", password=PASSWORD)
+        url = reverse("leaders:portfolio", args=[leader.pk]) + "?period=2022-W20"
+        before = self.client.get(url).content.decode()
+        self.assertEqual(without_csrf(before.encode()), without_csrf(self.client.get(url).content))
+        self.client.logout()
+        self.post_report("submit", percent="35")
+        self.client.login(username="zhangya", password=PASSWORD)
+        after = self.client.get(url).content.decode()
+        self.assertIn("项目完成土地征收。", after)
+        self.assertNotIn("项目完成土地征收。", before)
+
+    def test_a_remembered_export_changes_with_the_plan_and_not_otherwise(self):
+        from io import BytesIO
+
+        from openpyxl import load_workbook
+
+        self.client.login(username="office", password=PASSWORD)
+        url = reverse("tasks:list") + "?plan=2022&_export=xlsx"
+        self.client.get(reverse("tasks:list"))  # renews the session; not counted below
+
+        def cells():
+            with CaptureQueriesContext(connection) as queries:
+                response = self.client.get(url)
+            self.assertEqual(response.status_code, 200)
+            data = b"".join(response.streaming_content)
+            rows = load_workbook(BytesIO(data), read_only=True).active.iter_rows(values_only=True)
+            return [list(r) for r in rows], len(queries)
+
+        first, cold = cells()
+        second, warm = cells()
+        self.assertEqual(first, second)
+        # Remembered: the tasks with section and plan, their leaders, their units.
+        self.assertEqual(cold - warm, 3)
+        self.post_report("save")  # a draft: the list has no report in it, nothing moves
+        self.client.login(username="office", password=PASSWORD)
+        self.assertEqual(cells()[0], first)
+        self.client.login(username="staff", password=PASSWORD)
+        self.assertLess(len(cells()[0]), len(first))  # a unit's export: its own tasks only
+        self.client.login(username="office", password=PASSWORD)
+        task = Task.objects.get(pk=self.task.pk)
+        task.text = "改写后的任务内容：" + task.text
+        task.save()
+        self.client.login(username="office", password=PASSWORD)
+        changed, _ = cells()
+        self.assertNotEqual(changed, first)
+        self.assertTrue(any("改写后的任务内容" in str(c) for row in changed for c in row))
