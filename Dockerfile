@@ -47,7 +47,7 @@ RUN DEBUG=0 \
 
 USER 10001:10001
 EXPOSE 8000
-# Workers: WEB_CONCURRENCY (gunicorn reads it; 2 × cores + 1). Behind nginx, which buffers
+# Workers: WEB_CONCURRENCY (gunicorn reads it; cores + 1, see deploy/env.example). Behind nginx, which buffers
 # uploads, so sync workers are right. No control socket: its default lives in $HOME.
 CMD ["gunicorn", "config.wsgi", \
      "--bind", "0.0.0.0:8000", \

@@ -4,7 +4,7 @@ Run from the repository root (loopback only; needs PostgreSQL on 127.0.0.1:5432 
 Redis on 127.0.0.1:6379 for the health check's broker test, and wrk: `apt-get install -y wrk`):
 
     .venv/bin/python benchmarks/load.py [--users 20] [--people-seconds 90] [--think 1 5]
-                                        [--seconds 30] [--more-people N] [--workers 5]
+                                        [--seconds 30] [--more-people N] [--workers 3]
                                         [--json OUT] [--keep]
 
 One run, bounded (about a minute of setup, two people scenarios of --people-seconds, two
@@ -15,7 +15,7 @@ stress scenarios of --seconds, one more with --more-people), cleaning up after i
    reports) and `collectstatic` with production settings (DEBUG=0, random SECRET_KEY, plain
    http on loopback, AS_OF_DATE=2022-05-18: week 20 is open), then the load accounts
    (benchmarks/load/make_accounts.py): 70 unit reporters in 70 departments, 12 leader sessions,
-   3 office accounts; gunicorn (2 x cores + 1 sync workers, the Dockerfile's flags) serving
+   3 office accounts; gunicorn (cores + 1 sync workers, the Dockerfile's flags) serving
    benchmarks.load.floor_wsgi: the app plus /__floor__, a plain HttpResponse through the full
    middleware stack (the cheapest page Django serves here);
 2. every account logs in through POST /login/ (with CSRF) for its session cookie; after a
@@ -730,7 +730,12 @@ def main() -> int:
         help="a person's reading time between pages, seconds (default 1 5, as locust's between)",
     )
     parser.add_argument("--users", type=int, default=20, help="concurrent users (default 20)")
-    parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1)
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=(os.cpu_count() or 1) + 1,
+        help="gunicorn workers (default cores + 1, deploy/env.example's WEB_CONCURRENCY)",
+    )
     parser.add_argument("--json", type=Path, help="also write the raw results here")
     parser.add_argument("--keep", action="store_true", help="keep the database and temp dir")
     args = parser.parse_args()

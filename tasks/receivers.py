@@ -4,6 +4,7 @@ Connected in TasksConfig.ready(). Writes that send no signals (bulk_create, upda
 the importer and the demo generator, which call revision.bump() themselves.
 """
 
+from django.core.signals import request_finished, request_started
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from departments.models import Department, UnitGroup
@@ -60,6 +61,8 @@ def _value_changed(sender, instance, using=None, **kwargs):
 
 
 def connect() -> None:
+    request_started.connect(revision.request_started, dispatch_uid="revision-request-started")
+    request_finished.connect(revision.request_finished, dispatch_uid="revision-request-finished")
     for model in STRUCTURE:
         post_save.connect(_changed, sender=model, dispatch_uid=f"revision-save-{model.__name__}")
         post_delete.connect(_changed, sender=model, dispatch_uid=f"revision-del-{model.__name__}")

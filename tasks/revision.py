@@ -40,11 +40,32 @@ _lock = threading.Lock()
 _memo: "OrderedDict[tuple, tuple[float, object]]" = OrderedDict()
 
 
-def current() -> int:
+# Within one web request the revision is read once: the figures of a page are as of its
+# start, like the rest of what it reads (and its own writes reset it, see _bump_now).
+_request = threading.local()
+
+
+def request_started(**kwargs) -> None:
+    _request.active, _request.value = True, None
+
+
+def request_finished(**kwargs) -> None:
+    _request.active, _request.value = False, None
+
+
+def _read() -> int:
     from .models import DataRevision
 
     value = DataRevision.objects.filter(pk=1).values_list("value", flat=True).first()
-    return -1 if value is None else value  # -1: no counter row (never remembered long)
+    return -1 if value is None else value  # -1: no counter row (nothing is served from memory)
+
+
+def current() -> int:
+    if not getattr(_request, "active", False):
+        return _read()  # Celery jobs, commands, shells: always the database's value
+    if _request.value is None:
+        _request.value = _read()
+    return _request.value
 
 
 def _bump_now() -> None:
@@ -53,6 +74,7 @@ def _bump_now() -> None:
     from .models import DataRevision
 
     value = secrets.randbits(62)
+    _request.value = None
     if not DataRevision.objects.filter(pk=1).update(value=value):
         DataRevision.objects.update_or_create(pk=1, defaults={"value": value})
 
