@@ -47,13 +47,16 @@ RUN DEBUG=0 \
 
 USER 10001:10001
 EXPOSE 8000
-# Workers: WEB_CONCURRENCY (gunicorn reads it; cores + 1, see deploy/env.example). Behind nginx, which buffers
-# uploads, so sync workers are right. No control socket: its default lives in $HOME.
+# Workers: WEB_CONCURRENCY (gunicorn reads it; cores + 1, see deploy/env.example). Behind nginx,
+# which buffers uploads, so sync workers are right. No control socket: its default lives in $HOME.
+# A worker is replaced after 20,000 (± 2,000) requests, against slow leaks: a new one starts cold
+# (imports, templates, remembered figures), and at 2,000 that happened every ~20 s per worker under
+# full load, which cost a sixth of the capacity (benchmarks/README.md).
 CMD ["gunicorn", "config.wsgi", \
      "--bind", "0.0.0.0:8000", \
      "--access-logfile", "-", \
      "--timeout", "120", \
      "--graceful-timeout", "30", \
-     "--max-requests", "2000", \
-     "--max-requests-jitter", "200", \
+     "--max-requests", "20000", \
+     "--max-requests-jitter", "2000", \
      "--no-control-socket"]
