@@ -904,27 +904,21 @@ def main() -> int:
         solo = measure_solo(port, lists, groups[0])
         meter = CpuMeter(server.pid)
         results, cpu, people_results = {}, {}, {}
-        people_seconds = tuple(args.think)
-        log(f"scenario people-floor: {args.users} people on /__floor__ for {args.people_seconds} s")
-        cpu["p-floor"] = run_scenario(
-            port,
-            args.people_seconds,
-            {},
-            people(port, alloc, lists, groups, people_seconds, floor=True),
-            Stats(),
-            people_results,
-            meter,
-        )
-        log(f"scenario people: {args.users} people for {args.people_seconds} s …")
-        cpu["p-mix"] = run_scenario(
-            port,
-            args.people_seconds,
-            {},
-            people(port, alloc, lists, groups, people_seconds, floor=False),
-            Stats(),
-            people_results,
-            meter,
-        )
+        think_time = tuple(args.think)
+        for name, floor, where in (
+            ("p-floor", True, "on /__floor__"),
+            ("p-mix", False, "in the mix"),
+        ):
+            log(f"scenario people: {args.users} people {where} for {args.people_seconds} s …")
+            cpu[name] = run_scenario(
+                port,
+                args.people_seconds,
+                {},
+                people(port, alloc, lists, groups, think_time, floor=floor),
+                Stats(),
+                people_results,
+                meter,
+            )
         more_results = {}
         if args.more_people:
             n = args.more_people
@@ -935,7 +929,7 @@ def main() -> int:
                 port,
                 args.people_seconds,
                 {},
-                people(port, more_alloc, lists, more_groups, people_seconds, floor=False),
+                people(port, more_alloc, lists, more_groups, think_time, floor=False),
                 Stats(),
                 more_results,
                 meter,

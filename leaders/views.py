@@ -8,7 +8,7 @@ from django_tables2 import RequestConfig
 
 from accounts.roles import person_of
 from common.charts import LIGHT_COLORS, bar_chart, donut_chart, line_chart
-from common.export import maybe_export
+from common.export import export_response
 from tasks import reporting, revision
 from tasks.models import Plan, Task
 from tasks.periods import plan_periods
@@ -63,7 +63,7 @@ def portfolio(request, leader_id: int):
         "periods": plan_periods(plan.year, plan.cycle),
     }
     if request.GET.get("_export") == "xlsx":
-        return maybe_export(request, _table(request, leader, plan, as_of), f"{leader.name}牵头任务")
+        return export_response(_table(request, leader, plan, as_of), f"{leader.name}牵头任务")
     # The summary, charts and table are the same for everyone who may see them: remembered
     # until the data revision moves (tasks.revision), per page of the table and sort.
     key = (leader.pk, plan.pk, period.key, as_of, reporting.as_of_date(plan))

@@ -151,8 +151,6 @@ def period_overview(
         tasks = list(tasks_with_responsibilities(plan))
     else:
         tasks = list(plan.tasks.select_related("section", "plan").order_by("sort_order"))
-    # What Overview and the dashboard read of a report (anything else would be a query each).
-    fields = ("task", "department", "role", "state", "is_late", "submitted_at", "problems")
     states = plan_task_states(plan, as_of)
     previous_states = plan_task_states(plan, as_of_for(plan, period.previous(), today))
     duties = plan_duties(plan)
@@ -161,7 +159,10 @@ def period_overview(
     reports: dict[int, dict[int, ProgressReport]] = defaultdict(dict)
     reports_of = ProgressReport.objects.filter(task__plan=plan)
     if not full:
-        reports_of = reports_of.only(*fields)
+        # What Overview and the dashboard read of a report (anything else: a query each).
+        reports_of = reports_of.only(
+            "task", "department", "role", "state", "is_late", "submitted_at", "problems"
+        )
     for report in reports_of.filter(period_key=period.key):
         reports[report.task_id][report.department_id] = report
     previous_lead = {

@@ -21,31 +21,22 @@ from .models import (
     TaskLeader,
     TaskUnit,
 )
+from .progress import COUNTED
 
 # Any change to these can change a status, a duty or a name on a remembered figure.
 STRUCTURE = (Plan, Section, Task, TaskLeader, TaskUnit, Indicator, Department, UnitGroup, Leader)
-COUNTED = {
-    ProgressReport.State.SUBMITTED,
-    ProgressReport.State.APPROVED,
-    ProgressReport.State.ACCEPTED,
-}
 
 
 def _changed(sender, using=None, **kwargs):
     revision.bump(using or "default")
 
 
-def _report_saved(sender, instance, using=None, **kwargs):
-    before = getattr(instance, "loaded_state", None)
-    # A draft saved as a draft (or a returned report edited) counts nowhere, before or after.
-    if before in COUNTED or instance.state in COUNTED:
+def _report_changed(sender, instance, using=None, **kwargs):
+    """Saved or deleted: it matters if the report counted before or counts now. A draft saved
+    as a draft (or a returned report edited) counts nowhere, before or after."""
+    if getattr(instance, "loaded_state", None) in COUNTED or instance.state in COUNTED:
         revision.bump(using or "default")
     instance.loaded_state = instance.state
-
-
-def _report_deleted(sender, instance, using=None, **kwargs):
-    if getattr(instance, "loaded_state", instance.state) in COUNTED or instance.state in COUNTED:
-        revision.bump(using or "default")
 
 
 def _value_changed(sender, instance, using=None, **kwargs):
@@ -67,7 +58,7 @@ def connect() -> None:
         post_save.connect(_changed, sender=model, dispatch_uid=f"revision-save-{model.__name__}")
         post_delete.connect(_changed, sender=model, dispatch_uid=f"revision-del-{model.__name__}")
     m2m_changed.connect(_changed, sender=UnitGroup.members.through, dispatch_uid="revision-m2m")
-    post_save.connect(_report_saved, sender=ProgressReport, dispatch_uid="revision-report-save")
-    post_delete.connect(_report_deleted, sender=ProgressReport, dispatch_uid="revision-report-del")
+    post_save.connect(_report_changed, sender=ProgressReport, dispatch_uid="revision-report-save")
+    post_delete.connect(_report_changed, sender=ProgressReport, dispatch_uid="revision-report-del")
     post_save.connect(_value_changed, sender=IndicatorValue, dispatch_uid="revision-value-save")
     post_delete.connect(_value_changed, sender=IndicatorValue, dispatch_uid="revision-value-del")

@@ -21,15 +21,12 @@ the database (DataRevision), which moves after every committed change that can a
 Remembered objects are shared between requests of a process: callers must not change them.
 """
 
-import logging
 import secrets
 import threading
 import time
 from collections import OrderedDict
 
 from django.db import DEFAULT_DB_ALIAS, transaction
-
-logger = logging.getLogger(__name__)
 
 # States of a plan are ~100 KB, a portfolio page's body or an export ~50–80 KB: at most some
 # 20 MB a process.
@@ -98,11 +95,14 @@ def memo(name: str, args: tuple, compute):
     """
     if transaction.get_connection().in_atomic_block:
         return compute()
-    key = (name, current(), *args)
+    value = current()
+    if value < 0:  # no counter row: nothing to key on
+        return compute()
+    key = (name, value, *args)
     now = time.monotonic()
     with _lock:
         found = _memo.get(key)
-        if found is not None and now - found[0] < MEMO_SECONDS and key[1] >= 0:
+        if found is not None and now - found[0] < MEMO_SECONDS:
             _memo.move_to_end(key)
             return found[1]
     value = compute()
