@@ -29,6 +29,7 @@ _WEEK_KEY = re.compile(r"(\d{4})-[Ww](\d{1,2})")
 _MONTH_KEY = re.compile(r"(\d{4})-(\d{1,2})")
 
 _WEEK_FORMAT = "周次格式应为 2022-W20"
+_OUT_OF_RANGE = "超出可用的日期范围（公元1年1月1日至9999年12月31日）"
 _MONTH_FORMAT = "月份格式应为 2022-05"
 
 
@@ -57,11 +58,15 @@ class Period:
     def __post_init__(self) -> None:
         _check_cycle(self.cycle)
         if not 1 <= self.year <= 9999:
-            raise ValueError(f"year out of range: {self.year}")
+            raise ValueError(f"年份应在 1–9999 之间，收到 {self.year}")
         if self.cycle == WEEKLY:
             weeks = iso_weeks_in_year(self.year)
             if not 1 <= self.index <= weeks:
                 raise ValueError(f"{self.year}年只有{weeks}周，没有第{self.index}周")
+            try:  # 9999-W52 ends on a Sunday in year 10000, which a date cannot hold
+                date.fromisocalendar(self.year, self.index, 7)
+            except ValueError:
+                raise ValueError(f"{self.year}年第{self.index}周{_OUT_OF_RANGE}") from None
         elif not 1 <= self.index <= 12:
             raise ValueError(f"月份应在 1–12 之间，收到 {self.index}")
 
@@ -117,11 +122,21 @@ class Period:
     def contains(self, d: date) -> bool:
         return self.start <= _as_date(d) <= self.end
 
+    # One day past the edge; any day of the neighbouring period would do (a week or a month is
+    # longer than 2 days), so the mutants that step 2 days survive and change nothing.
     def next(self) -> Period:
-        return period_containing(self.end + timedelta(days=1), self.cycle)
+        return period_containing(_day_after(self.end, 1), self.cycle)
 
     def previous(self) -> Period:
-        return period_containing(self.start - timedelta(days=1), self.cycle)
+        return period_containing(_day_after(self.start, -1), self.cycle)
+
+
+def _day_after(d: date, days: int) -> date:
+    # Past 9999-12-31 or before 0001-01-01: the user-facing ValueError, not an OverflowError.
+    try:
+        return d + timedelta(days=days)
+    except OverflowError:
+        raise ValueError(_OUT_OF_RANGE) from None
 
 
 def _as_date(d: date) -> date:
@@ -153,6 +168,8 @@ def parse_period_key(key: str, cycle: str | None = None) -> Period:
     hint = {WEEKLY: _WEEK_FORMAT, MONTHLY: _MONTH_FORMAT}.get(
         cycle, f"{_WEEK_FORMAT}（按周）或 2022-05（按月）"
     )
+    # A non-string key matches no pattern and is refused below, quoting ``key`` itself (so
+    # what stands in for it here, "" or any other non-key, changes nothing).
     text = key.strip() if isinstance(key, str) else ""
     week = _WEEK_KEY.fullmatch(text)
     month = _MONTH_KEY.fullmatch(text)

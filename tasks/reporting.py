@@ -63,6 +63,10 @@ def period_for(plan: Plan, key: str | None, today: datetime.date | None = None) 
     period = parse_period_key(key)
     if period.cycle != plan.cycle:
         raise ValueError("期次格式与方案的报送周期不符")
+    # Pages compare with the period before (changes since last period) and link both
+    # neighbours: at the calendar's edge (0001-W01, 9999-12) they do not exist, and this
+    # raises the ValueError the views turn into a 404.
+    period.previous(), period.next()
     return period
 
 

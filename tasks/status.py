@@ -115,6 +115,8 @@ def expected_progress(as_of: date, start: date, end: date) -> float:
         raise ValueError(f"start {start} is after end {end}")
     if as_of < start:
         return 0.0
+    # ">=", though ">" gives the same: on ``end`` itself the formula below yields 100.0 too
+    # (a surviving mutant in benchmarks/mutate.py that changes nothing).
     if as_of >= end:
         return 100.0
     total = (end - start).days + 1

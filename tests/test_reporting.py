@@ -286,6 +286,18 @@ class PastPlanTests(BaseTestCase):
         )
         self.assertEqual(response.status_code, 404)
 
+    def test_a_period_at_the_edge_of_the_calendar_is_not_found(self):
+        # 0001-W01 has no previous week and 9999-W52 ends in year 10000 (tasks.periods).
+        self.client.force_login(self.office)
+        for period in ("0001-W01", "9999-W52"):
+            for url in (reverse("home"), reverse("tasks:detail", args=["2022", "7"])):
+                with self.subTest(period=period, url=url):
+                    response = self.client.get(url, {"period": period})
+                    self.assertEqual(response.status_code, 404)
+        self.client.force_login(self.staff)
+        response = self.client.get(reverse("tasks:mine"), {"period": "0001-W01"})
+        self.assertEqual(response.status_code, 404)
+
 
 @ON_TIME
 class ReturnNoticeTests(BaseTestCase):
