@@ -12,6 +12,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.test import TestCase
 
+from accounts.backends import AccountBackend
 from accounts.roles import (
     ADMIN,
     LEADER,
@@ -326,6 +327,27 @@ class PersonTests(RulePlan):
         with self.assertNumQueries(0):
             self.assertIs(person_of(user), person)
             self.assertEqual(person.unit, self.a)
+
+    def test_a_user_loaded_by_the_login_backend_costs_no_query(self):
+        for user, unit, leader in (
+            (self.staff_a, self.a, None),
+            (self.leader, None, self.leader_record),
+            (self.nobody, None, None),
+        ):
+            with self.subTest(user=user.username):
+                loaded = AccountBackend().get_user(user.pk)
+                with self.assertNumQueries(0):
+                    person = person_of(loaded)
+                    self.assertEqual(person.unit, unit)
+                    self.assertEqual(person.leader, leader)
+                    self.assertEqual(person.profile.user_id, user.pk)
+
+    def test_a_user_without_a_profile_has_no_role(self):
+        bare = get_user_model().objects.create_user("bare")
+        person = person_of(self.fresh(bare))
+        self.assertIsNone(person.profile)
+        self.assertEqual(person.roles, frozenset())
+        self.assertEqual(start_url(bare), "/accounts/no-role/")
 
     def test_landing_pages(self):
         self.assertEqual(start_url(self.fresh(self.office)), "/")
