@@ -33,6 +33,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.db.models import Max, Sum
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
 
 PAIR, ADDRESS, USERNAME = "pair", "address", "username"
 KIND_LABELS = {PAIR: "账号+地址", ADDRESS: "地址（多个账号）", USERNAME: "账号（多个地址）"}
@@ -108,12 +109,14 @@ def lockout_response(request, original_response=None, credentials=None):
         request,
         f"登录失败次数过多，已暂时锁定，请于 {until:%H:%M} 后再试，或联系督查室解锁。",
     )
-    return render(
+    response = render(
         request,
         "registration/login.html",
         {"form": AuthenticationForm(request), "next": ""},
         status=429,
     )
+    add_never_cache_headers(response)
+    return response
 
 
 class PolicyHandler(AxesDatabaseHandler):

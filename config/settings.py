@@ -124,6 +124,8 @@ AXES_RESET_ON_SUCCESS = False  # PolicyHandler clears the username+address pair 
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_DISABLE_ACCESS_LOG = True  # successful logins are in the app's log ("login ok")
 AXES_VERBOSE = False
+# Masked in what axes keeps of a failed attempt's form (the password always is).
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "csrfmiddlewaretoken"]
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 

@@ -45,10 +45,6 @@ def tasks_visible_to(user, queryset=None):
     return queryset.none()
 
 
-def can_view_task(user, task: Task) -> bool:
-    return tasks_visible_to(user, Task.objects.filter(pk=task.pk)).exists()
-
-
 def reports_visible_to(user, queryset=None):
     """The reports this person may read: of a task in scope, and handed in or the unit's own.
 

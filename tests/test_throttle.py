@@ -49,6 +49,7 @@ class ThrottleTests(BaseTestCase):
         response = self.login(username, PASSWORD, ip, path)
         self.assertEqual(response.status_code, 429, f"{username} from {ip}")
         self.assertContains(response, "登录失败次数过多", status_code=429)
+        self.assertIn("no-store", response["Cache-Control"])
         self.assertNotIn("_auth_user_id", self.client.session)
 
     def test_the_policy_reads_the_settings(self):
@@ -59,7 +60,10 @@ class ThrottleTests(BaseTestCase):
             self.login("root", "wrong", path="admin:login")
         self.assert_refused("root", "10.0.0.1", path="admin:login")
         self.assert_refused("root", "10.0.0.1")  # one lock for both login pages
-        self.assertEqual(AccessAttempt.objects.get().failures_since_start, 5)
+        attempt = AccessAttempt.objects.get()
+        self.assertEqual(attempt.failures_since_start, 5)
+        self.assertNotIn(PASSWORD, attempt.post_data)
+        self.assertNotIn("wrong", attempt.post_data)  # no password kept, typed or right
         self.assert_logs_in("root", "10.0.0.2", path="admin:login")
 
     def test_failures_on_the_login_page_lock_the_admin_login_too(self):
