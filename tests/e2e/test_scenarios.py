@@ -298,3 +298,20 @@ def test_s4_strict_csp_with_scripts_from_files(ui):
     assert asked and "生成一次性密码" in asked[0], asked
     expect(page.get_by_text("的一次性密码")).to_have_count(0)  # dismissed: nothing was reset
     ui.assert_no_errors()
+
+    # The Django admin runs under the same policy (its scripts and styles are static files).
+    admin = ui.login("admin")
+    for url in [
+        "/admin/",
+        "/admin/auth/user/",
+        "/admin/auth/user/add/",
+        "/admin/axes/accessattempt/",
+    ]:
+        response = admin.goto(url)
+        assert response.status == 200, url
+        assert "unsafe-inline" not in response.headers["content-security-policy"], url
+    admin.goto("/admin/auth/user/")
+    admin.get_by_role("link", name="ducha", exact=True).click()
+    expect(admin.get_by_role("heading", name="ducha")).to_be_visible()
+    ui.shot(admin, "admin-user")
+    ui.assert_no_errors()
