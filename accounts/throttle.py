@@ -142,15 +142,21 @@ class PolicyHandler(AxesDatabaseHandler):
 
 
 def locked_until(request, credentials=None):
-    """When the current lock ends at the latest: the last counted failure plus the cool-off."""
+    """When the current lock ends at the latest: the last failure counted by each count that
+    has reached its limit, plus the cool-off."""
     AxesProxyHandler.update_request(request)
     handler = AxesProxyHandler.get_implementation()
-    last = [
-        queryset.aggregate(last=Max("attempt_time"))["last"]
-        for queryset in handler.get_user_attempts(request, credentials)
-    ]
-    last = [at for at in last if at is not None]
-    return (max(last) if last else timezone.now()) + cool_off()
+    policy = limits()
+    ends = []
+    for parameter, queryset in zip(
+        get_lockout_parameters(request, credentials),
+        handler.get_user_attempts(request, credentials),
+        strict=True,
+    ):
+        tally = queryset.aggregate(n=Sum("failures_since_start"), last=Max("attempt_time"))
+        if (tally["n"] or 0) >= policy[kind_of(parameter)]:
+            ends.append(tally["last"] + cool_off())
+    return max(ends) if ends else timezone.now() + cool_off()
 
 
 def clear(username: str = "", ip_address: str | None = None) -> int:

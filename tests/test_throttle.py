@@ -5,10 +5,13 @@ The policy is accounts.throttle on django-axes: 5 failures per username+address
 Passwords are hashed with MD5 here only so that a hundred logins take a second, not a minute.
 """
 
+import datetime
+
 import pytest
 from axes.models import AccessAttempt
 from django.test import override_settings
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.throttle import limits, weighted_failures
 
@@ -173,3 +176,12 @@ class ThrottleTests(BaseTestCase):
             HTTP_X_FORWARDED_FOR="203.0.113.50, 10.0.0.5",
         )
         self.assertTrue(AccessAttempt.objects.filter(ip_address="203.0.113.50").exists())
+
+    def test_the_lock_page_names_when_the_lock_ends(self):
+        with override_settings(LOGIN_LOCKOUT_SECONDS=600):
+            for _ in range(5):
+                self.login("staff", "wrong")
+            last = AccessAttempt.objects.get().attempt_time
+            response = self.login("staff", PASSWORD)
+        until = timezone.localtime(last + datetime.timedelta(seconds=600))
+        self.assertContains(response, f"请于 {until:%H:%M} 后再试", status_code=429)
