@@ -4,8 +4,6 @@ from django.contrib.auth.admin import UserAdmin
 
 from departments.models import Profile, RoleChange
 
-from .models import LoginFailure
-
 
 class ProfileInline(admin.StackedInline):
     model = Profile
@@ -46,9 +44,3 @@ class RoleChangeAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
-
-
-@admin.register(LoginFailure)
-class LoginFailureAdmin(admin.ModelAdmin):
-    list_display = ["at", "username", "ip_address"]
-    search_fields = ["username", "ip_address"]

@@ -11,7 +11,6 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
@@ -19,6 +18,7 @@ from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 
 from common.export import maybe_export
+from common.redirects import safe_next
 from departments.models import Profile
 
 from . import onboarding, throttle
@@ -44,51 +44,26 @@ def office_required(view):
     return wrapped
 
 
-def _lock_message(until) -> str:
-    local = timezone.localtime(until)
-    return (
-        f"登录失败次数过多，该账号在本机已被暂时锁定，请于 {local:%H:%M} 后再试，或联系督查室解锁。"
-    )
-
-
 @sensitive_post_parameters("password")
 @csrf_protect
 @never_cache
 def login_view(request):
+    """Log in. Throttling is django-axes' (accounts.throttle): a locked login never reaches the
+    password check, and its 429 page replaces this view's response."""
     if request.user.is_authenticated:
         return redirect(start_url(request.user))
     form = AuthenticationForm(request, data=request.POST or None)
     next_url = request.POST.get("next") or request.GET.get("next") or ""
-    status = 200
     if request.method == "POST":
-        username = request.POST.get("username", "")
         ip_address = throttle.client_ip(request)
-        until = throttle.locked_until(username, ip_address)
-        if until is not None:
-            # Refused before the password is even checked, so a lock cannot be probed.
-            logger.warning("login refused (locked) username=%r ip=%s", username[:150], ip_address)
-            form = AuthenticationForm(request)
-            messages.error(request, _lock_message(until))
-            status = 429
-        elif form.is_valid():
-            throttle.clear(username, ip_address)
+        if form.is_valid():
             user = form.get_user()
             login(request, user)
             logger.info("login ok user_id=%s ip=%s", user.pk, ip_address)
-            safe = url_has_allowed_host_and_scheme(
-                next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-            )
-            return redirect(next_url if next_url and safe else start_url(user))
-        else:
-            throttle.record_failure(username, ip_address)
-            logger.warning("login failed username=%r ip=%s", username[:150], ip_address)
-            until = throttle.locked_until(username, ip_address)
-            if until is not None:
-                messages.error(request, _lock_message(until))
-                status = 429
-    return render(
-        request, "registration/login.html", {"form": form, "next": next_url}, status=status
-    )
+            return redirect(safe_next(request, next_url) or start_url(user))
+        username = throttle.normalize_username(request.POST.get("username", ""))
+        logger.warning("login failed username=%r ip=%s", username, ip_address)
+    return render(request, "registration/login.html", {"form": form, "next": next_url})
 
 
 @sensitive_post_parameters("old_password", "new_password1", "new_password2")
@@ -132,10 +107,17 @@ def account_list(request):
 @office_required
 @require_POST
 def unlock(request):
-    username = request.POST.get("username", "")
-    removed = throttle.clear(username, request.POST.get("ip_address") or None)
-    logger.info("login unlocked username=%r by user_id=%s", username[:150], request.user.pk)
-    messages.success(request, f"已解锁 {username}（清除 {removed} 条失败记录）。")
+    username = throttle.normalize_username(request.POST.get("username", ""))
+    ip_address = throttle.valid_ip(request.POST.get("ip_address", ""))
+    if not username and not ip_address:
+        messages.error(request, "请指明要解锁的用户名或地址。")
+        return redirect("accounts:list")
+    removed = throttle.clear(username, ip_address)
+    logger.info(
+        "login unlocked username=%r ip=%s by user_id=%s", username, ip_address, request.user.pk
+    )
+    who = " / ".join(part for part in (username, ip_address) if part)
+    messages.success(request, f"已解锁 {who}（清除 {removed} 条失败记录）。")
     return redirect("accounts:list")
 
 

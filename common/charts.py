@@ -3,8 +3,9 @@
 Every function returns one complete inline ``<svg>`` string, to be put in a template with
 ``|safe`` (all caller text is escaped here). The charts:
 
-- scale with their container: a fixed ``viewBox`` plus ``width="100%"`` (and a ``max-width`` so
-  they do not blow up on a wide desktop card); the viewBox is 360 units wide, about the width a
+- scale with their container: a fixed ``viewBox`` plus ``width="100%"`` (and a ``max-width`` of
+  MAX_WIDTH_PX in static/css/app.css, ``svg.chart``, so they do not blow up on a wide desktop
+  card; no inline style, which the Content-Security-Policy would block); the viewBox is 360 units wide, about the width a
   card has on a 390 px phone, so 13-unit text stays about 12 px there;
 - are accessible: ``role="img"``, a ``<title>``, a ``<desc>`` and an ``aria-label`` that says the
   data in words (Chinese, like the rest of the UI);
@@ -136,7 +137,7 @@ def _svg(kind: str, height: float, title: str, summary: str, body: list[str]) ->
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart chart-{kind}" '
         f'viewBox="0 0 {WIDTH} {_n(height)}" width="100%" '
-        f'preserveAspectRatio="xMidYMid meet" style="max-width:{MAX_WIDTH_PX}px" '
+        f'preserveAspectRatio="xMidYMid meet" '
         f'role="img" aria-label="{_esc(label)}" font-family="{FONT_FAMILY}">'
         f"<title>{_esc(title)}</title><desc>{_esc(summary)}</desc>" + "".join(body) + "</svg>"
     )

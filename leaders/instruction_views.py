@@ -11,12 +11,12 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.html import format_html, format_html_join
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 
 from accounts.roles import person_of
 from common.export import maybe_export
+from common.redirects import safe_next
 from common.tables import BaseTable
 from tasks.access import tasks_visible_to
 from tasks.views import plan_or_404
@@ -123,12 +123,7 @@ def instruction_acknowledge(request, instruction_id: int):
     instruction = _visible_instruction(request, instruction_id)
     acknowledge(request.user, instruction)  # PermissionDenied (403) for units not concerned
     messages.success(request, f"已阅：任务 {instruction.task.number} 的批示。")
-    next_url = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(
-        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return redirect(next_url)
-    return redirect(instruction.get_absolute_url())
+    return redirect(safe_next(request, request.POST.get("next")) or instruction.get_absolute_url())
 
 
 class PendingInstructionTable(BaseTable):

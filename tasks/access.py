@@ -3,13 +3,28 @@
 Scopes: the office and administrators read everything; a leader reads the whole plan (writes
 instructions only on tasks he or she leads); unit staff and heads read the tasks where their
 department is a lead or cooperating unit, directly or through a unit group it belongs to.
+
+Reports and their evidence files: `reports_visible_to` is the one rule, and every page, list,
+export and download that shows a report or serves one of its files asks it. A report is read
+by whoever may read its task once it has been handed in (submitted, approved, accepted, or
+returned after that); a draft only by its own unit's staff and head.
 """
 
 from django.db.models import Exists, OuterRef, Q
 
 from accounts.roles import UNIT_HEAD, person_of
 
-from .models import Task, TaskLeader, TaskUnit
+from .models import Attachment, ProgressReport, Task, TaskLeader, TaskUnit
+
+# States in which a report is read by everyone who reads its task (a draft is its unit's own).
+SHARED_STATES = frozenset(
+    {
+        ProgressReport.State.SUBMITTED,
+        ProgressReport.State.APPROVED,
+        ProgressReport.State.ACCEPTED,
+        ProgressReport.State.RETURNED,
+    }
+)
 
 
 def involving_unit(queryset, department):
@@ -30,8 +45,33 @@ def tasks_visible_to(user, queryset=None):
     return queryset.none()
 
 
-def can_view_task(user, task: Task) -> bool:
-    return tasks_visible_to(user, Task.objects.filter(pk=task.pk)).exists()
+def reports_visible_to(user, queryset=None):
+    """The reports this person may read: of a task in scope, and handed in or the unit's own.
+
+    The one rule for reports in every state; attachments follow their report. Adds conditions
+    to the query only (no query of its own), so lists keep their query counts.
+    """
+    queryset = ProgressReport.objects.all() if queryset is None else queryset
+    if not user.is_authenticated:
+        return queryset.none()
+    person = person_of(user)
+    readable = Q(state__in=SHARED_STATES)
+    if person.unit is not None:
+        readable |= Q(department=person.unit)
+    queryset = queryset.filter(readable)
+    if person.is_office or person.leader is not None:
+        return queryset  # the whole plan is in their scope
+    return queryset.filter(task__in=tasks_visible_to(user))
+
+
+def can_read_report(user, report: ProgressReport) -> bool:
+    return reports_visible_to(user, ProgressReport.objects.filter(pk=report.pk)).exists()
+
+
+def attachments_visible_to(user, queryset=None):
+    """Evidence files are read exactly when their report is."""
+    queryset = Attachment.objects.all() if queryset is None else queryset
+    return queryset.filter(report__in=reports_visible_to(user))
 
 
 def leads_task(user, task: Task) -> bool:

@@ -2,24 +2,21 @@
 
 import datetime
 
-from django.db.models import Q
 from django.utils.safestring import mark_safe
 
 from common.charts import line_chart
 
+from .access import reports_visible_to
 from .models import ProgressReport, Task, TaskUnit
 from .periods import parse_period_key
 from .progress import COUNTED, TaskState, counted_lead_values
 from .status import expected_progress
 
 
-def timeline_for(task: Task, *, viewer_unit, as_of: datetime.date) -> list[ProgressReport]:
-    """Reports of all units up to `as_of`, newest first; drafts only for their own unit."""
-    visible = Q(state__in=[*COUNTED, ProgressReport.State.RETURNED])
-    if viewer_unit is not None:
-        visible |= Q(department=viewer_unit)
+def timeline_for(task: Task, *, user, as_of: datetime.date) -> list[ProgressReport]:
+    """The reports up to `as_of` that `user` may read (tasks.access), newest first."""
     return list(
-        task.reports.filter(visible, period_start__lte=as_of)
+        reports_visible_to(user, task.reports.filter(period_start__lte=as_of))
         .select_related("department")
         .prefetch_related("attachments", "values__indicator")
         .order_by("-period_start", "role", "department__sort_order")

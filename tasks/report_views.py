@@ -13,18 +13,20 @@ from django_tables2 import RequestConfig
 
 from accounts.roles import UNIT_HEAD, person_of
 from common.export import maybe_export
+from common.redirects import safe_next
 
 from . import reporting
 from .access import (
+    attachments_visible_to,
     can_approve,
     can_edit_indicators,
     can_report,
     can_review,
-    can_view_task,
+    reports_visible_to,
     tasks_visible_to,
 )
 from .forms import IndicatorFormSet, ReportForm, ReturnForm
-from .models import Attachment, ProgressReport, Task
+from .models import ProgressReport, Task
 from .tables import ReviewTable
 from .views import plan_or_404
 
@@ -71,7 +73,10 @@ def report_form(request, plan_key: str, number: str):
     except ValueError as error:
         raise Http404(str(error)) from None
     report = (
-        ProgressReport.objects.filter(task=task, department=unit, period_key=period.key)
+        reports_visible_to(
+            request.user,
+            ProgressReport.objects.filter(task=task, department=unit, period_key=period.key),
+        )
         .prefetch_related("values", "attachments")
         .first()
     )
@@ -143,23 +148,20 @@ def report_form(request, plan_key: str, number: str):
         "editable": editable,
         "is_open": is_open,
         "open_periods": open_periods,
-        "partner_reports": _partner_reports(task, unit, period),
+        "partner_reports": _partner_reports(request.user, task, unit, period),
     }
     return render(request, "tasks/report_form.html", context, status=status)
 
 
-def _partner_reports(task: Task, unit, period):
+def _partner_reports(user, task: Task, unit, period):
     """What the other units reported on the task this period (the lead unit writes with these)."""
+    handed_in = ProgressReport.objects.filter(
+        task=task,
+        period_key=period.key,
+        state__in=[State.SUBMITTED, State.APPROVED, State.ACCEPTED],
+    )
     return list(
-        ProgressReport.objects.filter(
-            task=task,
-            period_key=period.key,
-            state__in=[
-                State.SUBMITTED,
-                State.APPROVED,
-                State.ACCEPTED,
-            ],
-        )
+        reports_visible_to(user, handed_in)
         .exclude(department=unit)
         .select_related("department")
         .order_by("role", "department__sort_order")
@@ -167,12 +169,9 @@ def _partner_reports(task: Task, unit, period):
 
 
 def _report_in_scope(request, report_id: int) -> ProgressReport:
-    report = get_object_or_404(
-        ProgressReport.objects.select_related("task__plan", "department"), pk=report_id
-    )
-    if not can_view_task(request.user, report.task):
-        raise Http404("未找到")
-    return report
+    """The report if this person may read it (tasks.access); else 404, as if there were none."""
+    readable = reports_visible_to(request.user).select_related("task__plan", "department")
+    return get_object_or_404(readable, pk=report_id)
 
 
 @login_required
@@ -195,10 +194,7 @@ def report_action(request, report_id: int, action: str):
             raise Http404("未知操作")
     except reporting.ReportError as error:
         messages.error(request, str(error))
-    next_url = request.POST.get("next")
-    if next_url and next_url.startswith("/") and not next_url.startswith("//"):
-        return redirect(next_url)
-    return redirect("tasks:review")
+    return redirect(safe_next(request, request.POST.get("next")) or "tasks:review")
 
 
 @login_required
@@ -219,11 +215,8 @@ def report_history(request, report_id: int):
 
 @login_required
 def attachment_download(request, attachment_id: int):
-    attachment = get_object_or_404(
-        Attachment.objects.select_related("report__task"), pk=attachment_id
-    )
-    if not can_view_task(request.user, attachment.report.task):
-        raise Http404("未找到")
+    readable = attachments_visible_to(request.user).select_related("report__task")
+    attachment = get_object_or_404(readable, pk=attachment_id)
     try:
         handle = attachment.file.open("rb")
     except FileNotFoundError:
@@ -249,6 +242,7 @@ def review_queue(request):
         queryset = ProgressReport.objects.filter(state=State.SUBMITTED, department=person.unit)
     else:
         raise PermissionDenied("仅单位负责人和督查室可用")
+    queryset = reports_visible_to(request.user, queryset)
     queryset = queryset.select_related("task__plan", "department").order_by("period_start", "pk")
     table = ReviewTable(queryset, request=request)
     RequestConfig(request, paginate={"per_page": 50}).configure(table)

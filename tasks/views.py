@@ -9,7 +9,7 @@ from common.export import export_bytes, maybe_export, xlsx_response
 from leaders.instructions import task_instruction_context, unit_pending_context
 
 from . import reporting, revision
-from .access import can_edit_indicators, can_report, tasks_visible_to
+from .access import can_edit_indicators, can_report, reports_visible_to, tasks_visible_to
 from .duties import plan_duties
 from .export import responsibility_names, tasks_with_responsibilities
 from .filters import TaskFilterSet
@@ -75,8 +75,9 @@ def my_tasks(request):
     queryset = tasks_visible_to(request.user, plan.tasks.select_related("section", "plan"))
     reports = {
         r.task_id: r
-        for r in ProgressReport.objects.filter(
-            department=unit, period_key=period.key, task__plan=plan
+        for r in reports_visible_to(
+            request.user,
+            ProgressReport.objects.filter(department=unit, period_key=period.key, task__plan=plan),
         )
     }
     owed = {
@@ -142,7 +143,7 @@ def task_detail(request, plan_key: str, number: str):
     as_of = min(period.end, reporting.as_of_date(plan))
     state = plan_task_states(plan, as_of)[task.pk]
     unit = person_of(request.user).unit
-    timeline = timeline_for(task, viewer_unit=unit, as_of=as_of)
+    timeline = timeline_for(task, user=request.user, as_of=as_of)
     return render(
         request,
         "tasks/task_detail.html",

@@ -2,6 +2,7 @@
 
 from django.contrib.messages import get_messages
 from django.db import connection
+from django.http import HttpRequest
 from django.test import RequestFactory, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -32,7 +33,7 @@ class NotificationCentreTests(BaseTestCase):
         cls.others = notify([cls.head], "returned", "报告被退回", "", "/tasks/")[0]
 
     def setUp(self):
-        self.client.login(username="staff", password=PASSWORD)
+        self.client.login(request=HttpRequest(), username="staff", password=PASSWORD)
 
     def test_the_list_shows_my_notifications_unread_first(self):
         response = self.client.get(reverse("notify:list"))
@@ -46,7 +47,7 @@ class NotificationCentreTests(BaseTestCase):
     def test_the_list_is_paginated(self):
         for i in range(36):
             notify([self.leader], "other", f"通知{i}")
-        self.client.login(username="leader", password=PASSWORD)
+        self.client.login(request=HttpRequest(), username="leader", password=PASSWORD)
         page = self.client.get(reverse("notify:list")).context["page"]
         self.assertEqual((len(page.object_list), page.paginator.num_pages), (30, 2))
         self.assertEqual(
@@ -102,7 +103,7 @@ class NotificationCentreTests(BaseTestCase):
         self.assertContains(
             response, '<a href="/notifications/">通知<span class="badge">2</span></a>'
         )
-        self.client.login(username="town", password=PASSWORD)
+        self.client.login(request=HttpRequest(), username="town", password=PASSWORD)
         response = self.client.get(reverse("tasks:list"))
         self.assertContains(response, '<a href="/notifications/">通知</a>')
 
@@ -133,7 +134,7 @@ class ReminderPageTests(BaseTestCase):
         return [str(m) for m in get_messages(response.wsgi_request)]
 
     def test_the_office_sends_with_one_click_and_never_twice(self):
-        self.client.login(username="office", password=PASSWORD)
+        self.client.login(request=HttpRequest(), username="office", password=PASSWORD)
         page = self.client.get(reverse("notify:reminders"))
         self.assertContains(page, "一键催办全部未报送单位")
         self.assertContains(page, "区发展和改革局")
@@ -157,7 +158,7 @@ class ReminderPageTests(BaseTestCase):
         )
 
     def test_the_office_reminds_the_chosen_units_only(self):
-        self.client.login(username="root", password=PASSWORD)
+        self.client.login(request=HttpRequest(), username="root", password=PASSWORD)
         response = self.send(plan=self.plan.pk, departments=[self.drc.pk], scope="chosen")
         self.assertIn(
             "已向 1 个单位发送催办；0 个单位本期已催办过，未重复发送", self.message_texts(response)
@@ -170,19 +171,19 @@ class ReminderPageTests(BaseTestCase):
         )
 
     def test_choosing_no_unit_sends_nothing(self):
-        self.client.login(username="office", password=PASSWORD)
+        self.client.login(request=HttpRequest(), username="office", password=PASSWORD)
         response = self.send(plan=self.plan.pk, scope="chosen")
         self.assertIn("请至少选择一个单位。", self.message_texts(response))
         self.assertFalse(Reminder.objects.exists())
 
     def test_a_closed_period_is_not_chased(self):
-        self.client.login(username="office", password=PASSWORD)
+        self.client.login(request=HttpRequest(), username="office", password=PASSWORD)
         response = self.send(plan=self.plan.pk, period="2022-W10")
         self.assertIn("已关闭填报", self.message_texts(response)[0])
         self.assertFalse(Reminder.objects.exists())
 
     def test_the_log_shows_who_when_which_unit_and_filters(self):
-        self.client.login(username="office", password=PASSWORD)
+        self.client.login(request=HttpRequest(), username="office", password=PASSWORD)
         self.send(plan=self.plan.pk, departments=[self.drc.pk])
         page = self.client.get(reverse("notify:reminders"))
         rows = list(page.context["table"].rows)
@@ -231,7 +232,9 @@ class ReminderPageTests(BaseTestCase):
             for role, status in zip(ROLES, statuses, strict=True):
                 self.client.logout()
                 if role != "anon":
-                    self.client.login(username=users[role], password=PASSWORD)
+                    self.client.login(
+                        request=HttpRequest(), username=users[role], password=PASSWORD
+                    )
                 data = {"plan": self.plan.pk, "departments": [self.drc.pk]}
                 response = getattr(self.client, method)(url, data if method == "post" else None)
                 self.assertEqual(response.status_code, status, (method, url, role))

@@ -380,3 +380,104 @@ class ErrorPageTests(BaseTestCase):
             self.client.get(self.task["15"].get_absolute_url()), "未找到", status_code=404
         )
         self.assertContains(self.client.get(reverse("accounts:list")), "无权访问", status_code=403)
+
+
+STATES = ["draft", "submitted", "approved", "accepted", "returned"]
+
+
+@override_settings(AS_OF_DATE="2022-05-18")
+class ReportStateMatrixTests(BaseTestCase):
+    """Reports and their evidence files in every state, for every role (tasks.access).
+
+    A draft is read only by its own unit; once handed in (submitted, approved, accepted, or
+    returned after that) by whoever reads the task. Task 1 is read by every unit (the towns
+    through 各镇政府（街道办事处）); task 15 by 区发展和改革局 and not by the towns.
+    """
+
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        cls.reports = {}
+        for number in ("1", "15"):
+            for week, state in enumerate(STATES, start=16):
+                report = ProgressReport.objects.create(
+                    task=cls.task[number],
+                    department=cls.drc,
+                    role="lead",
+                    period_key=f"2022-W{week}",
+                    period_start=f"2022-04-{week - 2:02d}",
+                    period_end=f"2022-04-{week + 4:02d}",
+                    state=state,
+                    progress=f"{state} 的进展",
+                    created_by=cls.staff,
+                    updated_by=cls.staff,
+                )
+                attachment = Attachment(
+                    report=report,
+                    original_name=f"{state}.pdf",
+                    size=8,
+                    content_type="application/pdf",
+                    uploaded_by=cls.staff,
+                )
+                attachment.file.save(f"{state}.pdf", ContentFile(b"%PDF-1.4"), save=True)
+                cls.reports[number, state] = (report, attachment)
+
+    def expected(self, number, state):
+        handed_in = state != "draft"
+        towns = 200 if number == "1" and handed_in else 404
+        others = 200 if handed_in else 404
+        return row(302, 404, 200, 200, towns, others, others, others)
+
+    def cells(self):
+        for (number, state), (report, attachment) in self.reports.items():
+            expected = self.expected(number, state)
+            yield (
+                f"task {number} {state} history",
+                reverse("tasks:report_history", args=[report.pk]),
+                expected,
+            )
+            yield (
+                f"task {number} {state} file",
+                reverse("tasks:attachment", args=[attachment.pk]),
+                expected,
+            )
+
+    def test_every_role_reads_exactly_the_reports_and_files_the_rule_allows(self):
+        users = PermissionMatrixTests.users(self)
+        failures = []
+        for role, user in users.items():
+            self.client.logout()
+            if user is not None:
+                self.client.force_login(user)
+            for label, url, expected in self.cells():
+                response = self.client.get(url)
+                if response.status_code != expected[role]:
+                    failures.append(f"{role} {label}: {response.status_code} != {expected[role]}")
+                if response.status_code == 200 and "file" in label:
+                    self.assertEqual(b"".join(response.streaming_content), b"%PDF-1.4")
+        self.assertEqual(failures, [])
+
+    def test_the_task_page_lists_exactly_the_reports_the_history_page_opens(self):
+        for role, user in PermissionMatrixTests.users(self).items():
+            if user is None:
+                continue
+            self.client.force_login(user)
+            for number in ("1", "15"):
+                page = self.client.get(self.task[number].get_absolute_url())
+                for state in STATES:
+                    report, attachment = self.reports[number, state]
+                    link = reverse("tasks:report_history", args=[report.pk])
+                    shown = page.status_code == 200 and link in page.content.decode()
+                    opens = self.expected(number, state)[role] == 200
+                    self.assertEqual(shown, opens, f"{role} task {number} {state}")
+
+    def test_review_actions_on_a_report_nobody_may_read_are_not_found(self):
+        draft, _ = self.reports["1", "draft"]
+        for user in (self.town_staff, self.leader, self.office, self.admin):
+            self.client.force_login(user)
+            for action in ("approve", "accept", "return"):
+                url = reverse("tasks:report_action", args=[draft.pk, action])
+                response = self.client.post(url, {"reason": "x"})
+                self.assertEqual(response.status_code, 404, f"{user.username} {action}")
+        draft.refresh_from_db()
+        self.assertEqual(draft.state, "draft")

@@ -10,6 +10,7 @@ import re
 from decimal import Decimal
 
 from django.db import connection, transaction
+from django.http import HttpRequest
 from django.test import TransactionTestCase, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -141,7 +142,7 @@ class FreshFiguresTests(RevisionTestCase):
         return revision.current() != before
 
     def post_report(self, action, percent="35"):
-        self.client.login(username="staff", password=PASSWORD)
+        self.client.login(request=HttpRequest(), username="staff", password=PASSWORD)
         report = ProgressReport.objects.filter(task=self.task, department=self.drc).first()
         response = self.client.post(
             reverse("tasks:report", args=["2022", "7"]) + "?period=2022-W20",
@@ -219,7 +220,7 @@ class FreshFiguresTests(RevisionTestCase):
     def test_a_remembered_page_runs_fewer_queries_and_shows_the_same(self):
         leader = Leader.objects.get(name="张娅")
         make_user("zhangya", leader=leader)
-        self.client.login(username="zhangya", password=PASSWORD)
+        self.client.login(request=HttpRequest(), username="zhangya", password=PASSWORD)
         url = reverse("leaders:portfolio", args=[leader.pk])
         self.client.get(url)  # renews the session; not counted below
         revision.forget()
@@ -234,7 +235,7 @@ class FreshFiguresTests(RevisionTestCase):
         self.assertEqual(without_csrf(first.content), without_csrf(second.content))
 
     def test_a_request_reads_the_revision_once_and_a_job_at_every_use(self):
-        self.client.login(username="office", password=PASSWORD)
+        self.client.login(request=HttpRequest(), username="office", password=PASSWORD)
         url = reverse("home") + "?plan=2022&period=2022-W20"
         self.client.get(url)
         with CaptureQueriesContext(connection) as queries:
@@ -251,13 +252,13 @@ class FreshFiguresTests(RevisionTestCase):
         leader = Leader.objects.get(name="张娅")
         self.assertTrue(self.task.leader_links.filter(leader=leader).exists())
         make_user("zhangya", leader=leader)
-        self.client.login(username="zhangya", password=PASSWORD)
+        self.client.login(request=HttpRequest(), username="zhangya", password=PASSWORD)
         url = reverse("leaders:portfolio", args=[leader.pk]) + "?period=2022-W20"
         before = self.client.get(url).content.decode()
         self.assertEqual(without_csrf(before.encode()), without_csrf(self.client.get(url).content))
         self.client.logout()
         self.post_report("submit", percent="35")
-        self.client.login(username="zhangya", password=PASSWORD)
+        self.client.login(request=HttpRequest(), username="zhangya", password=PASSWORD)
         after = self.client.get(url).content.decode()
         self.assertIn("项目完成土地征收。", after)
         self.assertNotIn("项目完成土地征收。", before)
@@ -267,7 +268,7 @@ class FreshFiguresTests(RevisionTestCase):
 
         from openpyxl import load_workbook
 
-        self.client.login(username="office", password=PASSWORD)
+        self.client.login(request=HttpRequest(), username="office", password=PASSWORD)
         url = reverse("tasks:list") + "?plan=2022&_export=xlsx"
         self.client.get(reverse("tasks:list"))  # renews the session; not counted below
 
@@ -285,15 +286,15 @@ class FreshFiguresTests(RevisionTestCase):
         # Remembered: the tasks with section and plan, their leaders, their units.
         self.assertEqual(cold - warm, 3)
         self.post_report("save")  # a draft: the list has no report in it, nothing moves
-        self.client.login(username="office", password=PASSWORD)
+        self.client.login(request=HttpRequest(), username="office", password=PASSWORD)
         self.assertEqual(cells()[0], first)
-        self.client.login(username="staff", password=PASSWORD)
+        self.client.login(request=HttpRequest(), username="staff", password=PASSWORD)
         self.assertLess(len(cells()[0]), len(first))  # a unit's export: its own tasks only
-        self.client.login(username="office", password=PASSWORD)
+        self.client.login(request=HttpRequest(), username="office", password=PASSWORD)
         task = Task.objects.get(pk=self.task.pk)
         task.text = "改写后的任务内容：" + task.text
         task.save()
-        self.client.login(username="office", password=PASSWORD)
+        self.client.login(request=HttpRequest(), username="office", password=PASSWORD)
         changed, _ = cells()
         self.assertNotEqual(changed, first)
         self.assertTrue(any("改写后的任务内容" in str(c) for row in changed for c in row))

@@ -2,7 +2,7 @@
 
 The scenarios build on each other and run in file order: s1 reports, reviews and instructs;
 s2 rolls the week up through Celery and reads the workbook; s3 checks the refusals and the
-login lock (last, because it locks an account).
+login lock (it locks an account); s4 checks the Content-Security-Policy on the pages.
 """
 
 import re
@@ -263,4 +263,55 @@ def test_s3_refusals_and_login_lock(ui, shared):
         expect(page.get_by_text("登录失败次数过多")).to_be_visible()
         expect(page.get_by_role("button", name="退出")).to_have_count(0)
         ui.shot(page, "still-locked")
+    ui.assert_no_errors()
+
+
+def test_s4_strict_csp_with_scripts_from_files(ui):
+    """Every page is served with a strict Content-Security-Policy (no inline script or style),
+    and what used to be inline handlers works from static/js/app.js: a choice in a select
+    submits its form, a password reset asks first. A blocked inline script or style would be
+    a console error, which fails the scenario."""
+    page = ui.login("ducha")
+    for url in ["/", "/tasks/", "/tasks/2022/15/", "/tasks/review/", "/accounts/", "/reports/"]:
+        response = page.goto(url)
+        assert response.status == 200, url
+        policy = response.headers["content-security-policy"]
+        assert "script-src 'self'" in policy and "unsafe-inline" not in policy, (url, policy)
+        assert "style-src 'self'" in policy, (url, policy)
+        assert "no-store" in response.headers["cache-control"], url
+        assert "camera=()" in response.headers["permissions-policy"], url
+    ui.assert_no_errors()
+
+    page.goto("/")
+    picker = page.locator(".periodpicker select")
+    label = next(t for t in picker.locator("option").all_inner_texts() if "第19周" in t)
+    with page.expect_navigation():
+        picker.select_option(label=label)
+    expect(page).to_have_url(re.compile(r"period=2022-W19"))
+    ui.shot(page, "autosubmit")
+
+    page.goto("/accounts/")
+    asked = []
+    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
+    page.get_by_role("button", name="重置密码").first.click()
+    page.wait_for_timeout(300)
+    assert asked and "生成一次性密码" in asked[0], asked
+    expect(page.get_by_text("的一次性密码")).to_have_count(0)  # dismissed: nothing was reset
+    ui.assert_no_errors()
+
+    # The Django admin runs under the same policy (its scripts and styles are static files).
+    admin = ui.login("admin")
+    for url in [
+        "/admin/",
+        "/admin/auth/user/",
+        "/admin/auth/user/add/",
+        "/admin/axes/accessattempt/",
+    ]:
+        response = admin.goto(url)
+        assert response.status == 200, url
+        assert "unsafe-inline" not in response.headers["content-security-policy"], url
+    admin.goto("/admin/auth/user/")
+    admin.get_by_role("link", name="ducha", exact=True).click()
+    expect(admin.get_by_role("heading", name="ducha")).to_be_visible()
+    ui.shot(admin, "admin-user")
     ui.assert_no_errors()
