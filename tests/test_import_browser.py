@@ -176,8 +176,21 @@ class BrowserImportTests(BaseTestCase):
     def test_hostile_choices_are_refused(self):
         self._upload()
         record = PlanImport.objects.get()
-        for value in ("abc", "99999999999999999999", "-1", "1\x00"):
+        for value in ("abc", "99999999999999999999", "-1", "1\x00", "²", "١"):
             response, callbacks = self._confirm(record, {"unit-0": value, "unit-1": "new"})
             self.assertEqual(response.status_code, 400, value)
             self.assertEqual(callbacks, [])
         self.assertTrue(re.search("选择无效", response.content.decode()))
+
+
+class ImportStatusQueryTests(BaseTestCase):
+    def test_the_progress_poll_costs_a_fixed_number_of_queries(self):
+        text = "某区2024年重点任务\n一、稳增长\n1.推进项目建设。〔牵头单位：区财政局〕\n".encode()
+        record = PlanImport.objects.create(filename="p.txt", data=text, size=len(text))
+        self.login_renewed(self.office)
+        url = reverse("tasks:import_status", args=[record.pk]) + "?format=json"
+        self.client.get(url)
+        # session; the user with profile, unit and leader (one join); the import row with its plan
+        with self.assertNumQueries(3):
+            response = self.client.get(url)
+        self.assertEqual(response.json()["state"], "uploaded")

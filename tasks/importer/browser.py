@@ -100,7 +100,7 @@ def read_choices(post, view: Preview) -> tuple[dict, list[str]]:
             value = NEW
         if value == NEW:
             units[name] = NEW
-        elif value.isdigit() and len(value) < 10 and int(value) in departments:
+        elif value.isascii() and value.isdigit() and len(value) < 10 and int(value) in departments:
             units[name] = int(value)
         elif not value:
             errors.append(f"请为“{name}”选择：对应已有单位，或新建单位")
@@ -111,7 +111,7 @@ def read_choices(post, view: Preview) -> tuple[dict, list[str]]:
         picked = post.getlist(f"lead-{task.number}") if hasattr(post, "getlist") else []
         names = []
         for value in picked:
-            if value.isdigit() and int(value) < len(task.responsible_units):
+            if value.isascii() and value.isdigit() and int(value) < len(task.responsible_units):
                 names.append(task.responsible_units[int(value)])
             else:
                 errors.append(f"任务 {task.number} 的牵头单位选择无效")
