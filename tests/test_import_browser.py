@@ -8,7 +8,7 @@ from django.urls import reverse
 from departments.models import Department, DepartmentAlias
 from tasks import jobs
 from tasks.importer.browser import preview
-from tasks.models import PlanImport, Task, TaskUnit
+from tasks.models import PlanImport, ProgressReport, Task, TaskUnit
 
 from .base import BaseTestCase
 from .helpers import run
@@ -119,6 +119,17 @@ class BrowserImportTests(BaseTestCase):
         self._confirm(first, {"create_rest": "1"})
         jobs.import_plan_file(first.pk)
         first.refresh_from_db()
+        ProgressReport.objects.create(
+            task=first.plan.tasks.get(number="4"),
+            department=Department.objects.get(name="区财政局"),
+            role="lead",
+            period_key="2024-W20",
+            period_start="2024-05-13",
+            period_end="2024-05-19",
+            progress="进展",
+            created_by=self.staff,
+            updated_by=self.staff,
+        )
         import io
 
         import docx
@@ -128,6 +139,12 @@ class BrowserImportTests(BaseTestCase):
         document.tables[1]._tbl.remove(document.tables[1].rows[1]._tr)  # task 4 is gone
         buffer = io.BytesIO()
         document.save(buffer)
+        response = self._upload(buffer.getvalue())
+        # Task 4 has a report: the file that drops it is refused, nothing is stored.
+        self.assertEqual(response.status_code, 400)
+        self.assertIn("新文件删去了已有填报的任务（4），不能删除", response.content.decode())
+        self.assertEqual(PlanImport.objects.count(), 1)
+        ProgressReport.objects.all().delete()
         self._upload(buffer.getvalue())
         second = PlanImport.objects.order_by("-pk").first()
         page = self.client.get(reverse("tasks:import_preview", args=[second.pk])).content.decode()

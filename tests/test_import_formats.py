@@ -95,6 +95,18 @@ def test_one_row_per_line_separated_by_spaces():
     assert second.deadline == "9月15日前"
 
 
+def test_numbered_text_with_header_like_words_is_not_taken_for_a_table():
+    text = (
+        f"{TITLE}\n一、稳增长\n重点任务\n1.推进项目建设。\n牵头单位：区财政局\n"
+        "2.优化营商环境。\n牵头单位：区行政审批服务局\n"
+    )
+    plan = _read(text)
+    assert [(t.number, t.lead_units) for t in plan.tasks] == [
+        ("1", ("区财政局",)),
+        ("2", ("区行政审批服务局",)),
+    ]
+
+
 def test_responsible_units_without_a_rule_are_asked_not_guessed():
     text = (
         f"{TITLE}\n序号|工作任务|责任单位\n一、稳增长\n"

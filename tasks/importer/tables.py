@@ -86,8 +86,8 @@ def _compact(text: str) -> str:
 
 def column_kind(cell: str) -> str | None:
     name = _compact(cell).strip("*#")
-    if not name or len(name) > 12:
-        return None
+    if not name or len(name) > 12 or any(char in name for char in "：:，,。；;、"):
+        return None  # "牵头单位：区财政局" is a value, not a column name
     for kind, words in _COLUMNS:
         if name in words:
             return kind
@@ -125,7 +125,8 @@ def rows_from_text(text: str) -> list[Row] | None:
         if line.count("|") >= 2 or (line.count("|") == 1 and not line.startswith("|")):
             if find_header(_pipe_cells(line)):
                 return _pipe_rows(lines)
-        if find_header(line.split()):
+        tokens = line.split()
+        if len(tokens) >= 3 and all(column_kind(t) for t in tokens) and find_header(tokens):
             return _spaced_rows(lines, index)
         block = _header_block(lines, index)
         if block:
@@ -190,9 +191,8 @@ def _header_block(lines: list[str], start: int) -> list[str]:
         if column_kind(line) is None:
             break
         cells.append(line)
-    if len(cells) >= 2 and find_header(cells):
-        return cells
-    return []
+    columns = find_header(cells) if len(cells) >= 3 else None
+    return cells if columns and NUMBER in columns else []
 
 
 def _cell_per_line_rows(lines: list[str], start: int, header: list[str]) -> list[Row]:
