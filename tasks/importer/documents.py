@@ -2,7 +2,7 @@
 
 ``read_document(filename, data)`` returns the parsed plan and the text kept as its source:
 - ``.txt`` (UTF-8, GBK/GB18030 or UTF-16): a table flattened to text when a header row is found
-  (``tables.rows_from_text``), else the numbered-text parser (``parser.parse_plan``);
+  (``flattened.rows_from_text``), else the numbered-text parser (``parser.parse_plan``);
 - ``.docx``: its tables under a header row, else its paragraphs as text;
 - ``.xlsx``: the first sheet under its header row.
 PDF is not read: its text layer is rarely clean enough; users copy the text into a .txt file.
@@ -13,8 +13,9 @@ from __future__ import annotations
 from pathlib import PurePath
 
 from .docx_reader import docx_rows
+from .flattened import rows_from_text
 from .parser import ParsedPlan, PlanParseError, decode_document, parse_plan
-from .tables import find_header, parse_rows, render_rows, rows_from_text
+from .tables import find_header, parse_rows, render_rows
 from .xlsx_reader import xlsx_rows
 
 MAX_BYTES = 10 * 1024 * 1024
