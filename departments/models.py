@@ -190,3 +190,32 @@ class RoleChange(models.Model):
 
     def __str__(self):
         return f"{self.user} {self.what}: {self.old_value} → {self.new_value}"
+
+
+class District(models.Model):
+    """The district this installation serves (one row). Written by `manage.py setup`.
+
+    An installation for a district other than 东昌府区 (`setup --district 咸安区`) starts with an
+    empty unit registry: the first plan import creates the units it names, and the office then
+    merges spellings into aliases. The 东昌府 registry and demo are never loaded into it.
+    """
+
+    DEMO_NAME = "东昌府区"
+
+    name = models.CharField("区县名称", max_length=50)
+    created_at = models.DateTimeField("初始化时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "区县"
+        verbose_name_plural = "区县"
+
+    def __str__(self):
+        return self.name
+
+    @classmethod
+    def current(cls) -> "District | None":
+        return cls.objects.order_by("pk").first()
+
+    @property
+    def is_demo(self) -> bool:
+        return self.name == self.DEMO_NAME

@@ -119,3 +119,8 @@ def can_review(user) -> bool:
 
 def can_edit_indicators(user) -> bool:
     return person_of(user).is_office
+
+
+def can_import_plans(user) -> bool:
+    """Only the office (and administrators) import plans."""
+    return person_of(user).is_office

@@ -392,3 +392,44 @@ class DataRevision(models.Model):
 
     def __str__(self):
         return f"数据版本 {self.value}"
+
+
+class PlanImport(models.Model):
+    """A plan file uploaded in the browser: previewed, resolved by the office, then loaded by a
+    Celery job (tasks.jobs.import_plan_file). The file's bytes live in the row, so nothing is
+    left on disk when a transaction rolls back."""
+
+    class State(models.TextChoices):
+        UPLOADED = "uploaded", "待确认"
+        QUEUED = "queued", "排队中"
+        RUNNING = "running", "导入中"
+        DONE = "done", "已完成"
+        FAILED = "failed", "失败"
+
+    filename = models.CharField("文件名", max_length=200)
+    data = models.BinaryField("文件内容")
+    size = models.PositiveIntegerField("大小")
+    year = models.PositiveSmallIntegerField("年度", null=True, blank=True)
+    plan_slug = models.CharField("更新的方案", max_length=50, blank=True)
+    state = models.CharField("状态", max_length=10, choices=State.choices, default=State.UPLOADED)
+    # {"units": {written name: "new" | department id}, "leads": {task number: [names]}}
+    choices = models.JSONField("确认的选择", default=dict, blank=True)
+    progress = models.PositiveSmallIntegerField("进度", default=0)
+    result = models.JSONField("导入结果", default=dict, blank=True)
+    last_error = models.TextField("错误信息", blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
+    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+    plan = models.ForeignKey(
+        Plan, on_delete=models.SET_NULL, null=True, blank=True, related_name="imports"
+    )
+
+    class Meta:
+        verbose_name = "方案导入"
+        verbose_name_plural = "方案导入"
+        ordering = ["-uploaded_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.filename} {self.state}"

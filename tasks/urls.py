@@ -1,12 +1,15 @@
 from django.urls import path
 
-from . import report_views, views
+from . import import_views, report_views, views
 
 app_name = "tasks"
 urlpatterns = [
     path("", views.task_list, name="list"),
     path("mine/", views.my_tasks, name="mine"),
     path("review/", report_views.review_queue, name="review"),
+    path("import/", import_views.upload, name="import"),
+    path("import/<int:import_id>/", import_views.preview_page, name="import_preview"),
+    path("import/<int:import_id>/status/", import_views.status_page, name="import_status"),
     path("reports/<int:report_id>/", report_views.report_history, name="report_history"),
     path("reports/<int:report_id>/<str:action>/", report_views.report_action, name="report_action"),
     path("attachments/<int:attachment_id>/", report_views.attachment_download, name="attachment"),

@@ -302,7 +302,9 @@ def test_variant_responsibilities_on_their_own_lines():
     assert second.lead_units == ("区行政审批服务局",)
     assert third.section_number == "二"
     assert third.lead_leaders == ("王五",)
-    assert third.cooperating_units == ("各镇政府(街道办事处)",)
+    # A single 责任单位 is the one responsible: it leads (several would ask the office).
+    assert third.lead_units == ("各镇政府(街道办事处)",)
+    assert third.cooperating_units == ()
     assert plan.title == "XX区2024年重点工作任务分工方案"
     assert plan.year == 2024
 

@@ -11,7 +11,7 @@ from django.urls import reverse
 from leaders.models import Instruction
 from reports.models import Notification, ReportJob, WeeklySnapshot
 from reports.rollup import workbook_path
-from tasks.models import Attachment, ProgressReport, Task
+from tasks.models import Attachment, PlanImport, ProgressReport, Task
 from tasks.periods import parse_period_key
 
 from .base import PASSWORD, BaseTestCase
@@ -64,6 +64,10 @@ class PermissionMatrixTests(BaseTestCase):
         target.write_bytes(b"PK\x03\x04 stand-in workbook")
         cls.job = ReportJob.objects.create(plan=plan, period_key="2022-W19")
         cls.notification = Notification.objects.create(user=cls.staff, kind="other", title="通知")
+        plan_text = "某区2024年重点任务\n一、稳增长\n1.推进项目建设。〔牵头单位：区财政局〕\n"
+        cls.plan_import = PlanImport.objects.create(
+            filename="plan.txt", data=plan_text.encode(), size=len(plan_text.encode())
+        )
         # A published instruction of 张娅 on task 15, and 梅永杰's draft on task 44.
         cls.instruction = Instruction.objects.create(
             task=cls.task["15"],
@@ -296,6 +300,30 @@ class PermissionMatrixTests(BaseTestCase):
                 "post",
                 reverse("notify:send_reminders"),
                 row(302, 403, 403, 403, 403, 403, 302, 302),
+            ),
+            (
+                "plan import (upload form)",
+                "get",
+                reverse("tasks:import"),
+                row(302, 403, 403, 403, 403, 403, 200, 200),
+            ),
+            (
+                "plan import upload without a file",
+                "post",
+                reverse("tasks:import"),
+                row(302, 403, 403, 403, 403, 403, 400, 400),
+            ),
+            (
+                "plan import preview",
+                "get",
+                reverse("tasks:import_preview", args=[self.plan_import.pk]),
+                row(302, 403, 403, 403, 403, 403, 200, 200),
+            ),
+            (
+                "plan import status",
+                "get",
+                reverse("tasks:import_status", args=[self.plan_import.pk]),
+                row(302, 403, 403, 403, 403, 403, 200, 200),
             ),
             # fmt: on
             # fmt: on

@@ -16,6 +16,7 @@ from leaders.models import Leader
 from .. import revision
 from ..indicators import extract_indicators
 from ..models import Indicator, Plan, PlanSource, Section, Task, TaskLeader, TaskUnit
+from .deadlines import parse_deadline
 from .parser import ParsedPlan, ParsedTask
 
 logger = logging.getLogger(__name__)
@@ -275,6 +276,7 @@ def _upsert_tasks(plan, parsed, sections, leaders, resolver, result):
                 result.tasks_unchanged += 1
         by_number[task.number] = task
     _link_parents(parsed, by_number, result)
+    _sync_deadlines(plan, parsed, by_number, result)
     for task in by_number.values():
         if _sync_indicators(task) and task.number not in result.tasks_created:
             if task.number not in result.tasks_updated:
@@ -369,6 +371,23 @@ def _link_parents(parsed: ParsedPlan, by_number: dict[str, Task], result: Import
         if task.parent_id != parent_id:
             task.parent_id = parent_id
             task.save(update_fields=["parent"])
+            if task.number not in result.tasks_created and task.number not in result.tasks_updated:
+                result.tasks_updated.append(task.number)
+                result.tasks_unchanged -= 1
+
+
+def _sync_deadlines(plan: Plan, parsed: ParsedPlan, by_number: dict[str, Task], result):
+    """Each task's 完成时限 as a date (None: the plan's year end, or ongoing).
+
+    A task whose document row states no 完成时限 keeps the deadline it has (set by hand)."""
+    for parsed_task in parsed.tasks:
+        task = by_number[parsed_task.number]
+        if not parsed_task.deadline:
+            continue
+        wanted = parse_deadline(parsed_task.deadline, plan.year)
+        if task.deadline != wanted:
+            task.deadline = wanted
+            task.save(update_fields=["deadline"])
             if task.number not in result.tasks_created and task.number not in result.tasks_updated:
                 result.tasks_updated.append(task.number)
                 result.tasks_unchanged -= 1

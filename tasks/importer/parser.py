@@ -28,6 +28,9 @@ from dataclasses import dataclass, field
 # A pure module (no Django): the same comparison rule the resolver uses.
 from departments.naming import normalize_name
 
+from .doubts import find_doubts
+from .responsibility import heading_leaders, settle_responsibilities
+
 __all__ = [
     "ParsedPlan",
     "ParsedSection",
@@ -36,6 +39,10 @@ __all__ = [
     "decode_document",
     "normalize_name",
     "parse_plan",
+    "assemble_plan",
+    "chinese_numeral",
+    "split_leaders",
+    "task_headings",
     "split_units",
 ]
 
@@ -50,6 +57,8 @@ class ParsedSection:
     number: str  # Chinese numeral as written: "一", "十一"
     title: str  # "主要预期目标"
     line: int  # 1-based line in the source text
+    # Leaders a group heading names ("一、于会游市长主抓重点工作"): they lead every task under it.
+    leaders: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -63,6 +72,9 @@ class ParsedTask:
     lead_units: tuple[str, ...]
     cooperating_units: tuple[str, ...]
     line: int  # 1-based line where the task starts
+    # 责任单位 with no rule saying which of them leads: the office chooses (responsibility.py).
+    responsible_units: tuple[str, ...] = ()
+    deadline: str = ""  # 完成时限 as written: "6月底前", "全年", "长期坚持"
 
 
 @dataclass(frozen=True)
@@ -74,6 +86,7 @@ class ParsedPlan:
     sections: tuple[ParsedSection, ...]
     tasks: tuple[ParsedTask, ...]
     warnings: tuple[str, ...]
+    doubts: tuple = ()  # doubts.Doubt: what the office must see before the import is applied
 
 
 class PlanParseError(ValueError):
@@ -255,6 +268,11 @@ def split_units(value: str) -> tuple[str, ...]:
     return _unique(name for name, _bare in items)
 
 
+def split_leaders(value: str) -> tuple[str, ...]:
+    """Split a leader value ("张三、李四") into names, in order."""
+    return _split_leaders(value)
+
+
 def _split_leaders(value: str) -> tuple[str, ...]:
     parts = _split_outside_brackets(_clean_value(value), _LEADER_SEPARATORS)
     return _unique(_clean_value(_WHITESPACE_RE.sub("", part)) for part in parts)
@@ -357,10 +375,15 @@ def _bracket_balance(text: str) -> int:
 _KEYS = {
     "牵头领导": "leaders",
     "责任领导": "leaders",
+    "分管领导": "leaders",
+    "牵头责任单位": "lead",
     "牵头单位": "lead",
     "配合单位": "cooperating",
     "参与单位": "cooperating",
-    "责任单位": "cooperating",
+    "协办单位": "cooperating",
+    "责任单位": "responsible",
+    "完成时限": "deadline",
+    "时间节点": "deadline",
 }
 _KEY_PATTERN = "|".join(_KEYS)
 _KEY_RE = re.compile(rf"({_KEY_PATTERN})\s*[：:]")
@@ -371,9 +394,9 @@ _INLINE_KEY_RE = re.compile(rf"(?<=[。；;])\s*(?=(?:{_KEY_PATTERN})\s*[：:])"
 
 # "12.", "12．", "53、" — but not "2.5 亿元" (a digit right after the dot).
 _TASK_RE = re.compile(r"^(\d{1,4})\s*[.．、](?!\d)\s*(.*)$")
-_SUB_RE = re.compile(r"^[（(]\s*(\d{1,3})\s*[）)]\s*(.*)$")
+_SUB_RE = re.compile(r"^[（(〔\[［【]\s*(\d{1,3})\s*[）)〕\]］】]\s*(.*)$")
 _SECTION_RE = re.compile(r"^#*\s*([一二三四五六七八九十〇零]{1,3})\s*、\s*(\S.*)$")
-_SUBSECTION_RE = re.compile(r"^#*\s*[（(][一二三四五六七八九十]{1,3}[）)]")
+_SUBSECTION_RE = re.compile(r"^#*\s*[（(〔\[［【][一二三四五六七八九十]{1,3}[）)〕\]］】]")
 _PAGE_NUMBER_RE = re.compile(r"^(?:[-—–－]+\s*\d{1,4}\s*[-—–－]+|第\s*\d+\s*页.*)$")
 _DECORATION_RE = re.compile(r"^[-—–_*=#\s]+$")
 # Lines that end the body of a plan: distribution list, attachments, printing note.
@@ -424,6 +447,8 @@ class _Responsibilities:
     leaders: list[str] = field(default_factory=list)
     lead: list[str] = field(default_factory=list)
     cooperating: list[str] = field(default_factory=list)
+    responsible: list[str] = field(default_factory=list)
+    deadline: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -623,7 +648,9 @@ class _Reader:
                 line=first.line,
                 message_en=f"Task {first.number} comes before the first section heading.",
             )
-        self.sections.append(ParsedSection(match.group(1), title, number))
+        self.sections.append(
+            ParsedSection(match.group(1), title, number, leaders=heading_leaders(title))
+        )
         return True
 
     # -- tasks -------------------------------------------------------------------------------
@@ -732,8 +759,19 @@ def parse_plan(text: str) -> ParsedPlan:
         )
 
     tasks = _build_tasks(reader.drafts)
+    tasks = settle_responsibilities(tasks, reader.sections, text)
     warnings = list(reader.warnings) + _responsibility_warnings(reader.drafts, tasks)
-    header = reader.header
+    return assemble_plan(reader.header, reader.sections, tasks, warnings)
+
+
+def assemble_plan(
+    header: list[tuple[int, str]],
+    sections: list[ParsedSection],
+    tasks: tuple[ParsedTask, ...],
+    warnings: list[str],
+    doubts: tuple = (),
+) -> ParsedPlan:
+    """The plan from its header lines, sections and tasks: shared by every format reader."""
     title = _plan_title(header)
     issued_on = _issue_date(header)
     year = _first_year(title) or (issued_on.year if issued_on else None)
@@ -742,9 +780,10 @@ def parse_plan(text: str) -> ParsedPlan:
         year=year,
         doc_number=_doc_number(header),
         issued_on=issued_on,
-        sections=tuple(reader.sections),
+        sections=tuple(sections),
         tasks=tasks,
         warnings=tuple(warnings),
+        doubts=tuple(doubts) + find_doubts(tasks),
     )
 
 
@@ -767,9 +806,23 @@ def _build_tasks(drafts: list[_Draft]) -> tuple[ParsedTask, ...]:
                     name for value in found.cooperating for name in split_units(value)
                 ),
                 line=draft.line,
+                responsible_units=_unique(
+                    name for value in found.responsible for name in split_units(value)
+                ),
+                deadline="；".join(found.deadline),
             )
         )
     return tuple(tasks)
+
+
+def task_headings(texts: list[str]) -> list[str]:
+    """Each task's heading sentence when the document is heading-style, else ""."""
+    return _headings_if_heading_style(texts)
+
+
+def chinese_numeral(numeral: str) -> int | None:
+    """ "十一" → 11; None for anything that is not a numeral from 1 to 99."""
+    return _chinese_to_int(numeral)
 
 
 def _heading_of(text: str) -> str:
@@ -798,7 +851,9 @@ def _headings_if_heading_style(texts: list[str]) -> list[str]:
 
 def _responsibility_warnings(drafts: list[_Draft], tasks: tuple[ParsedTask, ...]) -> list[str]:
     def has_any(task: ParsedTask) -> bool:
-        return bool(task.lead_leaders or task.lead_units or task.cooperating_units)
+        return bool(
+            task.lead_leaders or task.lead_units or task.cooperating_units or task.responsible_units
+        )
 
     if not any(has_any(task) for task in tasks):
         return []  # a plan that names no one at all: nothing stands out
@@ -835,11 +890,16 @@ def _plan_title(header: list[tuple[int, str]]) -> str:
     notice = _NOTICE_TITLE_RE.search(joined)
     if notice:
         return notice.group(1).strip("《》")
-    blocks = _title_blocks(header)
+    # A preamble sentence ("为全面完成…任务，现分解如下：") is not a title.
+    blocks = [block for block in _title_blocks(header) if not _is_sentence(block)]
     for block in blocks:
         if any(word in block for word in _TITLE_WORDS):
             return block
     return blocks[0] if blocks else ""
+
+
+def _is_sentence(text: str) -> bool:
+    return any(char in text for char in "，。：:；;,") or len(text) > 60
 
 
 def _title_blocks(header: list[tuple[int, str]]) -> list[str]:

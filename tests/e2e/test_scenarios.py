@@ -314,4 +314,55 @@ def test_s4_strict_csp_with_scripts_from_files(ui):
     admin.get_by_role("link", name="ducha", exact=True).click()
     expect(admin.get_by_role("heading", name="ducha")).to_be_visible()
     ui.shot(admin, "admin-user")
+
+
+def test_s5_office_imports_a_word_table_plan(ui, app_server, tmp_path):
+    """督查室 uploads a .docx table plan, resolves two unknown names, confirms, and finds the
+    tasks with their units. Last: the new 2024 plan becomes everybody's default plan."""
+    from tests.plan_documents import TITLE, docx_table_plan
+
+    unknown = ("区商务促进中心", "区数据资源局")
+    plan_file = tmp_path / "咸安区2024年分工方案.docx"
+    plan_file.write_bytes(docx_table_plan(unknown))
+
+    page = ui.login("ducha")
+    page.get_by_role("navigation").get_by_role("link", name="导入方案").click()
+    expect(page).to_have_url(re.compile(r"/tasks/import/$"))
+    assert_chinese_page(page)
+    page.get_by_label("方案文件").set_input_files(plan_file)
+    page.get_by_role("button", name="上传并预览").click()
+    expect(page).to_have_url(re.compile(r"/tasks/import/\d+/$"))
+    expect(page.get_by_role("heading", name=f"导入预览：{TITLE}")).to_be_visible()
+    expect(page.get_by_text("新建任务 4")).to_be_visible()
+    expect(page.get_by_role("cell", name="于会游区长主抓重点工作").first).to_be_visible()
+    ui.shot(page, "import-preview")
+
+    # Confirming before answering is refused with the reason, nothing is queued.
+    with ui.expecting(400):
+        page.get_by_role("button", name="确认导入").click()
+        expect(page.get_by_text(f"请为“{unknown[0]}”选择")).to_be_visible()
+    page.get_by_label(unknown[0]).select_option(label="对应：区行政审批服务局")
+    page.get_by_label(unknown[1]).select_option(label=f"新建单位“{unknown[1]}”")
+    page.get_by_role("button", name="确认导入").click()
+    expect(page).to_have_url(re.compile(r"/tasks/import/\d+/status/$"))
+    app_server.check_alive()
+    try:
+        expect(page.get_by_role("heading", name="导入完成")).to_be_visible(timeout=90_000)
+    except AssertionError:
+        pytest.fail("the import did not finish in 90 s\n" + app_server.diagnostics())
+    expect(page.get_by_role("progressbar")).to_have_attribute("value", "100")
+    expect(page.get_by_text(f"登记别名：{unknown[0]} → 区行政审批服务局")).to_be_visible()
+    expect(page.get_by_text(f"新建单位：{unknown[1]}")).to_be_visible()
+    ui.shot(page, "import-done")
+
+    page.get_by_role("link", name=TITLE).click()
+    expect(page).to_have_url(re.compile(r"/tasks/\?plan=2024$"))
+    for number in ("1", "2", "3", "4"):
+        expect(task_row(page, number)).to_have_count(1)
+    page.goto("/tasks/2024/2/")
+    expect(page.get_by_text("区行政审批服务局").first).to_be_visible()
+    page.goto("/tasks/2024/4/")
+    expect(page.get_by_text(unknown[1]).first).to_be_visible()
+    expect(page.get_by_text("区审计局").first).to_be_visible()
+    ui.shot(page, "imported-task")
     ui.assert_no_errors()

@@ -3,17 +3,19 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from tasks.importer.documents import read_document
 from tasks.importer.loader import ImportRefused, load_plan
-from tasks.importer.parser import PlanParseError, decode_document, parse_plan
+from tasks.importer.parser import PlanParseError
+from tasks.importer.responsibility import choose_leads
 
 logger = logging.getLogger(__name__)
 
 
 class Command(BaseCommand):
-    help = "导入分工方案文本（创建或原地更新）。Import a plan document's text."
+    help = "导入分工方案（.txt/.docx/.xlsx，创建或原地更新）。Import a plan document."
 
     def add_arguments(self, parser):
-        parser.add_argument("path", help="方案文本文件路径")
+        parser.add_argument("path", help="方案文件路径（.txt、.docx 或 .xlsx）")
         parser.add_argument("--year", type=int, help="年度（文件中无法识别时使用）")
         parser.add_argument("--slug", help="方案代码；默认按年度与标题识别同一方案")
         parser.add_argument("--dry-run", action="store_true", help="只显示将要做的修改，不写入")
@@ -24,8 +26,11 @@ class Command(BaseCommand):
         if not file.is_file():
             raise CommandError(f"文件不存在：{path}")
         try:
-            text = decode_document(file.read_bytes())
-            parsed = parse_plan(text)
+            parsed, text = read_document(file.name, file.read_bytes())
+            self.open_leads = [t.number for t in parsed.tasks if t.responsible_units]
+            doubts = parsed.doubts
+            # The browser asks which units lead; here the first listed leads, and says so.
+            parsed = choose_leads(parsed, {})
             result = load_plan(
                 parsed, source_text=text, year=year, slug=slug, dry_run=dry_run, strict=strict
             )
@@ -36,6 +41,13 @@ class Command(BaseCommand):
             logger.warning("import_plan %s refused: %s", path, error.message_en)
             raise CommandError(error.message_zh) from None
         self._report(result, parsed)
+        for doubt in doubts:
+            self.stdout.write(f"  疑问（{doubt.label}）：{doubt}")
+        if self.open_leads:
+            self.stdout.write(
+                "  以下任务的责任单位未注明谁牵头，已按列第一位者牵头处理："
+                + "、".join(self.open_leads)
+            )
 
     def _report(self, result, parsed):
         out = self.stdout
