@@ -11,6 +11,7 @@ from collections import defaultdict
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from .channels import CHANNELS, Outcome
@@ -39,7 +40,9 @@ def send_one(delivery_id: int, *, now: datetime.datetime | None = None) -> str:
         # Lock this recipient's rows of today, in a fixed order (no deadlock between workers).
         today = list(
             Delivery.objects.select_for_update()
-            .filter(recipient_key=head["recipient_key"], created_at__gte=day)
+            .filter(
+                Q(created_at__gte=day) | Q(sent_at__gte=day), recipient_key=head["recipient_key"]
+            )
             .order_by("pk")
             .values_list("pk", "state", "sent_at")
         )

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
 from . import jobs, texts
 from .channels import ROBOTS
@@ -88,7 +89,7 @@ class Dispatcher:
             "notice_type": self.notice_type,
             "department_id": out.department_id,
             "subject": texts.clean(out.subject, 200),
-            "created_at": self.now,
+            "created_at": timezone.now(),  # operational time, even when the app runs "as of"
         }
         rows = []
         if out.department_id in self.robots:

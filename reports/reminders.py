@@ -209,7 +209,7 @@ def _outbound_message(period, kind, tasks, due, now, unit_name, url) -> texts.Me
         unit=unit_name,
         body=body,
         numbers=numbers,
-        period=period.label,
+        period=period.label.split("（")[0],  # 2022年第20周
         deadline=due_text,
         path=url,
     )
