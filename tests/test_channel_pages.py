@@ -301,3 +301,26 @@ def test_the_walk_in_a_real_worker(settings, client):
         assert_exactly_one_each(fake)
     page = client.get(result_url)
     assert page.content.decode().count('<span class="delivery-sent">已发送</span>') == 3
+
+
+@override_settings(**LOOPBACK)
+class HostilePathTests(BaseTestCase):
+    def test_hostile_path_values_are_404_never_500(self):
+        self.client.force_login(self.office)
+        plan = self.task["1"].plan_id
+        for url in (
+            f"/notifications/channels/units/{10**30}/",
+            f"/notifications/channels/units/{2**63}/",
+            f"/notifications/reminders/{10**30}/2022-W20/",
+            f"/notifications/reminders/{plan}/%00/",
+            f"/notifications/reminders/{plan}/2022-W{'9' * 500}/",
+            f"/notifications/reminders/{plan}/{'x' * 5000}/",
+        ):
+            self.assertEqual(self.client.get(url).status_code, 404, url)
+        huge = self.client.post(
+            reverse("channels:unit", args=[self.drc.pk]),
+            unit_form(
+                "wecom", "https://127.0.0.1/" + "\x00" * 10, **{f"people-phone_{10**30}": "1"}
+            ),
+        )
+        self.assertEqual(huge.status_code, 400)
