@@ -324,3 +324,47 @@ class HostilePathTests(BaseTestCase):
             ),
         )
         self.assertEqual(huge.status_code, 400)
+
+
+@override_settings(**LOOPBACK)
+class ChannelQueryCountTests(BaseTestCase):
+    def count(self, url):
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        self.login_renewed(self.office)
+        self.client.get(url)  # warm: the session and the person
+        with CaptureQueriesContext(connection) as queries:
+            self.assertEqual(self.client.get(url).status_code, 200)
+        return len(queries), [q["sql"][:90] for q in queries]
+
+    def test_the_reminder_result_costs_six_queries_however_many_units(self):
+        from reports.reminders import send_reminders
+        from tasks.periods import parse_period_key
+
+        plan, period = self.task["1"].plan, parse_period_key("2022-W20")
+        for unit in (self.drc, self.town):
+            channel = UnitChannel(department=unit)
+            channel.set_robot("wecom", "https://qyapi.weixin.qq.com/x?key=k", None)
+            channel.save()
+        url = reverse("notify:reminder_result", args=[plan.pk, "2022-W20"])
+        send_reminders(plan, period, kind="manual", departments=[self.drc.pk])
+        one, _ = self.count(url)
+        send_reminders(plan, period, kind="manual")  # every unit missing reports
+        every, _ = self.count(url)
+        # session, user (+ profile, leader), plan, reminders (+ unit, sender), deliveries,
+        # unread count
+        self.assertEqual((one, every), (6, 6))
+
+    def test_the_channel_pages_cost_a_fixed_number_of_queries(self):
+        channel = UnitChannel(department=self.drc)
+        channel.set_robot("wecom", "https://qyapi.weixin.qq.com/x?key=k", None)
+        channel.save()
+        PersonChannel.objects.create(user=self.staff, sms=True)
+        # session, user, rules, unit channels, SMS people per unit, accounts per unit, units,
+        # gateway, unread count
+        self.assertEqual(self.count(reverse("channels:settings"))[0], 9)
+        # session, user, unit, its channel, its people (+ profiles), their SMS opt-ins, unread
+        self.assertEqual(self.count(reverse("channels:unit", args=[self.drc.pk]))[0], 7)
+        # session, user, my SMS opt-in, gateway, rules, unread (no unit: no robot query)
+        self.assertEqual(self.count(reverse("channels:mine"))[0], 6)
