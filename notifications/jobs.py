@@ -4,6 +4,7 @@ import datetime
 import logging
 
 from celery import shared_task
+from django.db import DatabaseError
 from django.db.models import Q
 from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerError
@@ -14,7 +15,16 @@ from .models import Delivery
 logger = logging.getLogger(__name__)
 
 
-@shared_task(bind=True, name="notifications.jobs.deliver", acks_late=True, max_retries=None)
+@shared_task(
+    bind=True,
+    name="notifications.jobs.deliver",
+    acks_late=True,
+    reject_on_worker_lost=True,
+    autoretry_for=(DatabaseError, BrokerError),
+    retry_backoff=5,
+    retry_backoff_max=300,
+    max_retries=None,
+)
 def deliver(self, delivery_id: int) -> str:
     """Send one Delivery; on a retryable failure, try again later with a growing backoff.
 

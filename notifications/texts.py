@@ -12,7 +12,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-ROBOT_MAX = 1000  # characters; 企业微信 allows 2048 bytes of text, 钉钉 20000
+ROBOT_MAX = 600  # characters: 1,800 bytes of UTF-8 at most; 企业微信 takes 2,048 bytes of text
 SMS_PARAM_MAX = 20  # a template variable (the common services cap them at 20..35)
 SMS_CONTENT_MAX = 60
 _MARKDOWN = str.maketrans(
@@ -83,7 +83,7 @@ def robot_markdown(message: Message, *, sender: str, site_url: str) -> str:
     lines = [f"**【{md(sender, 30)}】{md(message.headline, 30)}**"]
     if message.unit:
         lines.append(f"> {md(message.unit, 60)}")
-    lines.append(md(message.body, ROBOT_MAX - 200).replace("\n", "\n> "))
+    lines.append(md(message.body, ROBOT_MAX - 150).replace("\n", "\n> "))
     url = link(message.path, site_url)
     if url and not any(c in url for c in "()[] \n"):
         lines.append(f"[查看详情]({url})")

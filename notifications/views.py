@@ -17,7 +17,7 @@ from .dispatch import all_rules, mobile_of
 from .forms import PeopleForm, RulesForm, SmsGatewayForm, UnitRobotForm
 from .models import NoticeRule, PersonChannel, SmsGateway, UnitChannel
 from .notices import EMAIL, NOTICE_TYPES, ROBOT, SMS
-from .secrets import mask_phone
+from .secrets import SecretUnreadable, mask_phone
 
 
 def _require_office(request) -> None:
@@ -107,11 +107,15 @@ def unit_page(request, department_id: int):
     people_form = PeopleForm(data, people=people, sms_ids=sms_ids, prefix="people")
     if data is not None:
         if robot_form.is_valid() and people_form.is_valid():
-            with transaction.atomic():
-                _save_robot(department, current, robot_form.cleaned_data, request.user)
-                _save_people(people_form, request.user)
-            messages.success(request, f"已保存{department.name}的通知渠道。")
-            return redirect("channels:unit", department.pk)
+            try:
+                with transaction.atomic():
+                    _save_robot(department, current, robot_form.cleaned_data, request.user)
+                    _save_people(people_form, request.user)
+            except SecretUnreadable as error:
+                robot_form.add_error("robot_url", str(error))
+            else:
+                messages.success(request, f"已保存{department.name}的通知渠道。")
+                return redirect("channels:unit", department.pk)
         messages.error(request, "请按提示修改后再保存。")
     status = 400 if data is not None else 200
     return render(

@@ -14,7 +14,7 @@ from departments.models import Department
 from leaders.instructions import published_recipients
 from leaders.signals import instruction_published
 from notifications import notices, texts
-from notifications.dispatch import Dispatcher, Outbound
+from notifications.dispatch import Dispatcher, Outbound, enabled_channels
 from tasks import clock
 from tasks.signals import report_returned
 
@@ -28,12 +28,14 @@ def _by_unit(users) -> dict[int, list]:
     return found
 
 
-def _queue(notice_type, source, units, subject, message_for, email_body, url):
-    now = clock.now()
-    users = [u for group in units.values() for u in group]
-    dispatcher = Dispatcher(notice_type, department_ids=list(units), users=users, now=now)
-    if not dispatcher.channels:
+def _queue(notice_type, source, recipients, subject, message_for, email_body, url):
+    """Queue the outbound messages of a notice, if the office chose any channel for its type;
+    `recipients` is called only then (no query for an in-app-only notice)."""
+    if not enabled_channels(notice_type):
         return
+    units = _by_unit(recipients())
+    users = [u for group in units.values() for u in group]
+    dispatcher = Dispatcher(notice_type, department_ids=list(units), users=users, now=clock.now())
     names = dict(Department.objects.filter(pk__in=list(units)).values_list("pk", "name"))
     for department_id, group in units.items():
         name = names.get(department_id, "")
@@ -57,11 +59,14 @@ def notify_units_of_instruction(sender, instruction, **kwargs):
     title = f"{instruction.leader.name}对任务 {task.number} 作出批示"
     url = reverse("leaders:instruction_detail", args=[instruction.pk])
     notify(recipients, "instruction", title, instruction.text[:300], url)
-    users = get_user_model().objects.filter(pk__in=[u.pk for u in recipients])
     _queue(
         notices.INSTRUCTION,
         f"instruction:{instruction.pk}",
-        _by_unit(users.select_related("profile")),
+        lambda: (
+            get_user_model()
+            .objects.filter(pk__in=[u.pk for u in recipients])
+            .select_related("profile")
+        ),
         title,
         lambda unit: texts.Message(
             headline="批示",
@@ -92,7 +97,7 @@ def notify_unit_of_return(sender, report, reason, **kwargs):
     _queue(
         notices.RETURNED,
         f"returned:{report.pk}:{moment}",
-        _by_unit(staff),
+        lambda: staff,
         title,
         lambda unit: texts.Message(
             headline="退回",

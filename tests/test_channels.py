@@ -331,3 +331,58 @@ def test_the_default_allow_list_is_the_public_robot_hosts_over_https():
     ):
         with pytest.raises(egress.Refused, match=reason):
             egress.check_url(bad)
+
+
+class SignalChannelTests(ChannelTestCase):
+    def instruction(self):
+        from leaders.models import Instruction
+
+        return Instruction.objects.create(
+            task=self.task["15"],
+            leader=self.zhangya,
+            text='抓紧推进"}]，**六月底前**完成',
+            state="published",
+            published_at="2022-05-17T10:00:00+08:00",
+        )
+
+    def test_instructions_and_returns_are_in_app_only_by_default(self):
+        from reports.models import Notification
+        from reports.signals import notify_unit_of_return, notify_units_of_instruction
+        from tasks.models import ProgressReport
+
+        set_robot(self.drc, "wecom", self.fake.url("/cgi-bin/webhook/send?key=k"))
+        notify_units_of_instruction(None, instruction=self.instruction())
+        report = ProgressReport.objects.create(
+            task=self.task["15"],
+            department=self.drc,
+            role="lead",
+            period_key="2022-W20",
+            period_start="2022-05-16",
+            period_end="2022-05-22",
+            state="returned",
+            created_by=self.staff,
+            updated_by=self.staff,
+        )
+        notify_unit_of_return(None, report=report, reason="数据有误")
+        self.assertEqual(Delivery.objects.count(), 0)
+        self.assertEqual(
+            sorted(Notification.objects.values_list("kind", flat=True)),
+            ["instruction", "instruction", "returned", "returned"],
+        )
+
+    def test_an_instruction_reaches_the_unit_robot_when_the_office_turns_it_on(self):
+        from reports.signals import notify_units_of_instruction
+
+        NoticeRule.objects.create(notice_type="instruction", robot=True)
+        set_robot(self.drc, "wecom", self.fake.url("/cgi-bin/webhook/send?key=k"), fmt="markdown")
+        instruction = self.instruction()
+        notify_units_of_instruction(None, instruction=instruction)
+        notify_units_of_instruction(None, instruction=instruction)  # raised twice: sent once
+        self.assertEqual(self.deliver_all(), [("robot", "sent")])
+        (body,) = self.fake.bodies()
+        content = body["markdown"]["content"]
+        self.assertTrue(content.startswith("**【东昌府区督查室】批示**"))
+        self.assertIn('张娅对任务 15 作出批示：抓紧推进"}］，＊＊六月底前＊＊完成', content)
+        self.assertIn(
+            f"(https://ducha.example.gov.cn/leaders/instructions/{instruction.pk}/)", content
+        )
