@@ -41,16 +41,21 @@ def deliver(self, delivery_id: int) -> str:
 @shared_task(name="notifications.jobs.deliver_queued", acks_late=True)
 def deliver_queued() -> int:
     """The beat's sweep: messages queued while the broker was down (or whose job was lost)."""
-    now = timezone.now()
+    ids = due_for_sweep(timezone.now())
+    enqueue(ids)
+    return len(ids)
+
+
+def due_for_sweep(now) -> list[int]:
+    """Queued messages never tried after 10 minutes, or still queued after 2 hours (their
+    retries would have ended long before: the retry message was lost)."""
     never_tried = Q(attempts=0, created_at__lt=now - datetime.timedelta(minutes=10))
-    retry_lost = Q(created_at__lt=now - datetime.timedelta(hours=2))  # retries end long before
-    ids = list(
+    retry_lost = Q(created_at__lt=now - datetime.timedelta(hours=2))
+    return list(
         Delivery.objects.filter(never_tried | retry_lost, state=Delivery.State.QUEUED)
         .order_by("pk")
         .values_list("pk", flat=True)[:500]
     )
-    enqueue(ids)
-    return len(ids)
 
 
 def enqueue(ids) -> None:

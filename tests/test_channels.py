@@ -386,3 +386,37 @@ class SignalChannelTests(ChannelTestCase):
         self.assertIn(
             f"(https://ducha.example.gov.cn/leaders/instructions/{instruction.pk}/)", content
         )
+
+
+class SweepTests(ChannelTestCase):
+    def test_the_sweep_picks_messages_whose_job_never_came_or_was_lost(self):
+        import datetime
+
+        from django.utils import timezone
+
+        from notifications.jobs import due_for_sweep
+
+        now = timezone.now()
+
+        def row(key, minutes_ago, attempts=0, state="queued"):
+            return Delivery.objects.create(
+                key=key,
+                source="test:1",
+                notice_type="reminder",
+                channel="email",
+                recipient_key=f"email:{key}",
+                text="x",
+                state=state,
+                attempts=attempts,
+                created_at=now - datetime.timedelta(minutes=minutes_ago),
+            ).pk
+
+        fresh = row("fresh", 2)
+        waiting = row("waiting", 30)
+        retrying = row("retrying", 30, attempts=2)
+        lost = row("lost", 180, attempts=2)
+        row("sent", 300, attempts=1, state="sent")
+        row("failed", 300, attempts=5, state="failed")
+        self.assertEqual(due_for_sweep(now), [waiting, lost])
+        self.assertNotIn(fresh, due_for_sweep(now))
+        self.assertNotIn(retrying, due_for_sweep(now))
