@@ -102,6 +102,11 @@ def can_manage_accounts(user) -> bool:
     return person_of(user).is_office
 
 
+def can_configure_channels(user) -> bool:
+    """Group robots, SMS numbers and the gateway, and the channel rules: the office and admin."""
+    return user.is_authenticated and person_of(user).is_office
+
+
 def start_url(user) -> str:
     """Where a person lands after login: office → dashboard, leader → portfolio, unit → my tasks."""
     person = person_of(user)

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "accounts",
     "leaders",
     "tasks",
+    "notifications",
     "reports",
 ]
 
@@ -280,3 +281,38 @@ try:
 except ValueError as error:
     raise ImproperlyConfigured(str(error)) from None
 # --- end of reminders and e-mail -------------------------------------------------------------
+
+# --- Outbound channels: group robots (企业微信 / 钉钉) and SMS (notifications/) --------------
+# The server posts only to these hosts, over https; a 政务外网 deployment adds its own gateway
+# hosts (and NOTIFY_ALLOW_PRIVATE_NETWORK=1 when they resolve to private addresses).
+NOTIFY_ALLOWED_HOSTS = env_list(
+    "NOTIFY_ALLOWED_HOSTS", ["qyapi.weixin.qq.com", "oapi.dingtalk.com"]
+)
+NOTIFY_ALLOW_PRIVATE_NETWORK = env_bool("NOTIFY_ALLOW_PRIVATE_NETWORK", False)
+# Tests only: allow plain http and loopback addresses (a fake gateway on 127.0.0.1).
+NOTIFY_TEST_LOOPBACK = env_bool("NOTIFY_TEST_LOOPBACK", False)
+if NOTIFY_TEST_LOOPBACK and not DEBUG:
+    raise ImproperlyConfigured(
+        "NOTIFY_TEST_LOOPBACK=1 is for tests and cannot be used with DEBUG=0."
+    )
+# A Fernet key for robot URLs, signing secrets and SMS passwords at rest; empty: derived from
+# SECRET_KEY (changing SECRET_KEY then makes the stored secrets unreadable: enter them again).
+NOTIFY_SECRETS_KEY = env_str("NOTIFY_SECRETS_KEY", "")
+if NOTIFY_SECRETS_KEY:
+    try:
+        from cryptography.fernet import Fernet
+
+        Fernet(NOTIFY_SECRETS_KEY)
+    except ValueError:
+        raise ImproperlyConfigured(
+            "NOTIFY_SECRETS_KEY must be a Fernet key (32 url-safe base64-encoded bytes)."
+        ) from None
+NOTIFY_SENDER = env_str("NOTIFY_SENDER", "东昌府区督查室")
+NOTIFY_DAILY_CAP = env_int("NOTIFY_DAILY_CAP", 20, minimum=1)  # messages per recipient per day
+NOTIFY_HTTP_TIMEOUT = env_int("NOTIFY_HTTP_TIMEOUT", 5, minimum=1)  # seconds
+NOTIFY_MAX_ATTEMPTS = env_int("NOTIFY_MAX_ATTEMPTS", 5, minimum=1)
+NOTIFY_RETRY_SECONDS = env_int("NOTIFY_RETRY_SECONDS", 30, minimum=0)  # doubles each attempt
+CELERY_BEAT_SCHEDULE["outbound-sweep"] = {
+    "task": "notifications.jobs.deliver_queued",
+    "schedule": 300.0,
+}

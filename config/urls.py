@@ -18,5 +18,6 @@ urlpatterns = [
     path("tasks/", include("tasks.urls")),
     path("leaders/", include("leaders.urls")),
     path("reports/", include("reports.urls")),
+    path("notifications/channels/", include("notifications.urls")),
     path("notifications/", include("reports.notify_urls")),
 ]

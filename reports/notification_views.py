@@ -17,12 +17,14 @@ from accounts.roles import person_of
 from common.export import maybe_export
 from common.tables import BaseTable
 from departments.models import Department
+from notifications.delivery import summary
+from notifications.notices import OUTBOUND
 from tasks import clock, reporting
 from tasks.models import Plan
 from tasks.periods import parse_period_key
 
 from .models import Notification, Reminder
-from .reminders import send_reminders, units_missing_reports
+from .reminders import reminder_source, send_reminders, units_missing_reports
 
 NOTIFICATIONS_PER_PAGE = 30
 
@@ -101,7 +103,7 @@ class ReminderTable(BaseTable):
     sent_by = tables.Column("催办人", empty_values=(), order_by=("sent_by__username",))
     missing_tasks = tables.Column("未报送任务", attrs={"td": {"class": "num"}})
     recipients = tables.Column("通知人数", attrs={"td": {"class": "num"}})
-    emailed = tables.Column("邮件", empty_values=(), attrs={"td": {"class": "num"}})
+    delivered = tables.Column("外发", empty_values=(), orderable=False)
 
     class Meta(BaseTable.Meta):
         model = Reminder
@@ -114,7 +116,7 @@ class ReminderTable(BaseTable):
             "sent_by",
             "missing_tasks",
             "recipients",
-            "emailed",
+            "delivered",
         ]
         order_by = ("-sent_at",)
 
@@ -133,13 +135,36 @@ class ReminderTable(BaseTable):
     def value_sent_by(self, record):
         return self.render_sent_by(record)
 
-    def render_emailed(self, record):
-        if record.email_error:
-            return f"失败：{record.email_error[:60]}"
-        return record.emailed
+    def render_delivered(self, record):
+        """Per channel: sent / all, e.g. 群机器人 1/1 · 短信 0/1 (1 失败)."""
+        source = reminder_source(record)
+        if source not in self.covered:  # one query for the page shown (or the whole export)
+            page = getattr(self, "page", None)
+            rows = page.object_list if page is not None and not self.exporting else self.rows
+            sources = [reminder_source(r.record) for r in rows]
+            self.outbound, self.covered = summary(sources), set(sources) | {source}
+        return _delivered_text(self.outbound.get(source, {})) or "—"
 
-    def value_emailed(self, record):
-        return self.render_emailed(record)
+    def value_delivered(self, record):
+        return self.render_delivered(record)
+
+    outbound: dict = {}
+    covered: frozenset = frozenset()
+    exporting = False
+
+
+def _delivered_text(channels: dict) -> str:
+    parts = []
+    for channel, label in OUTBOUND:
+        cell = channels.get(channel)
+        if not cell:
+            continue
+        total = sum(cell[s] for s in ("sent", "queued", "failed", "skipped"))
+        text = f"{label} {cell['sent']}/{total}"
+        if cell["failed"] or cell["skipped"]:
+            text += f"（{cell['failed'] + cell['skipped']} 未送达）"
+        parts.append(text)
+    return " · ".join(parts)
 
 
 @login_required
@@ -150,6 +175,7 @@ def reminder_log(request):
     queryset = Reminder.objects.select_related("plan", "department", "sent_by")
     filterset = ReminderFilterSet(request.GET or None, queryset=queryset)
     table = ReminderTable(filterset.qs)
+    table.exporting = request.GET.get("_export") == "xlsx"
     RequestConfig(request, paginate={"per_page": 50}).configure(table)
     if exported := maybe_export(request, table, "催办记录"):
         return exported
@@ -235,12 +261,42 @@ def send_now(request):
     )
     if chosen is not None and len(chosen) > len(missing):
         messages.info(request, f"{len(chosen) - len(missing)} 个所选单位本期已全部报送，无需催办。")
-    unreachable = sum(1 for r in created if r.recipients == 0)
-    if unreachable:
-        messages.warning(
-            request, f"{unreachable} 个单位没有可接收通知的账号，请电话催办或为其开通账号。"
-        )
-    return redirect("notify:reminders")
+    return redirect("notify:reminder_result", plan.pk, period.key)
+
+
+@login_required
+@require_GET
+def reminder_result(request, plan_id: int, period_key: str):
+    """What each reminder of a plan × period reached: per unit and channel, and the units that
+    no channel reaches at all (no account, no group robot)."""
+    _require_office(request.user)
+    plan = get_object_or_404(Plan, pk=plan_id)
+    try:
+        period = parse_period_key(period_key, plan.cycle)
+    except ValueError:
+        raise Http404("没有这个期次") from None
+    reminders = list(
+        Reminder.objects.filter(plan=plan, period_key=period.key)
+        .select_related("department", "sent_by")
+        .order_by("department__sort_order", "department_id", "kind")
+    )
+    outbound = summary(reminder_source(r) for r in reminders)
+    rows, unreached = [], []
+    for reminder in reminders:
+        channels = outbound.get(reminder_source(reminder), {})
+        cells = [(label, channels.get(channel)) for channel, label in OUTBOUND]
+        rows.append({"reminder": reminder, "cells": cells})
+        if reminder.recipients == 0 and not channels:
+            unreached.append(reminder.department)
+    pending = sum(c["queued"] for ch in outbound.values() for c in ch.values())
+    context = {
+        "plan": plan,
+        "period": period,
+        "rows": rows,
+        "unreached": list(dict.fromkeys(unreached)),
+        "pending": pending,
+    }
+    return render(request, "reports/reminder_result.html", context)
 
 
 def _posted_plan(request) -> Plan | None:

@@ -9,4 +9,9 @@ urlpatterns = [
     path("read-all/", views.mark_all_read, name="read_all"),
     path("reminders/", views.reminder_log, name="reminders"),
     path("reminders/send/", views.send_now, name="send_reminders"),
+    path(
+        "reminders/<int:plan_id>/<str:period_key>/",
+        views.reminder_result,
+        name="reminder_result",
+    ),
 ]

@@ -2,9 +2,10 @@
 
 A reminder is one row per plan × period × unit × kind (a unique constraint), written before
 anybody is told: however often a job or the office fires, a unit hears once per kind and period.
-In-app notifications are written in the same transaction as the row; e-mails go out after the
-commit, and an e-mail failure is logged and recorded on the row, never raised and never retried
-(the notification is already there, and a retry would be a second reminder).
+In-app notifications are written in the same transaction as the row, and so are the outbound
+messages (e-mail, the unit's group robot, SMS: notifications.dispatch), which a Celery job sends
+after the commit. A failing channel never touches the in-app notice, and each outbound message
+is keyed by the reminder, its channel and recipient, so it goes out once.
 """
 
 import datetime
@@ -14,13 +15,14 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import get_connection, send_mass_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
 from departments.models import Department
+from notifications import notices, texts
+from notifications.dispatch import Dispatcher, Outbound
 from tasks import clock, reporting
 from tasks.duties import plan_duties
 from tasks.models import Plan, ProgressReport, Task
@@ -127,7 +129,13 @@ def send_reminders(
     url = my_tasks_url(plan, period)
     recipients = unit_recipients(missing)
     names = dict(Department.objects.filter(pk__in=missing).values_list("pk", "name"))
-    created, outbox = [], []
+    dispatcher = Dispatcher(
+        notices.REMINDER,
+        department_ids=list(missing),
+        users=[user for users in recipients.values() for user in users],
+        now=now,
+    )
+    created = []
     for department_id, tasks in missing.items():
         users = recipients.get(department_id, [])
         title, body = _message(plan, period, kind, tasks, due, now)
@@ -148,16 +156,20 @@ def send_reminders(
                 if not is_new:
                     continue
                 notify(users, Notification.Kind.REMINDER, title, body, url)
+                unit_name = names.get(department_id, "")
+                outbound = Outbound(
+                    source=reminder_source(reminder),
+                    department_id=department_id,
+                    unit_name=unit_name,
+                    users=users,
+                    message=_outbound_message(period, kind, tasks, due, now, unit_name, url),
+                    subject=title,
+                    email_text=_email_text(unit_name, body, url),
+                )
+                queue_outbound(dispatcher, outbound)
         except IntegrityError:  # a concurrent run created it first: already sent
             continue
         created.append(reminder)
-        mails = [
-            (title, _email_text(names.get(department_id, ""), body, url), user.email)
-            for user in users
-            if user.email
-        ]
-        if mails:
-            outbox.append((reminder.pk, mails))
     logger.info(
         "reminders %s %s %s: %d unit(s) reminded, %d already reminded",
         plan.slug,
@@ -166,9 +178,46 @@ def send_reminders(
         len(created),
         len(missing) - len(created),
     )
-    if outbox:
-        transaction.on_commit(lambda: deliver(outbox), robust=True)
     return created
+
+
+def reminder_source(reminder: Reminder) -> str:
+    """The key of a reminder's outbound messages (notifications.models.Delivery.source)."""
+    return f"reminder:{reminder.pk}"
+
+
+def queue_outbound(dispatcher: Dispatcher, outbound: Outbound) -> None:
+    """Queue the outbound messages in a savepoint: if that fails, the in-app notice stays."""
+    try:
+        with transaction.atomic():
+            dispatcher.queue(outbound)
+    except Exception:
+        logger.exception("outbound messages of %s could not be queued", outbound.source)
+
+
+def _outbound_message(period, kind, tasks, due, now, unit_name, url) -> texts.Message:
+    numbers = tuple(t.number for t in tasks)
+    shown = "、".join(numbers[:10]) + (" 等" if len(numbers) > 10 else "")
+    due_text = _short_when(due)
+    tail = "现已逾期，请尽快补报" if now >= due else "请按时报送"
+    body = (
+        f"{period.label}尚有 {len(tasks)} 项任务未报送进展（任务编号：{shown}），"
+        f"报送截止 {due_text}，{tail}。"
+    )
+    return texts.Message(
+        headline="提醒" if kind == Kind.BEFORE_DUE else "催办",
+        unit=unit_name,
+        body=body,
+        numbers=numbers,
+        period=period.label.split("（")[0],  # 2022年第20周
+        deadline=due_text,
+        path=url,
+    )
+
+
+def _short_when(moment: datetime.datetime) -> str:
+    moment = timezone.localtime(moment)
+    return f"{moment.month}月{moment.day}日{moment:%H:%M}"
 
 
 def _when(moment: datetime.datetime) -> str:
@@ -208,49 +257,3 @@ def _email_text(unit_name: str, body: str, url: str) -> str:
         f"请登录督查台账，在“我的任务”中填报：{link}\n\n"
         "此邮件由督查台账系统自动发送，请勿直接回复。\n"
     )
-
-
-def deliver(outbox: list[tuple[int, list[tuple[str, str, str]]]]) -> None:
-    """Send the e-mails of new reminders (after the commit); failures are logged and recorded."""
-    try:
-        connection = get_connection(fail_silently=False)
-        connection.open()
-    except Exception as error:
-        logger.error("reminder e-mail: cannot connect to the mail server: %s", error)
-        _record_failure([reminder_id for reminder_id, _ in outbox], error)
-        return
-    try:
-        for reminder_id, mails in outbox:
-            datatuple = [
-                (subject, text, settings.DEFAULT_FROM_EMAIL, [address])
-                for subject, text, address in mails
-            ]
-            try:
-                sent = send_mass_mail(datatuple, fail_silently=False, connection=connection)
-            except Exception as error:
-                logger.error(
-                    "reminder %s: e-mail to %d recipient(s) failed: %s",
-                    reminder_id,
-                    len(datatuple),
-                    error,
-                )
-                _record_failure([reminder_id], error)
-                continue
-            _record(Reminder.objects.filter(pk=reminder_id), emailed=sent or 0, email_error="")
-    finally:
-        try:
-            connection.close()
-        except Exception as error:
-            logger.warning("reminder e-mail: closing the mail connection failed: %s", error)
-
-
-def _record_failure(reminder_ids: list[int], error: Exception) -> None:
-    message = f"{type(error).__name__}: {error}"[:500]
-    _record(Reminder.objects.filter(pk__in=reminder_ids), email_error=message)
-
-
-def _record(queryset, **fields) -> None:
-    try:
-        queryset.update(**fields)
-    except Exception:
-        logger.exception("reminder e-mail: could not record the outcome")

@@ -1,24 +1,82 @@
-"""Receivers that turn events of other apps into notifications (nothing imports reports)."""
+"""Receivers that turn events of other apps into notifications (nothing imports reports).
+
+Each writes the in-app notices and queues the outbound messages the office chose for the
+notice type (notifications.dispatch; by default 批示 and 退回 are in-app only).
+"""
+
+from collections import defaultdict
 
 from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.urls import reverse
 
+from departments.models import Department
 from leaders.instructions import published_recipients
 from leaders.signals import instruction_published
+from notifications import notices, texts
+from notifications.dispatch import Dispatcher, Outbound, enabled_channels
+from tasks import clock
 from tasks.signals import report_returned
 
-from .reminders import notify
+from .reminders import notify, queue_outbound
+
+
+def _by_unit(users) -> dict[int, list]:
+    found = defaultdict(list)
+    for user in users:
+        found[user.profile.department_id].append(user)
+    return found
+
+
+def _queue(notice_type, source, recipients, subject, message_for, email_body, url):
+    """Queue the outbound messages of a notice, if the office chose any channel for its type;
+    `recipients` is called only then (no query for an in-app-only notice)."""
+    if not enabled_channels(notice_type):
+        return
+    units = _by_unit(recipients())
+    users = [u for group in units.values() for u in group]
+    dispatcher = Dispatcher(notice_type, department_ids=list(units), users=users, now=clock.now())
+    names = dict(Department.objects.filter(pk__in=list(units)).values_list("pk", "name"))
+    for department_id, group in units.items():
+        name = names.get(department_id, "")
+        queue_outbound(
+            dispatcher,
+            Outbound(
+                source=source,
+                department_id=department_id,
+                unit_name=name,
+                users=group,
+                message=message_for(name),
+                subject=subject,
+                email_text=f"{name}：\n\n{email_body}\n\n查看：{url}\n" if name else email_body,
+            ),
+        )
 
 
 def notify_units_of_instruction(sender, instruction, **kwargs):
     task = instruction.task
-    notify(
-        published_recipients(instruction),
-        "instruction",
-        f"{instruction.leader.name}对任务 {task.number} 作出批示",
-        instruction.text[:300],
-        reverse("leaders:instruction_detail", args=[instruction.pk]),
+    recipients = published_recipients(instruction)
+    title = f"{instruction.leader.name}对任务 {task.number} 作出批示"
+    url = reverse("leaders:instruction_detail", args=[instruction.pk])
+    notify(recipients, "instruction", title, instruction.text[:300], url)
+    _queue(
+        notices.INSTRUCTION,
+        f"instruction:{instruction.pk}",
+        lambda: (
+            get_user_model()
+            .objects.filter(pk__in=[u.pk for u in recipients])
+            .select_related("profile")
+        ),
+        title,
+        lambda unit: texts.Message(
+            headline="批示",
+            unit=unit,
+            body=f"{title}：{instruction.text}",
+            numbers=(task.number,),
+            path=url,
+        ),
+        f"{title}：\n{instruction.text}",
+        url,
     )
 
 
@@ -27,14 +85,30 @@ def notify_unit_of_return(sender, report, reason, **kwargs):
         get_user_model()
         .objects.filter(is_active=True, profile__department=report.department_id)
         .filter(Q(profile__is_reporter=True) | Q(profile__is_unit_head=True))
+        .select_related("profile")
     )
-    notify(
-        staff,
-        "returned",
-        f"任务 {report.task.number} 的{report.period_key}报告已被退回",
-        f"退回原因：{reason}",
+    title = f"任务 {report.task.number} 的{report.period_key}报告已被退回"
+    url = (
         reverse("tasks:report", args=[report.task.plan.slug, report.task.number])
-        + f"?period={report.period_key}",
+        + f"?period={report.period_key}"
+    )
+    notify(staff, "returned", title, f"退回原因：{reason}", url)
+    moment = int(clock.now().timestamp())
+    _queue(
+        notices.RETURNED,
+        f"returned:{report.pk}:{moment}",
+        lambda: staff,
+        title,
+        lambda unit: texts.Message(
+            headline="退回",
+            unit=unit,
+            body=f"{title}，退回原因：{reason}",
+            numbers=(report.task.number,),
+            period=report.period_key,
+            path=url,
+        ),
+        f"{title}。\n退回原因：{reason}",
+        url,
     )
 
 

@@ -139,7 +139,11 @@ class ReminderPageTests(BaseTestCase):
         self.assertContains(page, "一键催办全部未报送单位")
         self.assertContains(page, "区发展和改革局")
         response = self.send(plan=self.plan.pk, scope="all")
-        self.assertRedirects(response, reverse("notify:reminders"), fetch_redirect_response=False)
+        self.assertRedirects(
+            response,
+            reverse("notify:reminder_result", args=[self.plan.pk, "2022-W20"]),
+            fetch_redirect_response=False,
+        )
         units = len(self.missing)
         self.assertIn(
             f"已向 {units} 个单位发送催办；0 个单位本期已催办过，未重复发送",

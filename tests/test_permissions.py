@@ -325,7 +325,66 @@ class PermissionMatrixTests(BaseTestCase):
                 reverse("tasks:import_status", args=[self.plan_import.pk]),
                 row(302, 403, 403, 403, 403, 403, 200, 200),
             ),
-            # fmt: on
+            (
+                "reminder result",
+                "get",
+                reverse("notify:reminder_result", args=[t["1"].plan_id, "2022-W20"]),
+                row(302, 403, 403, 403, 403, 403, 200, 200),
+            ),
+            (
+                "reminder result, no such period",
+                "get",
+                reverse("notify:reminder_result", args=[t["1"].plan_id, "2022-W99"]),
+                row(302, 403, 403, 403, 403, 403, 404, 404),
+            ),
+            (
+                "channel settings",
+                "get",
+                reverse("channels:settings"),
+                row(302, 403, 403, 403, 403, 403, 200, 200),
+            ),
+            (
+                "save channel rules",
+                "post",
+                reverse("channels:rules"),
+                row(302, 403, 403, 403, 403, 403, 302, 302),
+            ),
+            (
+                "a unit's channels",
+                "get",
+                reverse("channels:unit", args=[self.drc.pk]),
+                row(302, 403, 403, 403, 403, 403, 200, 200),
+            ),
+            (
+                "save a unit's channels without the form's fields",
+                "post",
+                reverse("channels:unit", args=[self.drc.pk]),
+                row(302, 403, 403, 403, 403, 403, 400, 400),
+            ),
+            (
+                "channels of a unit that does not exist",
+                "get",
+                reverse("channels:unit", args=[999999]),
+                row(302, 403, 403, 403, 403, 403, 404, 404),
+            ),
+            (
+                "sms gateway",
+                "get",
+                reverse("channels:sms"),
+                row(302, 403, 403, 403, 403, 403, 200, 200),
+            ),
+            (
+                "save the sms gateway",
+                "post",
+                reverse("channels:sms"),
+                row(302, 403, 403, 403, 403, 403, 302, 302),
+            ),
+            (
+                "what reaches me",
+                "get",
+                reverse("channels:mine"),
+                row(302, 200, 200, 200, 200, 200, 200, 200),
+            ),
             # fmt: on
         ]
 

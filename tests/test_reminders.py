@@ -11,6 +11,8 @@ from django.core import mail
 from django.core.mail.backends.base import BaseEmailBackend
 from django.test import override_settings
 
+from notifications.delivery import send_one
+from notifications.models import Delivery
 from reports.jobs import send_due_reminders
 from reports.models import Notification, Reminder
 from reports.reminders import notify, send_reminders, units_missing_reports
@@ -143,11 +145,19 @@ class SendRemindersTests(ReminderTestCase):
             send_reminders(self.plan, W20, kind="manual", departments=[self.drc, 999999]), []
         )
 
+    def deliver_all(self):
+        """What the Celery job does for each queued message (tests/test_channels.py runs it
+        in a real worker): try every queued delivery once; returns the states after."""
+        for pk in Delivery.objects.filter(state="queued").values_list("pk", flat=True):
+            send_one(pk)
+        return sorted(Delivery.objects.values_list("state", flat=True))
+
     def test_e_mails_go_to_the_recipients_with_an_address_after_the_commit(self):
-        with self.captureOnCommitCallbacks(execute=True) as callbacks:
+        with self.captureOnCommitCallbacks() as callbacks:
             send_reminders(self.plan, W20, kind="before_due", now=at(19, 9))
-            self.assertEqual(mail.outbox, [])  # nothing before the commit
-        self.assertEqual(len(callbacks), 1)
+        self.assertEqual(mail.outbox, [])  # nothing in the request: a job sends them
+        self.assertEqual(len(callbacks), 2)  # the job is queued after the commit, per unit
+        self.assertEqual(self.deliver_all(), ["sent"] * 3)
         self.assertEqual(
             sorted(address for m in mail.outbox for address in m.to),
             ["head@example.gov.cn", "staff@example.gov.cn", "town@example.gov.cn"],
@@ -157,33 +167,40 @@ class SendRemindersTests(ReminderTestCase):
         self.assertIn("2022年第20周", message.subject)
         self.assertIn("区发展和改革局：", message.body)
         self.assertIn("/tasks/mine/?plan=2022&period=2022-W20", message.body)
-        self.assertEqual(Reminder.objects.get(department=self.drc).emailed, 2)
-        self.assertEqual(Reminder.objects.get(department=self.town).emailed, 1)
+        sent = Delivery.objects.filter(channel="email", state="sent")
+        self.assertEqual(sent.filter(department=self.drc).count(), 2)
+        self.assertEqual(sent.filter(department=self.town).count(), 1)
+        # The job runs again (a redelivered message): nothing is sent twice.
+        self.assertEqual(self.deliver_all(), ["sent"] * 3)
+        for pk in Delivery.objects.values_list("pk", flat=True):
+            self.assertEqual(send_one(pk), "sent")
+        self.assertEqual(len(mail.outbox), 3)
 
-    @override_settings(EMAIL_BACKEND="tests.test_reminders.FailingBackend")
-    def test_an_e_mail_failure_is_recorded_and_never_raises_or_repeats(self):
+    @override_settings(EMAIL_BACKEND="tests.test_reminders.FailingBackend", NOTIFY_MAX_ATTEMPTS=3)
+    def test_an_e_mail_failure_is_retried_recorded_and_never_loses_the_notice(self):
         FailingBackend.attempts = 0
-        with self.assertLogs("reports.reminders", "ERROR") as logs:
-            with self.captureOnCommitCallbacks(execute=True):
-                created = send_reminders(self.plan, W20, kind="after_due", now=at(20, 9))
-        self.assertIn("e-mail to 2 recipient(s) failed", "\n".join(logs.output))
-        self.assertEqual(FailingBackend.attempts, 2)  # 区发展和改革局 and 堂邑镇
-        drc = Reminder.objects.get(department=self.drc)
-        self.assertEqual((drc.emailed, drc.email_error), (0, "SMTPException: 550 relay refused"))
+        created = send_reminders(self.plan, W20, kind="after_due", now=at(20, 9))
         notes = Notification.objects.count()
         self.assertEqual(notes, 3)  # the in-app notifications are there all the same
-        with self.captureOnCommitCallbacks(execute=True):
-            again = send_reminders(self.plan, W20, kind="after_due", now=at(20, 10))
-        self.assertEqual((again, FailingBackend.attempts), ([], 2))
+        self.assertEqual(self.deliver_all(), ["queued"] * 3)  # first failure: tried again later
+        self.assertEqual(self.deliver_all(), ["queued"] * 3)
+        self.assertEqual(self.deliver_all(), ["failed"] * 3)  # the third attempt was the last
+        self.assertEqual(self.deliver_all(), ["failed"] * 3)
+        self.assertEqual(FailingBackend.attempts, 9)  # 3 messages × 3 attempts, no more
+        failed = Delivery.objects.get(user=self.staff)
+        self.assertEqual(
+            (failed.attempts, failed.last_error), (3, "SMTPException: 550 relay refused")
+        )
+        again = send_reminders(self.plan, W20, kind="after_due", now=at(20, 10))
+        self.assertEqual((again, Delivery.objects.count()), ([], 3))
         self.assertEqual(Reminder.objects.count(), len(created))
         self.assertEqual(Notification.objects.count(), notes)
 
-    @override_settings(EMAIL_BACKEND="no.such.Backend")
+    @override_settings(EMAIL_BACKEND="no.such.Backend", NOTIFY_MAX_ATTEMPTS=1)
     def test_a_broken_mail_configuration_does_not_raise_either(self):
-        with self.assertLogs("reports.reminders", "ERROR"):
-            with self.captureOnCommitCallbacks(execute=True):
-                send_reminders(self.plan, W20, kind="manual", departments=[self.drc.pk])
-        self.assertTrue(Reminder.objects.get(department=self.drc).email_error)
+        send_reminders(self.plan, W20, kind="manual", departments=[self.drc.pk])
+        self.assertEqual(self.deliver_all(), ["failed", "failed"])
+        self.assertIn("ModuleNotFoundError", Delivery.objects.first().last_error)
 
     def test_notify_writes_one_notification_per_user(self):
         notes = notify([self.staff, self.staff, self.leader], "instruction", "批示", "正文", "/x/")

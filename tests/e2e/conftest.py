@@ -170,6 +170,11 @@ def app_server():
         LOGIN_MAX_FAILURES="5",
         LOG_LEVEL="WARNING",
         PYTHONUNBUFFERED="1",
+        # The group robot / SMS walk posts to a fake gateway on loopback (never a real host).
+        NOTIFY_TEST_LOOPBACK="1",
+        NOTIFY_ALLOWED_HOSTS="127.0.0.1",
+        NOTIFY_RETRY_SECONDS="1",
+        SITE_URL="https://ducha.example.gov.cn",
     )
     if not os.environ.get("REDIS_URL"):
         env.pop("REDIS_URL", None)
