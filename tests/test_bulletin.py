@@ -2,6 +2,7 @@
 dashboard, the preview and issue pages, the job, the command, the printed instruction sheet."""
 
 import io
+import os
 import re
 import shutil
 import subprocess
@@ -336,3 +337,52 @@ class BulletinOutsidePythonTests(BaseTestCase):
         for heading in HEADINGS:
             self.assertIn(heading, flat)
         self.assertIn(f"{content.total}项重点任务中", flat)
+
+
+needs_redis = pytest.mark.skipif(
+    not os.environ.get("REDIS_URL"), reason="needs REDIS_URL (CI sets it)"
+)
+
+
+@needs_redis
+@pytest.mark.django_db(transaction=True)
+def test_a_real_worker_writes_the_issued_bulletin(settings):
+    """Issue through the page; the job goes through Redis to a real worker and is downloadable."""
+    import time
+
+    from celery.contrib.testing.worker import start_worker
+    from django.core.management import call_command
+    from django.test import Client
+
+    from config.celery import app
+
+    from .base import make_user
+    from .helpers import ALL_FIXTURES
+
+    call_command("loaddata", *ALL_FIXTURES, verbosity=0)
+    settings.AS_OF_DATE = "2022-05-20"
+    office = make_user("office-worker", office=True)
+    client = Client()
+    client.force_login(office)
+    preview = client.get(
+        reverse("reports:bulletin_preview"), {"plan": "2022", "period": "2022-W20"}
+    )
+    data = {"plan": "2022", "kind": "weekly", "period": "2022-W20", "number": "7",
+            "token": preview.context["token"], "requirements": "按期完成。"}  # fmt: skip
+    with start_worker(app, perform_ping_check=False, pool="solo", loglevel="WARNING"):
+        response = client.post(reverse("reports:bulletin_issue"), data)
+        job = ReportJob.objects.get(kind="bulletin")
+        assert response.status_code == 302
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline:
+            job.refresh_from_db()
+            if job.state in ("done", "failed"):
+                break
+            time.sleep(0.5)
+    assert job.state == "done", job.last_error
+    assert job.progress == 100
+    status = client.get(reverse("reports:job", args=[job.pk]), {"format": "json"}).json()
+    download = client.get(status["download"])
+    document = docx.Document(io.BytesIO(b"".join(download.streaming_content)))
+    assert paragraphs(document)[1] == "第7期"
+    assert "按期完成。" in paragraphs(document)
