@@ -9,6 +9,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from common.docx import Notice, notice_bytes
+from tasks import clock
 from tasks.export import responsibility_names
 from tasks.models import ProgressReport, Task, TaskUnit
 from tasks.progress import COUNTED
@@ -82,7 +83,7 @@ def instruction_notice(instruction: Instruction) -> Notice:
             ("办理情况", _reply(instruction)),
         ],
         issuer=settings.BULLETIN_ISSUER,
-        date_text=_date(timezone.now()),
+        date_text=_date(clock.now()),
     )
 
 

@@ -50,7 +50,7 @@ def clean_issue_form(plan: Plan, data) -> IssueForm:
     raw = (data.get("number") or "").strip()
     if not raw:
         number = next_number(plan)
-    elif not raw.isdigit() or not 1 <= int(raw) <= MAX_NUMBER:
+    elif len(raw) > 4 or not raw.isascii() or not raw.isdigit() or not 1 <= int(raw) <= MAX_NUMBER:
         raise IssueError(f"期号应为 1 到 {MAX_NUMBER} 之间的整数")
     else:
         number = int(raw)

@@ -17,6 +17,7 @@ from django.urls import reverse
 from docx.oxml.ns import qn
 from openpyxl import load_workbook
 
+from common.docx import Notice, notice_bytes
 from leaders.models import Instruction
 from reports import bulletin_archive, jobs, rollup
 from reports.bulletin import build_content, bulletin_period
@@ -256,7 +257,7 @@ class BulletinPageTests(BaseTestCase):
                        {"plan": "\x00"}, {"plan": "../../etc"}, {"choice": "weekly|2022-W99"}):  # fmt: skip
             self.assertIn(self.preview(**params).status_code, (400, 404), params)
         token = self.preview().context["token"]
-        for extra in ({"number": "99999999999999999999"}, {"number": "-1"}, {"token": "x\x00"},
+        for extra in ({"number": "9" * 5000}, {"number": "１２"}, {"number": "99999999999999999999"}, {"number": "-1"}, {"token": "x\x00"},
                       {"requirements": "长" * 6000}, {"copy_to": "x\x00"}, {"plan": "\x00"}):  # fmt: skip
             self.assertIn(self.issue(token, **extra).status_code, (400, 404), extra)
         self.assertEqual(Bulletin.objects.count(), 0)
@@ -271,6 +272,24 @@ class BulletinPageTests(BaseTestCase):
         bulletin = Bulletin.objects.get()
         self.assertEqual((bulletin.number, bulletin.period_key), (1, "2022-W19"))
         self.assertTrue(bulletin_archive.bulletin_path(bulletin).exists())
+
+
+def test_the_same_writer_prints_an_escalation_notice():
+    """黄色/红色督办单 are not built yet; the Notice form takes them: a red title, a boxed form."""
+    data = notice_bytes(
+        Notice(title="红色督办单", number_line="督办〔2022〕3号", red=True,
+               fields=[("任务", "15. 建设5G基站"), ("督办事项", "连续两期严重滞后")],
+               sections=[("办理要求", "请于5个工作日内书面报告整改情况。")],
+               issuer="东昌府区人民政府办公室", date_text="2022年5月20日")
+    )  # fmt: skip
+    document = docx.Document(io.BytesIO(data))
+    title = document.paragraphs[0]
+    assert title.text == "红色督办单"
+    assert str(title.runs[0].font.color.rgb) == "E60012"
+    form = {r.cells[0].text: r.cells[1].text for r in document.tables[0].rows[1:]}
+    assert form == {"任务": "15. 建设5G基站", "督办事项": "连续两期严重滞后"}
+    assert "请于5个工作日内书面报告整改情况。" in paragraphs(document)
+    assert 'w:instr="PAGE"' in document.sections[0].footer.part.element.xml
 
 
 @override_settings(AS_OF_DATE="2022-05-20")
