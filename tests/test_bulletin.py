@@ -405,3 +405,17 @@ def test_a_real_worker_writes_the_issued_bulletin(settings):
     document = docx.Document(io.BytesIO(b"".join(download.streaming_content)))
     assert paragraphs(document)[1] == "第7期"
     assert "按期完成。" in paragraphs(document)
+
+
+@override_settings(AS_OF_DATE="2022-05-20")
+class BulletinQueryCountTests(BaseTestCase):
+    def test_the_archive_reads_a_fixed_number_of_queries(self):
+        plan = Plan.objects.get(year=2022)
+        for number in range(1, 6):
+            Bulletin.objects.create(plan=plan, period_key=f"2022-W{number:02d}", state="issued",
+                                    number=number, period_label=f"第{number}周")  # fmt: skip
+        self.login_renewed(self.leader)
+        # session, user with profile and leader, unread notifications (header), issued
+        # bulletins with their plans
+        with self.assertNumQueries(4):
+            self.client.get(reverse("reports:bulletins"))
