@@ -275,7 +275,7 @@ def content_from_overview(view: Overview, period: BulletinPeriod, **fields) -> B
     units = sorted(view.units.values(), key=lambda u: (u.department.sort_order, u.department.name))
     by_count = lambda lines: sorted(lines, key=lambda u: -u.count)  # noqa: E731 - stable sort
     return BulletinContent(
-        title=f"关于{period.label}{view.plan.year}年政府工作报告重点任务推进情况的通报",
+        title=f"关于{period.label}政府工作报告重点任务推进情况的通报",
         period_label=period.label,
         as_of=view.as_of,
         total=total,

@@ -184,6 +184,11 @@ def write_bulletin(self, job_id: int) -> str:
     return "done"
 
 
+def job_for(job: ReportJob):
+    """The Celery job that runs a ReportJob of this kind (for anything that re-sends jobs)."""
+    return write_bulletin if job.kind == ReportJob.Kind.BULLETIN else roll_up_week
+
+
 def request_bulletin(bulletin, user) -> ReportJob:
     """Queue the writing of an issued bulletin; the job row exists before the message is sent."""
     job = ReportJob.objects.create(

@@ -239,6 +239,14 @@ class BulletinPageTests(BaseTestCase):
             self.assertEqual(self.client.get(download.wsgi_request.path).status_code, 200)
             self.assertEqual(self.preview().status_code, 403)
 
+    def test_a_job_is_sent_to_the_celery_job_of_its_kind(self):
+        workbook = ReportJob.objects.create(plan=self.plan, period_key="2022-W20")
+        bulletin = Bulletin.objects.create(plan=self.plan, period_key="2022-W20", number=1)
+        job = ReportJob.objects.create(plan=self.plan, period_key="2022-W20", kind="bulletin",
+                                       bulletin=bulletin)  # fmt: skip
+        self.assertIs(jobs.job_for(workbook), jobs.roll_up_week)
+        self.assertIs(jobs.job_for(job), jobs.write_bulletin)
+
     def test_the_roll_up_draft_is_reviewed_and_issued_by_the_office(self):
         period = bulletin_period(self.plan, "weekly", "2022-W20")
         draft = bulletin_archive.prepare_draft(self.plan, period)
