@@ -107,6 +107,17 @@ def can_configure_channels(user) -> bool:
     return user.is_authenticated and person_of(user).is_office
 
 
+def can_issue_bulletins(user) -> bool:
+    """督查通报: the office previews and issues them."""
+    return person_of(user).is_office
+
+
+def can_read_bulletins(user) -> bool:
+    """Issued bulletins go to leaders and to every unit: anyone with a role reads them."""
+    person = person_of(user)
+    return person.is_office or person.leader is not None or person.unit is not None
+
+
 def start_url(user) -> str:
     """Where a person lands after login: office → dashboard, leader → portfolio, unit → my tasks."""
     person = person_of(user)

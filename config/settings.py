@@ -231,6 +231,13 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # The weekly roll-up: "fri 18:00" by default, "<weekday> HH:MM", or "disable".
 WEEKLY_ROLLUP_SCHEDULE = env_str("WEEKLY_ROLLUP_SCHEDULE", "fri 18:00")
+# 督查通报: the masthead, the issuing office, the 抄送/报送 lines an issue form starts with, and
+# whether the scheduled roll-up prepares a draft bulletin for the office to review and issue.
+BULLETIN_MASTHEAD = env_str("BULLETIN_MASTHEAD", "东昌府区政府工作报告重点任务督查通报")
+BULLETIN_ISSUER = env_str("BULLETIN_ISSUER", "东昌府区人民政府办公室")
+BULLETIN_COPY_TO = env_str("BULLETIN_COPY_TO", "区委办公室，区人大常委会办公室，区政协办公室")
+BULLETIN_SEND_TO = env_str("BULLETIN_SEND_TO", "区政府区长、副区长")
+BULLETIN_DRAFT_AFTER_ROLLUP = env_bool("BULLETIN_DRAFT_AFTER_ROLLUP", True)
 # CELERY_BEAT_SCHEDULE is built in the "Reminders and e-mail" block at the end of this file,
 # once the reminder times are known.
 

@@ -8,9 +8,10 @@ import django_tables2 as tables
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.html import format_html, format_html_join
+from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 
@@ -21,6 +22,7 @@ from common.tables import BaseTable
 from tasks.access import tasks_visible_to
 from tasks.views import plan_or_404
 
+from .instruction_sheet import instruction_sheet, sheet_filename
 from .instructions import (
     MAX_TEXT_LENGTH,
     InstructionError,
@@ -114,6 +116,20 @@ def instruction_detail(request, instruction_id: int):
         "can_edit": can_edit_instruction(request.user, instruction),
     }
     return render(request, "leaders/instruction_detail.html", context)
+
+
+@login_required
+def instruction_sheet_download(request, instruction_id: int):
+    """The 领导批示件 as a Word document, for those who may open the instruction page."""
+    instruction = _visible_instruction(request, instruction_id)
+    if not can_open_instruction(request.user, instruction):
+        raise PermissionDenied("仅批示领导、督查室和相关单位可下载批示件")
+    response = HttpResponse(
+        instruction_sheet(instruction),
+        content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    )
+    response["Content-Disposition"] = content_disposition_header(True, sheet_filename(instruction))
+    return response
 
 
 @login_required

@@ -21,6 +21,11 @@ urlpatterns = [
         name="instruction_detail",
     ),
     path(
+        "instructions/<int:instruction_id>/sheet/",
+        instruction_views.instruction_sheet_download,
+        name="instruction_sheet",
+    ),
+    path(
         "instructions/<int:instruction_id>/acknowledge/",
         instruction_views.instruction_acknowledge,
         name="instruction_acknowledge",

@@ -13,9 +13,10 @@ from kombu.exceptions import OperationalError as BrokerError
 
 from tasks import clock, reporting
 from tasks.models import Plan
-from tasks.periods import parse_period_key
+from tasks.periods import WEEKLY, parse_period_key
 
-from . import rollup
+from . import bulletin_archive, rollup
+from .bulletin import bulletin_period
 from .models import ReportJob
 from .reminders import send_reminders
 from .schedule import reminder_setting, roll_up_moment, weekly_rollup_setting
@@ -122,6 +123,10 @@ def roll_up_due_weeks() -> list[int]:
         if created:
             roll_up_week.delay(job.pk)
             started.append(job.pk)
+            if plan.cycle == WEEKLY:
+                bulletin_archive.prepare_draft(
+                    plan, bulletin_period(plan, WEEKLY, period.key)
+                )  # for the office to review and issue
     return started
 
 
@@ -132,13 +137,69 @@ def request_roll_up(plan: Plan, period_key: str, user) -> ReportJob:
     return job
 
 
-def _send(job_id: int) -> None:
+def _send(job_id: int, job=None) -> None:
+    job = job or roll_up_week
     try:
-        roll_up_week.delay(job_id)
+        job.delay(job_id)
     except BrokerError as error:
         # The web app keeps working without the broker; the job shows why it waits.
-        logger.error("broker unavailable, roll-up job %s not sent: %s", job_id, error)
+        logger.error("broker unavailable, job %s not sent: %s", job_id, error)
         _set(job_id, state=ReportJob.State.FAILED, last_error="消息队列暂不可用，请稍后重试。")
+
+
+@shared_task(
+    bind=True,
+    name="reports.jobs.write_bulletin",
+    acks_late=True,
+    reject_on_worker_lost=True,
+    autoretry_for=RETRYABLE,
+    retry_backoff=5,
+    retry_backoff_max=300,
+    max_retries=5,
+)
+def write_bulletin(self, job_id: int) -> str:
+    """Write the document of an issued bulletin (a ReportJob of kind "bulletin")."""
+    job = ReportJob.objects.select_related("bulletin__plan").filter(pk=job_id).first()
+    if job is None or job.bulletin is None:
+        logger.warning("write_bulletin: job %s or its bulletin no longer exists", job_id)
+        return "missing"
+    if job.state == ReportJob.State.DONE:
+        return "done"
+    _set(job_id, state=ReportJob.State.RUNNING, started_at=timezone.now(), progress=5,
+         attempts=job.attempts + 1, last_error="")  # fmt: skip
+    bulletin = job.bulletin
+    try:
+        period = bulletin_period(bulletin.plan, bulletin.kind, bulletin.period_key)
+        bulletin_archive.write_file(bulletin, period, lambda p: _set(job_id, progress=p))
+    except RETRYABLE as error:
+        if self.request.retries >= self.max_retries:
+            _fail(job_id, error)
+            raise
+        _set(job_id, state=ReportJob.State.QUEUED, last_error=f"重试中：{type(error).__name__}")
+        raise
+    except Exception as error:
+        _fail(job_id, error)
+        raise
+    _set(job_id, state=ReportJob.State.DONE, progress=100, finished_at=timezone.now())
+    return "done"
+
+
+def job_for(job: ReportJob):
+    """The Celery job that runs a ReportJob of this kind (for anything that re-sends jobs)."""
+    return write_bulletin if job.kind == ReportJob.Kind.BULLETIN else roll_up_week
+
+
+def request_bulletin(bulletin, user) -> ReportJob:
+    """Queue the writing of an issued bulletin; the job row exists before the message is sent."""
+    job = ReportJob.objects.create(
+        plan=bulletin.plan,
+        period_key=bulletin.period_key,
+        kind=ReportJob.Kind.BULLETIN,
+        bulletin=bulletin,
+        requested_by=user,
+    )
+    transaction.on_commit(lambda: _send(job.pk, write_bulletin))
+    return job
 
 
 @shared_task(name="reports.jobs.send_due_reminders", acks_late=True)

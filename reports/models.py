@@ -1,4 +1,4 @@
-"""Frozen weekly roll-ups (snapshots), their workbooks, and the jobs that produce them."""
+"""Frozen weekly roll-ups (snapshots), their workbooks, bulletins, and the jobs that produce them."""
 
 from django.conf import settings
 from django.db import models
@@ -58,8 +58,67 @@ class SnapshotRow(models.Model):
         return f"{self.snapshot} {self.task_id}"
 
 
+class Bulletin(models.Model):
+    """A 督查通报: a draft the weekly roll-up prepared, or an issued one with its number and file.
+
+    Issued bulletins are numbered per plan (第N期, the plan is one year); issuing again for the
+    same period makes a new one with its own number and keeps the earlier one.
+    """
+
+    class State(models.TextChoices):
+        DRAFT = "draft", "待签发"
+        ISSUED = "issued", "已签发"
+
+    class Kind(models.TextChoices):
+        WEEKLY = "weekly", "周通报"
+        MONTHLY = "monthly", "月通报"
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="bulletins")
+    kind = models.CharField("类型", max_length=10, choices=Kind.choices, default=Kind.WEEKLY)
+    period_key = models.CharField("期间", max_length=10)  # 2022-W20, or 2022-05 for a month
+    period_label = models.CharField("期间名称", max_length=60)
+    state = models.CharField("状态", max_length=10, choices=State.choices, default=State.DRAFT)
+    number = models.PositiveIntegerField("期号", null=True, blank=True)
+    requirements = models.TextField("下步要求", blank=True)
+    copy_to = models.CharField("抄送", max_length=500, blank=True)
+    send_to = models.CharField("报送", max_length=500, blank=True)
+    summary = models.TextField("总体情况", blank=True)  # the first paragraph, for the archive
+    issued_at = models.DateTimeField("签发时间", null=True, blank=True)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    # The issue form's one-time token: a double click finds the bulletin the first click made.
+    token = models.CharField(max_length=40, null=True, blank=True, unique=True)
+    file = models.CharField("文件", max_length=300, blank=True)  # relative to MEDIA_ROOT
+
+    class Meta:
+        verbose_name = "督查通报"
+        verbose_name_plural = "督查通报"
+        ordering = ["plan", "-number", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "number"],
+                condition=models.Q(number__isnull=False),
+                name="bulletin_number_once_per_plan",
+            ),
+            models.UniqueConstraint(
+                fields=["plan", "kind", "period_key"],
+                condition=models.Q(state="draft"),
+                name="bulletin_one_draft_per_period",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.plan.slug} 第{self.number or '—'}期 {self.period_key}"
+
+
 class ReportJob(models.Model):
-    """One request to produce a weekly workbook, with the state the UI shows."""
+    """One request to produce a weekly workbook or a bulletin, with the state the UI shows."""
+
+    class Kind(models.TextChoices):
+        WORKBOOK = "workbook", "周报"
+        BULLETIN = "bulletin", "督查通报"
 
     class State(models.TextChoices):
         QUEUED = "queued", "排队中"
@@ -84,6 +143,10 @@ class ReportJob(models.Model):
     finished_at = models.DateTimeField("完成时间", null=True, blank=True)
     snapshot = models.ForeignKey(
         WeeklySnapshot, on_delete=models.SET_NULL, null=True, blank=True, related_name="jobs"
+    )
+    kind = models.CharField("类型", max_length=10, choices=Kind.choices, default=Kind.WORKBOOK)
+    bulletin = models.ForeignKey(
+        Bulletin, on_delete=models.CASCADE, null=True, blank=True, related_name="jobs"
     )
 
     class Meta:

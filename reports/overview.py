@@ -86,6 +86,17 @@ class Overview:
             )
         return words
 
+    @property
+    def received(self) -> int:
+        """Reports due this period that came in (late ones included)."""
+        return self.report_counts.get("due", 0) - self.report_counts.get("missing", 0)
+
+    @property
+    def reporting_rate(self) -> float:
+        """The period's 报送率 in percent, as the dashboard and the bulletin print it."""
+        due = self.report_counts.get("due", 0)
+        return round(100 * self.received / due, 1) if due else 100.0
+
     def status_counts(self) -> dict[Status, int]:
         counts = dict.fromkeys(Status, 0)
         for state in self.states.values():

@@ -50,7 +50,6 @@ def home(request):
     view = period_overview(plan, period, full=False)
     counts = view.status_counts()
     units = sorted(view.units.values(), key=lambda u: (u.rate, -u.due, u.department.sort_order))
-    received = view.report_counts.get("due", 0) - view.report_counts.get("missing", 0)
     context = {
         "plan": plan,
         "plans": plans,
@@ -59,10 +58,8 @@ def home(request):
         "due_at": reporting.plan_due_at(plan, period),
         "view": view,
         "counts": view.report_counts,
-        "received": received,
-        "rate": round(100 * received / view.report_counts["due"], 1)
-        if view.report_counts.get("due")
-        else 100.0,
+        "received": view.received,
+        "rate": view.reporting_rate,
         "status_counts": [(s, counts[s]) for s in Status],
         "units": units,
         "lagging": [(t, view.states[t.pk]) for t in view.lagging()[:30]],
@@ -152,14 +149,23 @@ def job_status(request, job_id: int):
                 "state_label": job.get_state_display(),
                 "progress": job.progress,
                 "error": job.last_error,
-                "download": (
-                    reverse("reports:download", args=[job.snapshot_id])
-                    if job.snapshot_id and job.state == "done"
-                    else ""
-                ),
+                "download": job_download_url(job),
             }
         )
-    return render(request, "reports/job_status.html", {"job": job})
+    return render(
+        request, "reports/job_status.html", {"job": job, "download": job_download_url(job)}
+    )
+
+
+def job_download_url(job: ReportJob) -> str:
+    """The finished job's file: the week's workbook, or the issued bulletin."""
+    if job.state != ReportJob.State.DONE:
+        return ""
+    if job.kind == ReportJob.Kind.BULLETIN:
+        return (
+            reverse("reports:bulletin_download", args=[job.bulletin_id]) if job.bulletin_id else ""
+        )
+    return reverse("reports:download", args=[job.snapshot_id]) if job.snapshot_id else ""
 
 
 @login_required

@@ -9,7 +9,8 @@ from django.test import override_settings
 from django.urls import reverse
 
 from leaders.models import Instruction
-from reports.models import Notification, ReportJob, WeeklySnapshot
+from reports.bulletin_archive import bulletin_path
+from reports.models import Bulletin, Notification, ReportJob, WeeklySnapshot
 from reports.rollup import workbook_path
 from tasks.models import Attachment, PlanImport, ProgressReport, Task
 from tasks.periods import parse_period_key
@@ -67,6 +68,18 @@ class PermissionMatrixTests(BaseTestCase):
         plan_text = "某区2024年重点任务\n一、稳增长\n1.推进项目建设。〔牵头单位：区财政局〕\n"
         cls.plan_import = PlanImport.objects.create(
             filename="plan.txt", data=plan_text.encode(), size=len(plan_text.encode())
+        )
+        # An issued bulletin with its file, and a draft (never downloadable).
+        cls.bulletin = Bulletin.objects.create(
+            plan=plan, period_key="2022-W19", period_label="2022年第19周", state="issued", number=1
+        )
+        path = bulletin_path(cls.bulletin)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(b"PK\x03\x04 stand-in bulletin")
+        cls.bulletin.file = "private/bulletins/stand-in.docx"
+        cls.bulletin.save()
+        cls.draft_bulletin = Bulletin.objects.create(
+            plan=plan, period_key="2022-W20", period_label="2022年第20周"
         )
         # A published instruction of 张娅 on task 15, and 梅永杰's draft on task 44.
         cls.instruction = Instruction.objects.create(
@@ -233,6 +246,38 @@ class PermissionMatrixTests(BaseTestCase):
                 reverse("reports:download", args=[self.snapshot.pk]),
                 row(302, 403, 403, 403, 403, 200, 200, 200),
             ),
+            # 督查通报: the office previews and issues; leaders and units read issued ones.
+            (
+                "bulletins",
+                "get",
+                reverse("reports:bulletins"),
+                row(302, 403, 200, 200, 200, 200, 200, 200),
+            ),
+            (
+                "bulletin preview",
+                "get",
+                reverse("reports:bulletin_preview"),  # the current period of the newest plan
+                row(302, 403, 403, 403, 403, 403, 200, 200),
+            ),
+            # The matrix posts plan=<pk>: the issue form names plans by slug, so not found.
+            (
+                "issue bulletin",
+                "post",
+                reverse("reports:bulletin_issue"),
+                row(302, 403, 403, 403, 403, 403, 404, 404),
+            ),
+            (
+                "download bulletin",
+                "get",
+                reverse("reports:bulletin_download", args=[self.bulletin.pk]),
+                row(302, 403, 200, 200, 200, 200, 200, 200),
+            ),
+            (
+                "download a draft bulletin",
+                "get",
+                reverse("reports:bulletin_download", args=[self.draft_bulletin.pk]),
+                row(302, 403, 404, 404, 404, 404, 404, 404),
+            ),
             ("health", "get", reverse("healthz"), row(200, 200, 200, 200, 200, 200, 200, 200)),
             (
                 "write instruction, task 15",
@@ -245,6 +290,18 @@ class PermissionMatrixTests(BaseTestCase):
                 "get",
                 reverse("leaders:instruction_detail", args=[self.instruction.pk]),
                 row(302, 404, 200, 200, 404, 200, 200, 200),
+            ),
+            (
+                "instruction sheet in scope",
+                "get",
+                reverse("leaders:instruction_sheet", args=[self.instruction.pk]),
+                row(302, 404, 200, 200, 404, 200, 200, 200),
+            ),
+            (
+                "instruction sheet of another leader's draft",
+                "get",
+                reverse("leaders:instruction_sheet", args=[self.draft.pk]),
+                row(302, 404, 404, 404, 404, 404, 404, 404),
             ),
             (
                 "another leader's draft",
