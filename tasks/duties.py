@@ -32,6 +32,9 @@ def expected_units(tasks) -> dict[int, list[tuple[Department, str]]]:
             unitgroup__task_links__role=TaskUnit.Role.LEAD,
         )
         .select_related("department")
+        # department_id makes ties of sort_order (0 for every unit the office adds) come in a
+        # stable order; SQLite happens to return them in id order anyway, so the mutants that
+        # drop it survive there (tests/test_rule_duties.py states the order).
         .order_by("department__sort_order", "department_id")
         .distinct()
     )
@@ -59,4 +62,6 @@ def expected_reporters(tasks) -> dict[int, list[tuple[int, str]]]:
 
 def plan_duties(plan) -> dict[int, list[tuple[int, str]]]:
     """expected_reporters of every task of the plan, remembered until its data changes."""
+    # "duties" only keeps this memo apart from the others (tasks.revision.memo): any other name
+    # no one else uses would do, so the mutants that change it survive and change nothing.
     return revision.memo("duties", (plan.pk,), lambda: expected_reporters(plan.tasks.all()))
