@@ -26,6 +26,9 @@ def expected_units(tasks) -> dict[int, list[tuple[Department, str]]]:
         .filter(Q(department__isnull=False) | Q(role=TaskUnit.Role.LEAD))
         .select_related("department")
     )
+    # Only the members of groups leading one of these tasks: both conditions merely narrow what
+    # is read (the loop below looks up only the lead group links of these tasks), so the
+    # mutants that drop either survive with the same duties, at the cost of more rows.
     memberships = (
         UnitGroup.members.through.objects.filter(
             unitgroup__task_links__task__in=tasks,
