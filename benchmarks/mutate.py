@@ -1,6 +1,6 @@
 """Mutation testing of the rule modules: does a test fail when the rule is changed?
 
-    .venv/bin/python benchmarks/mutate.py                 # every rule module (about 25 minutes)
+    .venv/bin/python benchmarks/mutate.py                 # every rule module (tens of minutes)
     .venv/bin/python benchmarks/mutate.py status periods  # some of them
     .venv/bin/python benchmarks/mutate.py --list          # the map: module -> guarding tests
 

@@ -26,12 +26,18 @@ def expected_units(tasks) -> dict[int, list[tuple[Department, str]]]:
         .filter(Q(department__isnull=False) | Q(role=TaskUnit.Role.LEAD))
         .select_related("department")
     )
+    # Only the members of groups leading one of these tasks: both conditions merely narrow what
+    # is read (the loop below looks up only the lead group links of these tasks), so the
+    # mutants that drop either survive with the same duties, at the cost of more rows.
     memberships = (
         UnitGroup.members.through.objects.filter(
             unitgroup__task_links__task__in=tasks,
             unitgroup__task_links__role=TaskUnit.Role.LEAD,
         )
         .select_related("department")
+        # department_id makes ties of sort_order (0 for every unit the office adds) come in a
+        # stable order; SQLite happens to return them in id order anyway, so the mutants that
+        # drop it survive there (tests/test_rule_duties.py states the order).
         .order_by("department__sort_order", "department_id")
         .distinct()
     )
@@ -59,4 +65,6 @@ def expected_reporters(tasks) -> dict[int, list[tuple[int, str]]]:
 
 def plan_duties(plan) -> dict[int, list[tuple[int, str]]]:
     """expected_reporters of every task of the plan, remembered until its data changes."""
+    # "duties" only keeps this memo apart from the others (tasks.revision.memo): any other name
+    # no one else uses would do, so the mutants that change it survive and change nothing.
     return revision.memo("duties", (plan.pk,), lambda: expected_reporters(plan.tasks.all()))

@@ -90,5 +90,21 @@ class DutiesTests(TestCase):
         self.assertEqual(duties[self.t3.pk], [(self.a.pk, LEAD), (self.c.pk, LEAD)])
         self.assertEqual(duties[self.t4.pk], [(self.a.pk, LEAD), (self.c.pk, LEAD)])
 
+    def test_a_lead_group_without_members_adds_no_one(self):
+        empty = UnitGroup.objects.create(name="区直各有关单位")
+        task = make_task(self.plan, self.t1.section, "7", (LEAD, empty), (COOPERATING, self.c))
+        self.assertEqual(expected_reporters([task.pk]), {task.pk: [(self.c.pk, COOPERATING)]})
+
+    def test_members_with_the_same_registry_position_come_in_id_order(self):
+        first = Department.objects.create(name="区民政局", sort_order=5)
+        second = Department.objects.create(name="区司法局", sort_order=5)
+        group = UnitGroup.objects.create(name="区政府有关部门")
+        group.members.add(second)  # added first: the membership rows run the other way
+        group.members.add(first)
+        task = make_task(self.plan, self.t1.section, "8", (LEAD, group))
+        self.assertEqual(
+            expected_reporters([task.pk])[task.pk], [(first.pk, LEAD), (second.pk, LEAD)]
+        )
+
     def test_plan_duties_are_the_expected_reporters_of_every_task(self):
         self.assertEqual(plan_duties(self.plan), self.duties())
