@@ -7,8 +7,9 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model, login, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
-from django.core.exceptions import PermissionDenied
-from django.http import FileResponse
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import validate_ipv46_address
+from django.http import FileResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -78,7 +79,9 @@ def login_view(request):
             safe = url_has_allowed_host_and_scheme(
                 next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
             )
-            return redirect(next_url if next_url and safe else start_url(user))
+            if next_url and safe:
+                return HttpResponseRedirect(next_url)  # a path, never a view name to reverse
+            return redirect(start_url(user))
         else:
             throttle.record_failure(username, ip_address)
             logger.warning("login failed username=%r ip=%s", username[:150], ip_address)
@@ -133,7 +136,14 @@ def account_list(request):
 @require_POST
 def unlock(request):
     username = request.POST.get("username", "")
-    removed = throttle.clear(username, request.POST.get("ip_address") or None)
+    ip_address = request.POST.get("ip_address", "").strip() or None
+    if ip_address is not None:
+        try:
+            validate_ipv46_address(ip_address)
+        except ValidationError:
+            messages.error(request, "IP 地址格式不正确，未解锁。")
+            return redirect("accounts:list")
+    removed = throttle.clear(username, ip_address)
     logger.info("login unlocked username=%r by user_id=%s", username[:150], request.user.pk)
     messages.success(request, f"已解锁 {username}（清除 {removed} 条失败记录）。")
     return redirect("accounts:list")

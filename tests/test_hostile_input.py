@@ -371,3 +371,40 @@ class ImportYearTests(TestCase):
     def test_the_matching_year_imports_as_before(self):
         run("import_plan", str(DOC_2022), "--slug", "2022", "--year", "2022")
         self.assertEqual(Plan.objects.get(slug="2022").year, 2022)
+
+
+class FoundByTheWalkTests(BaseTestCase):
+    """500s the hostile walk found beyond the issue's list, each with its own test."""
+
+    def test_unlock_with_a_malformed_ip_address_says_so(self):
+        self.client.force_login(self.office)
+        response = self.client.post(
+            reverse("accounts:unlock"), {"username": "staff", "ip_address": "abc"}, follow=True
+        )
+        self.assertContains(response, "IP 地址格式不正确")
+
+    def test_a_next_that_looks_like_a_view_name_is_followed_as_a_path(self):
+        from leaders.models import Instruction
+
+        instruction = Instruction.objects.create(
+            task=self.task["15"],
+            leader=self.zhangya,
+            text="抓紧推进",
+            state="published",
+            published_at="2022-05-17T10:00:00+08:00",
+        )
+        self.client.force_login(self.staff)
+        url = reverse("leaders:instruction_acknowledge", args=[instruction.pk])
+        response = self.client.post(url, {"next": "home"})
+        self.assertEqual(response.status_code, 302)
+        self.client.logout()
+        response = self.client.post(
+            reverse("login"), {"username": "staff", "password": PASSWORD, "next": "1"}
+        )
+        self.assertEqual(response.status_code, 302)
+
+    def test_per_page_of_zero_negative_or_huge_shows_a_page(self):
+        self.client.force_login(self.office)
+        for per_page in ("0", "-5", "99999999999999999999"):
+            response = self.client.get(reverse("tasks:list") + f"?per_page={per_page}")
+            self.assertEqual(response.status_code, 200, per_page)
