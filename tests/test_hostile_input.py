@@ -35,7 +35,17 @@ def stored_files() -> list[str]:
     return sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file())
 
 
-class NulBytesTests(BaseTestCase):
+class OwnMediaRoot:
+    def setUp(self):
+        # A MEDIA_ROOT of this test's own: the listing shows only what this test wrote.
+        media = tempfile.TemporaryDirectory(prefix="dudu-media-")
+        self.addCleanup(media.cleanup)
+        override = override_settings(MEDIA_ROOT=media.name)
+        override.enable()
+        self.addCleanup(override.disable)
+
+
+class NulBytesTests(OwnMediaRoot, BaseTestCase):
     MESSAGE = "无效字符"
 
     def test_a_nul_byte_in_a_path_segment_is_a_400_in_chinese(self):
@@ -156,15 +166,7 @@ class IndicatorOverflowTests(BaseTestCase):
 
 
 @ON_TIME
-class AttachmentNameTests(BaseTestCase):
-    def setUp(self):
-        # A MEDIA_ROOT of this test's own: the listing shows only what this test wrote.
-        media = tempfile.TemporaryDirectory(prefix="dudu-media-")
-        self.addCleanup(media.cleanup)
-        override = override_settings(MEDIA_ROOT=media.name)
-        override.enable()
-        self.addCleanup(override.disable)
-
+class AttachmentNameTests(OwnMediaRoot, BaseTestCase):
     def post(self, *uploads, action="submit"):
         self.client.force_login(self.staff)
         return self.client.post(
