@@ -1,12 +1,34 @@
+from django import forms
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 
+from common.phones import normalize_phone, phone_problem
 from departments.models import Profile, RoleChange
+
+
+class ProfileForm(forms.ModelForm):
+    class Meta:
+        model = Profile
+        fields = [
+            "department",
+            "is_reporter",
+            "is_unit_head",
+            "is_office",
+            "phone",
+            "must_change_password",
+        ]
+
+    def clean_phone(self):
+        phone = self.cleaned_data.get("phone", "")
+        if problem := phone_problem(phone):
+            raise forms.ValidationError(problem)
+        return normalize_phone(phone)
 
 
 class ProfileInline(admin.StackedInline):
     model = Profile
+    form = ProfileForm
     can_delete = False
     autocomplete_fields = ["department"]
 

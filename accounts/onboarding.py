@@ -15,6 +15,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from openpyxl import load_workbook
 
+from common.phones import normalize_phone, phone_problem
 from common.xlsx import write_table
 from departments.models import Department, Profile
 from departments.resolver import UnitResolver
@@ -138,10 +139,39 @@ def validate(records: list[dict]) -> Validation:
     return Validation(rows=rows, errors=errors)
 
 
+def _column_limits() -> dict[str, int]:
+    """Sheet column -> the longest value its model column stores."""
+    User = get_user_model()
+    return {
+        "姓名": User._meta.get_field("first_name").max_length,
+        "用户名": User._meta.get_field("username").max_length,
+        "手机": Profile._meta.get_field("phone").max_length,
+        "单位": Department._meta.get_field("name").max_length,
+    }
+
+
+def _too_long(row) -> list[str]:
+    values = {
+        "姓名": row.full_name,
+        "用户名": row.username,
+        "手机": row.phone,
+        "单位": row.unit_name,
+    }
+    return [
+        f"{column}过长（{len(values[column])} 个字符，最多 {limit} 个）"
+        for column, limit in _column_limits().items()
+        if len(values[column]) > limit
+    ]
+
+
 def _row_problems(row, resolver, leaders, taken, seen) -> list[str]:
-    problems = []
+    problems = _too_long(row)
+    if problems:
+        return problems  # the other checks would quote the over-long value back
     if not row.full_name:
         problems.append("姓名不能为空")
+    if phone := phone_problem(row.phone):
+        problems.append(phone)
     if not row.username:
         problems.append("用户名不能为空")
     elif not set(row.username) <= _USERNAME_ALLOWED:
@@ -194,7 +224,7 @@ def create_accounts(validation: Validation, *, changed_by=None) -> list[tuple[Ac
             is_reporter=roles.UNIT_STAFF in row.roles,
             is_unit_head=roles.UNIT_HEAD in row.roles,
             is_office=roles.OFFICE in row.roles,
-            phone=row.phone,
+            phone=normalize_phone(row.phone),
             must_change_password=True,
         )
         profile.save(changed_by=changed_by)

@@ -8,7 +8,7 @@ from django.contrib.auth import get_user_model, login, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse
+from django.http import FileResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
@@ -60,9 +60,12 @@ def login_view(request):
             user = form.get_user()
             login(request, user)
             logger.info("login ok user_id=%s ip=%s", user.pk, ip_address)
-            return redirect(safe_next(request, next_url) or start_url(user))
+            next_safe = safe_next(request, next_url)
+            if next_safe:
+                return HttpResponseRedirect(next_safe)  # a path, never a view name to reverse
+            return redirect(start_url(user))
         username = throttle.normalize_username(request.POST.get("username", ""))
-        logger.warning("login failed username=%r ip=%s", username, ip_address)
+        logger.warning("login failed username=%r ip=%s", username[:150], ip_address)
     return render(request, "registration/login.html", {"form": form, "next": next_url})
 
 
@@ -114,7 +117,10 @@ def unlock(request):
         return redirect("accounts:list")
     removed = throttle.clear(username, ip_address)
     logger.info(
-        "login unlocked username=%r ip=%s by user_id=%s", username, ip_address, request.user.pk
+        "login unlocked username=%r ip=%s by user_id=%s",
+        username[:150],
+        ip_address,
+        request.user.pk,
     )
     who = " / ".join(part for part in (username, ip_address) if part)
     messages.success(request, f"已解锁 {who}（清除 {removed} 条失败记录）。")

@@ -2,7 +2,8 @@
 
 - a `pk` tie-breaker on every ordering, so pages never repeat or skip rows;
 - columns declare what they need prefetched, and only visible columns' prefetches run;
-- every column renders HTML with render() and plain text with value() (used by exports).
+- every column renders HTML with render() and plain text with value() (used by exports);
+- ?per_page= is kept between 1 and MAX_PER_PAGE.
 """
 
 import django_tables2 as tables
@@ -22,11 +23,20 @@ def with_pk_tiebreak(queryset):
     return queryset
 
 
+MAX_PER_PAGE = 500
+
+
 class BaseTable(tables.Table):
     class Meta:
         template_name = "common/table.html"
         attrs = {"class": "table"}
         per_page = 50
+
+    def paginate(self, *args, per_page=None, **kwargs):
+        # ?per_page= comes from the address bar: 0 or -5 would raise, 10^20 would load everything.
+        if per_page is not None:
+            per_page = min(max(int(per_page), 1), MAX_PER_PAGE)
+        return super().paginate(*args, per_page=per_page, **kwargs)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

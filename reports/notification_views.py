@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import F
-from django.http import Http404
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
@@ -56,7 +56,7 @@ def mark_read(request, notification_id: int):
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return redirect("notify:list")
-    return redirect(target)
+    return HttpResponseRedirect(target)  # a stored path, never a view name
 
 
 @login_required

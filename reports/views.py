@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -23,6 +24,14 @@ from .models import ReportJob, WeeklySnapshot
 from .overview import period_overview
 from .rollup import workbook_path
 from .tables import SnapshotTable
+
+
+class GenerateForm(forms.Form):
+    plan = forms.ModelChoiceField(queryset=Plan.objects.all())
+    period = forms.CharField(
+        max_length=10,
+        error_messages={"max_length": "期次格式应为 2022-W20", "required": "请选择期次"},
+    )
 
 
 def can_read_reports(user) -> bool:
@@ -122,9 +131,15 @@ def report_list(request):
 def generate(request):
     if not person_of(request.user).is_office:
         raise PermissionDenied("仅督查室可以生成周报")
-    plan = get_object_or_404(Plan, pk=request.POST.get("plan"))
+    form = GenerateForm(request.POST)
+    if not form.is_valid():
+        if "plan" in form.errors:
+            raise Http404("未找到该方案")
+        messages.error(request, "；".join(form.errors["period"]))
+        return redirect("reports:list")
+    plan = form.cleaned_data["plan"]
     try:
-        period = parse_period_key(request.POST.get("period", ""), plan.cycle)
+        period = parse_period_key(form.cleaned_data["period"], plan.cycle)
     except ValueError as error:
         messages.error(request, str(error))
         return redirect("reports:list")

@@ -4,8 +4,21 @@ from django import forms
 from django.conf import settings
 
 from .evidence import ALLOWED_TEXT, upload_problem
-from .models import Indicator, Task
+from .models import Attachment, Indicator, IndicatorValue, Task
 from .reporting import ReportData
+
+
+def _fit_column(number: Decimal, column) -> Decimal | None:
+    """The number rounded as the DecimalField column stores it, or None if it does not fit.
+
+    Rounding first: 999999999999.99999 passes a "below 10^12" test but rounds to 10^12, which
+    overflows max_digits=16, decimal_places=4.
+    """
+    limit = Decimal(10) ** (column.max_digits - column.decimal_places)
+    if abs(number) >= limit:
+        return None
+    rounded = number.quantize(Decimal(1).scaleb(-column.decimal_places))
+    return rounded if abs(rounded) < limit else None
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -78,7 +91,14 @@ class ReportForm(forms.Form):
     def clean_attachments(self):
         files = self.cleaned_data.get("attachments") or []
         problems = []
+        longest = Attachment._meta.get_field("original_name").max_length
         for upload in files:
+            if len(upload.name) > longest:
+                problems.append(
+                    f"文件名“{upload.name[:30]}…”过长（{len(upload.name)} 个字符，"
+                    f"最多 {longest} 个）：请改短文件名后再上传。"
+                )
+                continue
             head = upload.read(16)
             upload.seek(0)
             problem = upload_problem(
@@ -107,7 +127,8 @@ class ReportForm(forms.Form):
                 self.add_error(name, error)
                 continue
             if number is not None:
-                if abs(number) >= Decimal("1e12"):
+                number = _fit_column(number, IndicatorValue._meta.get_field("actual"))
+                if number is None:
                     self.add_error(name, f"{indicator.name}的数值过大。")
                     continue
                 values[indicator.pk] = number

@@ -1,6 +1,8 @@
 """Plans (分工方案), their sections and numbered tasks, and who is responsible for each task."""
 
 import datetime
+import uuid
+from pathlib import PurePosixPath
 
 from django.conf import settings
 from django.db import models
@@ -328,7 +330,11 @@ class IndicatorValue(models.Model):
 
 def _attachment_path(instance, filename):
     # Private storage: served only through a view that checks the reader may see the task.
-    return f"private/attachments/{instance.report.period_key}/{instance.report_id}/{filename}"
+    # On disk under a random name with the extension: the name the unit gave (any length, any
+    # script) is kept in original_name, so no file-system limit on names can fail an upload.
+    suffix = PurePosixPath(filename.replace("\\", "/")).suffix.lower()[:10]
+    stored = f"{uuid.uuid4().hex}{suffix}"
+    return f"private/attachments/{instance.report.period_key}/{instance.report_id}/{stored}"
 
 
 class Attachment(models.Model):

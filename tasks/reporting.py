@@ -120,8 +120,24 @@ def _snapshot(report: ProgressReport) -> dict:
     )
 
 
-@transaction.atomic
-def save_report(
+def save_report(*, files: list | None = None, **kwargs) -> ProgressReport:
+    """Save (and optionally submit) the unit's report for the period; refuses or writes whole.
+
+    Evidence files are written to storage inside the transaction; when anything fails before
+    the commit (a refusal, a database error, the commit itself), the files written so far are
+    removed again, so a failed submission leaves neither rows nor files behind.
+    """
+    written: list = []
+    try:
+        with transaction.atomic():
+            return _save_report(files=files or [], written=written, **kwargs)
+    except BaseException:
+        for stored in written:
+            stored.storage.delete(stored.name)
+        raise
+
+
+def _save_report(
     *,
     task: Task,
     unit,
@@ -130,9 +146,9 @@ def save_report(
     data: ReportData,
     expected_version: int | None,
     submit: bool,
-    files: list | None = None,
+    files: list,
+    written: list,
 ) -> ProgressReport:
-    """Save (and optionally submit) the unit's report for the period; refuses or writes whole."""
     if not can_report(user, task, unit):
         raise PermissionDenied("无权填报该任务")
     if period not in open_periods(task.plan):
@@ -175,15 +191,17 @@ def save_report(
     report.version += 1
     report.save()
     _save_values(report, data.values)
-    for upload in files or []:
-        Attachment.objects.create(
+    for upload in files:
+        attachment = Attachment(
             report=report,
-            file=upload,
             original_name=upload.name[:200],
             size=upload.size,
             content_type=content_type_for(upload.name),
             uploaded_by=user,
         )
+        attachment.file.save(upload.name, upload, save=False)
+        written.append(attachment.file)
+        attachment.save()
     if submit:
         _submit(report, user)
     return report

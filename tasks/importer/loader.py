@@ -16,19 +16,11 @@ from leaders.models import Leader
 from .. import revision
 from ..indicators import extract_indicators
 from ..models import Indicator, Plan, PlanSource, Section, Task, TaskLeader, TaskUnit
+from .checks import ImportRefused, check_lengths, check_year, number_order
 from .deadlines import parse_deadline
 from .parser import ParsedPlan, ParsedTask
 
 logger = logging.getLogger(__name__)
-
-
-class ImportRefused(Exception):
-    """The document parsed, but loading it would be wrong (e.g. unknown units in strict mode)."""
-
-    def __init__(self, message_zh: str, message_en: str):
-        super().__init__(message_zh)
-        self.message_zh = message_zh
-        self.message_en = message_en
 
 
 @dataclass
@@ -73,14 +65,21 @@ def load_plan(
     slug: str | None = None,
     dry_run: bool = False,
     strict: bool = False,
+    change_year: bool = False,
 ) -> ImportResult:
-    """Create or update the plan described by `parsed`; returns what was (or would be) done."""
+    """Create or update the plan described by `parsed`; returns what was (or would be) done.
+
+    A `year` that contradicts the document's own year, or the year of the plan being updated,
+    is refused unless `change_year` says so explicitly (and never for a plan with reports).
+    """
+    check_year(parsed, year, slug, change_year)
     year = year or parsed.year
     if not year:
         raise ImportRefused(
             "无法从文件中识别年度，请用 --year 指定。",
             "The document names no year; pass --year.",
         )
+    check_lengths(parsed)
     result = ImportResult(dry_run=dry_run)
     try:
         with transaction.atomic():
@@ -282,6 +281,17 @@ def _upsert_tasks(plan, parsed, sections, leaders, resolver, result):
             if task.number not in result.tasks_updated:
                 result.tasks_updated.append(task.number)
                 result.tasks_unchanged -= 1
+    reported = sorted(
+        {t.number for t in existing.values() if t.reports.exists() or t.instructions.exists()},
+        key=number_order,
+    )
+    if reported:
+        names = "、".join(reported)
+        raise ImportRefused(
+            f"新文件中没有任务 {names}，但这些任务已有单位填报的进展或领导批示，不能删除；未写入任何内容。"
+            "请核对文件是否完整，或先由督查室处理这些任务的报告和批示。",
+            f"The document drops tasks that have reports: {', '.join(reported)}",
+        )
     for stale in existing.values():
         result.tasks_deleted.append(stale.number)
         stale.delete()

@@ -19,9 +19,14 @@ class Command(BaseCommand):
         parser.add_argument("--year", type=int, help="年度（文件中无法识别时使用）")
         parser.add_argument("--slug", help="方案代码；默认按年度与标题识别同一方案")
         parser.add_argument("--dry-run", action="store_true", help="只显示将要做的修改，不写入")
+        parser.add_argument(
+            "--change-year",
+            action="store_true",
+            help="--year 与文件标明的年度或已导入方案的年度不一致时，仍按 --year 导入",
+        )
         parser.add_argument("--strict", action="store_true", help="有无法识别的单位名称时拒绝导入")
 
-    def handle(self, *args, path, year, slug, dry_run, strict, **options):
+    def handle(self, *args, path, year, slug, dry_run, strict, change_year, **options):
         file = Path(path)
         if not file.is_file():
             raise CommandError(f"文件不存在：{path}")
@@ -32,7 +37,13 @@ class Command(BaseCommand):
             # The browser asks which units lead; here the first listed leads, and says so.
             parsed = choose_leads(parsed, {})
             result = load_plan(
-                parsed, source_text=text, year=year, slug=slug, dry_run=dry_run, strict=strict
+                parsed,
+                source_text=text,
+                year=year,
+                slug=slug,
+                dry_run=dry_run,
+                strict=strict,
+                change_year=change_year,
             )
         except PlanParseError as error:
             logger.warning("import_plan %s refused: %s", path, error.message_en or error)

@@ -1,0 +1,158 @@
+"""Every URL pattern, every role, hostile values everywhere: never a 5xx (see tests/hostile.py)."""
+
+import time
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.test import Client, override_settings
+
+from departments.models import Profile
+from leaders.models import Instruction
+from reports.models import Notification, ReportJob, WeeklySnapshot
+from tasks.models import Attachment, ProgressReport
+
+from . import hostile
+from .base import BaseTestCase
+
+
+@override_settings(
+    AS_OF_DATE="2022-05-18",
+    MIDDLEWARE=["tests.hostile.RecordingMiddleware", *settings.MIDDLEWARE],
+    # Every walked login attempt hashes a password: the fast hasher keeps the walk in budget.
+    PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+)
+class HostileWalkTests(BaseTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        cls.plan = cls.task["1"].plan
+        cls.report = ProgressReport.objects.create(
+            task=cls.task["15"],
+            department=cls.drc,
+            role="lead",
+            period_key="2022-W20",
+            period_start="2022-05-16",
+            period_end="2022-05-22",
+            state="submitted",
+            progress="进展",
+            created_by=cls.staff,
+            updated_by=cls.staff,
+        )
+        cls.attachment = Attachment(
+            report=cls.report,
+            original_name="a.pdf",
+            size=8,
+            content_type="application/pdf",
+            uploaded_by=cls.staff,
+        )
+        cls.attachment.file.save("a.pdf", ContentFile(b"%PDF-1.4"), save=True)
+        cls.snapshot = WeeklySnapshot.objects.create(
+            plan=cls.plan,
+            period_key="2022-W19",
+            period_label="2022年第19周",
+            as_of="2022-05-15",
+            generated_at="2022-05-13T18:00:00+08:00",
+            file="private/weekly/2022/2022-W19.xlsx",
+        )
+        cls.job = ReportJob.objects.create(plan=cls.plan, period_key="2022-W19")
+        cls.notification = Notification.objects.create(user=cls.staff, kind="other", title="通知")
+        cls.instruction = Instruction.objects.create(
+            task=cls.task["15"],
+            leader=cls.zhangya,
+            text="抓紧推进",
+            state="published",
+            published_at="2022-05-17T10:00:00+08:00",
+        )
+
+    def walker(self) -> hostile.Walker:
+        users = {
+            "anon": None,
+            "nobody": self.nobody,
+            "staff": self.staff,
+            "head": self.head,
+            "town": self.town_staff,
+            "leader": self.leader,
+            "office": self.office,
+            "admin": self.admin,
+        }
+        clients = {}
+        for role, user in users.items():
+            client = Client()
+            if user is not None:
+                client.force_login(user)
+            clients[role] = (client, user)
+        path_values = {
+            "plan_key": "2022",
+            "number": "15",
+            "report_id": self.report.pk,
+            "action": "approve",
+            "attachment_id": self.attachment.pk,
+            "leader_id": self.zhangya.pk,
+            "instruction_id": self.instruction.pk,
+            "user_id": self.nobody.pk,
+            "job_id": self.job.pk,
+            "snapshot_id": self.snapshot.pk,
+            "notification_id": self.notification.pk,
+            "app_label": "tasks",
+            "object_id": self.task["15"].pk,
+        }
+        field_values = {
+            ("get", "plan"): "2022",
+            ("post", "plan"): str(self.plan.pk),
+            ("get", "period"): "2022-W20",
+            ("post", "period"): "2022-W20",
+            ("post", "action"): "save",
+            ("post", "username"): "no-such-user",  # a known one would cost a password hash each
+            ("post", "text"): "请加快进度",
+            ("post", "reason"): "请补充材料",
+        }
+
+        def after():
+            # A walked reset-password or profile edit must not send a role to the password form.
+            Profile.objects.filter(must_change_password=True).update(must_change_password=False)
+
+        return hostile.Walker(clients, path_values, field_values, after=after)
+
+    def test_no_url_pattern_answers_a_5xx_to_hostile_input_from_any_role(self):
+        patterns = hostile.url_patterns()
+        started, cpu = time.monotonic(), time.process_time()
+        self.last_walker = self.walker()
+        result = self.last_walker.walk(patterns)
+        elapsed, cpu = time.monotonic() - started, time.process_time() - cpu
+        print(
+            f"hostile walk: {len(patterns)} patterns, {result.requests} requests, "
+            f"{elapsed:.1f} s ({cpu:.1f} s CPU in this process)"
+        )
+        for seconds, count, label in sorted(self.last_walker.timings, reverse=True)[:10]:
+            print(f"{seconds:6.2f} s {count:5d} requests  {label}")
+        kinds = {}
+        for failure in result.failures:
+            kinds.setdefault(failure.split(":")[0] + failure.rsplit(":", 1)[-1][:60], failure)
+        for failure in kinds.values():
+            print("FAIL", failure[:300])
+        self.assertEqual(result.failures[:20], [])
+        # Every pattern of the resolver was walked: a URL added later cannot be skipped.
+        self.assertEqual({p.label for p in patterns} - result.exercised, set())
+        self.assertGreater(len(patterns), 30)
+
+
+@override_settings(
+    ROOT_URLCONF="tests.hostile_urls",
+    MIDDLEWARE=["tests.hostile.RecordingMiddleware", *settings.MIDDLEWARE],
+)
+class NewUrlIsWalkedTests(BaseTestCase):
+    def test_a_view_added_later_is_walked_without_being_named_and_its_500_is_found(self):
+        from django.urls import get_resolver
+
+        from config import urls as project_urls
+
+        known = {p.label for p in hostile.url_patterns(get_resolver(project_urls))}
+        added = [p for p in hostile.url_patterns() if p.label not in known]
+        # Found by the resolver, not by a list: the careless view is the only new pattern.
+        self.assertEqual([p.label for p in added], ["careless/<int:item_id>/"])
+        client = Client()
+        client.force_login(self.office)
+        walker = hostile.Walker({"office": (client, self.office)}, {}, {})
+        result = walker.walk(added)
+        self.assertEqual(result.exercised, {"careless/<int:item_id>/"})
+        self.assertTrue(any("careless" in failure for failure in result.failures), result.failures)
