@@ -12,7 +12,7 @@ import zipfile
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from openpyxl import load_workbook
 
 from common.phones import normalize_phone, phone_problem
@@ -217,7 +217,14 @@ def create_accounts(validation: Validation, *, changed_by=None) -> list[tuple[Ac
         password = one_time_password()
         user = User(username=row.username, first_name=row.full_name)
         user.set_password(password)
-        user.save()
+        try:
+            with transaction.atomic():
+                user.save()
+        except IntegrityError:
+            # A concurrent request (a double click) created it first; this one creates nothing.
+            raise OnboardingError(
+                f"账号 {row.username} 已存在（可能是重复提交），本次未创建任何账号。"
+            ) from None
         profile = Profile(
             user=user,
             department=row.department,

@@ -1,7 +1,6 @@
 import base64
+import io
 import logging
-import tempfile
-from pathlib import Path
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model, login, update_session_auth_hash
@@ -182,10 +181,14 @@ def _create_from_session(request):
     if not validation.ok:
         messages.error(request, "文件检查未通过（可能已有人创建了同名账号），未创建任何账号。")
         return render(request, "accounts/account_import.html", {"validation": validation})
-    issued = onboarding.create_accounts(validation, changed_by=request.user)
-    path = Path(tempfile.mkstemp(suffix=".xlsx")[1])
-    onboarding.credentials_workbook(issued, path)
-    handle = path.open("rb")
-    path.unlink()  # the open handle keeps the data; nothing stays on disk
+    try:
+        issued = onboarding.create_accounts(validation, changed_by=request.user)
+    except onboarding.OnboardingError as error:
+        # Two requests at once (a double click): the other one created the accounts.
+        messages.error(request, str(error))
+        return render(request, "accounts/account_import.html", {"validation": None}, status=409)
+    handle = io.BytesIO()  # in memory: no temporary file, no descriptor left open
+    onboarding.credentials_workbook(issued, handle)
+    handle.seek(0)
     filename = f"初始账号-{timezone.localdate():%Y%m%d}.xlsx"
     return FileResponse(handle, as_attachment=True, filename=filename)

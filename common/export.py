@@ -5,8 +5,6 @@ so text a user typed can never run as a formula in the exported file.
 """
 
 import io
-import tempfile
-from pathlib import Path
 
 from django.http import FileResponse
 from django.utils import timezone
@@ -14,7 +12,8 @@ from django.utils import timezone
 from .xlsx import write_table
 
 
-def _write(table, title: str) -> Path:
+def _write(table, title: str) -> bytes:
+    """The xlsx file, built in memory: no temporary file, no descriptor left open."""
     rows = iter(table.as_values())  # header first; exclude_from_export columns are left out
     header = [str(h) for h in next(rows)]
     body = list(rows)
@@ -22,9 +21,9 @@ def _write(table, title: str) -> Path:
         max(8, min(60, max((len(str(r[i])) for r in body[:200]), default=8) + 2))
         for i in range(len(header))
     ]
-    path = Path(tempfile.mkstemp(suffix=".xlsx")[1])
-    write_table(path, sheet_title=title, headers=header, rows=body, widths=widths)
-    return path
+    buffer = io.BytesIO()
+    write_table(buffer, sheet_title=title, headers=header, rows=body, widths=widths)
+    return buffer.getvalue()
 
 
 def _response(handle, title: str) -> FileResponse:
@@ -33,19 +32,12 @@ def _response(handle, title: str) -> FileResponse:
 
 
 def export_response(table, title: str) -> FileResponse:
-    path = _write(table, title)
-    handle = path.open("rb")
-    path.unlink()  # the open handle keeps the content; nothing stays on disk
-    return _response(handle, title)
+    return _response(io.BytesIO(_write(table, title)), title)
 
 
 def export_bytes(table, title: str) -> bytes:
     """The xlsx file as bytes (for a caller that remembers it, see xlsx_response)."""
-    path = _write(table, title)
-    try:
-        return path.read_bytes()
-    finally:
-        path.unlink()
+    return _write(table, title)
 
 
 def xlsx_response(data: bytes, title: str) -> FileResponse:

@@ -317,8 +317,9 @@ def prepare_sheet(
         sheet.oddHeader.center.text = header_footer_text(page_header)
 
 
-def write_table(path: Path, *, sheet_title: str, headers: list[str], rows, widths: list[int]):
-    """Write one sheet of header + rows, print-ready, to `path` atomically."""
+def write_table(path, *, sheet_title: str, headers: list[str], rows, widths: list[int]):
+    """Write one sheet of header + rows, print-ready, to `path` atomically, or into a binary
+    stream (an io.BytesIO) when `path` is one."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=sheet_title[:31])
     # Write-only sheets take widths and panes before the first row.
@@ -328,6 +329,13 @@ def write_table(path: Path, *, sheet_title: str, headers: list[str], rows, width
     )
     for row in rows:
         sheet.append([text_cell(sheet, value) for value in row])
+    if hasattr(path, "write"):
+        try:
+            workbook.save(path)
+        except BaseException:
+            discard_streams(workbook)
+            raise
+        return
     save_atomically(workbook, path)
 
 

@@ -60,6 +60,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "accounts.middleware.ForcePasswordChangeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After auth and messages: a duplicate POST is answered with a message, the view never runs.
+    "common.once.SubmitOnceMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last: turns a login that axes locked (on any login path) into our 429 page.
     "axes.middleware.AxesMiddleware",
@@ -81,6 +83,8 @@ TEMPLATES = [
                 "accounts.context_processors.person",
                 "reports.context_processors.notifications",
             ],
+            # {% submit_once %} in every POST form, next to {% csrf_token %} (common.once).
+            "builtins": ["common.templatetags.once"],
         },
     },
 ]
@@ -203,7 +207,11 @@ AS_OF_DATE = env_str("AS_OF_DATE", "")
 REDIS_URL = env_str("REDIS_URL", "")
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": 3600,
+        "socket_connect_timeout": 2,
+        "socket_timeout": 10,
+    }
 else:
     # A broker that needs no server: messages are files under var/celery/.
     _broker_dir = ensure_dir(VAR_DIR / "celery" / "queue")
@@ -220,6 +228,21 @@ else:
 # Job state lives in our own status models, which the UI reads; results are kept only where a
 # result store exists anyway (Redis), for health checks.
 CELERY_TASK_IGNORE_RESULT = not REDIS_URL
+# Sending must fail fast when the broker or the result store is down (the office gets a page in
+# seconds, not after the library's 20 reconnection attempts): short connection timeouts and
+# one retry. Workers reconnect on their own (broker_connection_retry).
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.5,
+    "interval_max": 0.5,
+}
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 2
+CELERY_REDIS_SOCKET_TIMEOUT = 10
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {
+    "retry_policy": {"max_retries": 1, "interval_start": 0, "interval_step": 0.5}
+}
 CELERY_RESULT_BACKEND = REDIS_URL or None
 CELERY_RESULT_EXPIRES = 3600
 CELERY_TIMEZONE = TIME_ZONE
@@ -231,6 +254,13 @@ CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 30 * 60, minimum=10)
 CELERY_TASK_SOFT_TIME_LIMIT = CELERY_TASK_TIME_LIMIT - 5
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+# Report jobs that cannot get stuck (reports.stuck): a running job writes a heartbeat every
+# JOB_HEARTBEAT_SECONDS; one silent for JOB_STALE_SECONDS (its worker died), or queued for
+# JOB_QUEUE_TIMEOUT_SECONDS without starting, is marked failed with the reason, which the job
+# page shows (with 重试) and /healthz reports until then. The beat checks every 2 minutes.
+JOB_HEARTBEAT_SECONDS = env_int("JOB_HEARTBEAT_SECONDS", 20, minimum=1)
+JOB_STALE_SECONDS = env_int("JOB_STALE_SECONDS", 180, minimum=2)
+JOB_QUEUE_TIMEOUT_SECONDS = env_int("JOB_QUEUE_TIMEOUT_SECONDS", 900, minimum=2)
 # The weekly roll-up: "fri 18:00" by default, "<weekday> HH:MM", or "disable".
 WEEKLY_ROLLUP_SCHEDULE = env_str("WEEKLY_ROLLUP_SCHEDULE", "fri 18:00")
 # 督查通报: the masthead, the issuing office, the 抄送/报送 lines an issue form starts with, and
@@ -282,11 +312,14 @@ SITE_URL = env_str("SITE_URL", "").rstrip("/")
 REMINDER_BEFORE_DUE = env_str("REMINDER_BEFORE_DUE", "thu 09:00")
 REMINDER_AFTER_DUE = env_str("REMINDER_AFTER_DUE", "fri 09:00")
 try:
-    from reports.schedule import build_beat_schedule
+    from reports.schedule import build_beat_schedule, housekeeping_schedule
 
-    CELERY_BEAT_SCHEDULE = build_beat_schedule(
-        WEEKLY_ROLLUP_SCHEDULE, before=REMINDER_BEFORE_DUE, after=REMINDER_AFTER_DUE
-    )
+    CELERY_BEAT_SCHEDULE = {
+        **build_beat_schedule(
+            WEEKLY_ROLLUP_SCHEDULE, before=REMINDER_BEFORE_DUE, after=REMINDER_AFTER_DUE
+        ),
+        **housekeeping_schedule(),
+    }
 except ValueError as error:
     raise ImproperlyConfigured(str(error)) from None
 # --- end of reminders and e-mail -------------------------------------------------------------

@@ -66,6 +66,15 @@ def instruction_write(request, plan_key: str, number: str):
         if not str(instruction_id).isdigit():
             raise Http404("未找到该批示")
         instruction = _visible_instruction(request, int(instruction_id), task.instructions.all())
+        if (
+            request.method == "POST"
+            and instruction.is_published
+            and request.POST.get("action") == "publish"
+            and instruction.leader_id == getattr(person_of(request.user).leader, "pk", None)
+        ):
+            # The publish of this draft sent twice: it is published, show it.
+            messages.info(request, "该批示已发布，未重复发布。")
+            return redirect(instruction.get_absolute_url())
         if not can_edit_instruction(request.user, instruction):
             raise PermissionDenied("已发布的批示不能修改，他人的批示不能修改")
     text = instruction.text if instruction else ""

@@ -12,6 +12,7 @@ its author. The detail page (who read it, when) is for the author, the office an
 concerned. Only a lead leader of the task writes; only the author edits, and only a draft.
 """
 
+import datetime
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
@@ -19,19 +20,23 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.roles import person_of
 from departments.models import Department
 from tasks import clock
 from tasks.access import leads_task, tasks_visible_to
 from tasks.duties import expected_units
-from tasks.models import TaskUnit
+from tasks.models import Task, TaskUnit
 
 from .models import Acknowledgement, Instruction
 from .signals import instruction_published
 
 State = Instruction.State
 MAX_TEXT_LENGTH = 5000
+# The same text on the same task by the same leader within this time is the same request sent
+# twice (a double click, a resent form), not a second instruction.
+REPEAT_WINDOW = datetime.timedelta(minutes=10)
 
 
 class InstructionError(Exception):
@@ -237,6 +242,12 @@ def save_instruction(user, task, text: str, publish: bool, instruction=None) -> 
     leader = person_of(user).leader
     with transaction.atomic():
         if instruction is None:
+            # Two identical requests at once (a double click): the task's lock makes the second
+            # wait and then find the first one's instruction instead of writing another.
+            Task.objects.select_for_update().filter(pk=task.pk).first()
+            same = _just_written(task, leader, text, publish)
+            if same is not None:
+                return same
             instruction = Instruction(task=task, leader=leader)
         else:
             instruction = Instruction.objects.select_for_update().get(pk=instruction.pk)
@@ -244,6 +255,8 @@ def save_instruction(user, task, text: str, publish: bool, instruction=None) -> 
                 raise InstructionError("该批示不属于此任务。")
             if instruction.leader_id != leader.pk:
                 raise PermissionDenied("只能修改本人的批示草稿。")
+            if instruction.is_published and publish and instruction.text == text:
+                return instruction  # the same publish sent twice: published (and notified) once
             if instruction.state != State.DRAFT:
                 raise InstructionError("批示已发布，不能再修改。")
         instruction.text = text
@@ -257,6 +270,22 @@ def save_instruction(user, task, text: str, publish: bool, instruction=None) -> 
                 lambda: instruction_published.send(sender=Instruction, instruction=published)
             )
     return instruction
+
+
+def _just_written(task, leader, text: str, publish: bool) -> Instruction | None:
+    """The leader's instruction on the task with this text, written in the last few minutes
+    in the state asked for: the same request sent again, not a new instruction."""
+    return (
+        Instruction.objects.filter(
+            task=task,
+            leader=leader,
+            text=text,
+            state=State.PUBLISHED if publish else State.DRAFT,
+            created_at__gte=timezone.now() - REPEAT_WINDOW,  # real time, as created_at
+        )
+        .order_by("-pk")
+        .first()
+    )
 
 
 def acknowledge(user, instruction: Instruction) -> Acknowledgement:

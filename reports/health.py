@@ -1,7 +1,8 @@
 """/healthz for load balancers and monitoring: database, broker, last successful roll-up.
 
-200 when everything is fine; 503 when the database or the broker cannot be reached, or when a
-scheduled roll-up is more than an hour overdue. `?probe=live` checks only the database, for
+200 when everything is fine; 503 when the database or the broker cannot be reached, when a
+scheduled roll-up is more than an hour overdue, or when a report job is stuck (running without
+a heartbeat, or queued and never started: reports.stuck) and not yet marked failed. `?probe=live` checks only the database, for
 load balancers: a broker outage must not take web hosts out of rotation. Never reveals
 settings or secrets.
 """
@@ -17,6 +18,7 @@ from config.celery import app
 from tasks import clock, reporting
 from tasks.models import Plan
 
+from . import stuck
 from .models import ReportJob
 from .schedule import roll_up_moment, weekly_rollup_setting
 
@@ -71,18 +73,24 @@ def healthz(request):
     broker = _broker_ok()
     last = None
     overdue = []
+    stuck_jobs = []
     if database:
+        stuck_jobs = [
+            {"id": job.pk, "plan": job.plan.slug, "period": job.period_key, "state": job.state}
+            for job in stuck.stuck_jobs().select_related("plan")[:20]
+        ]
         done = ReportJob.objects.filter(state=ReportJob.State.DONE).order_by("-finished_at").first()
         last = (
             timezone.localtime(done.finished_at).isoformat() if done and done.finished_at else None
         )
         overdue = _overdue_roll_ups(clock.now())
-    healthy = database and broker and not overdue
+    healthy = database and broker and not overdue and not stuck_jobs
     body = {
         "status": "ok" if healthy else "unhealthy",
         "database": "ok" if database else "unreachable",
         "broker": "ok" if broker else "unreachable",
         "last_roll_up": last,
         "overdue_roll_ups": overdue,
+        "stuck_jobs": stuck_jobs,
     }
     return JsonResponse(body, status=200 if healthy else 503)

@@ -11,11 +11,12 @@ from django.db import DatabaseError, IntegrityError, transaction
 from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerError
 
+from common import once
 from tasks import clock, reporting
 from tasks.models import Plan
 from tasks.periods import WEEKLY, parse_period_key
 
-from . import bulletin_archive, rollup
+from . import bulletin_archive, rollup, stuck
 from .bulletin import bulletin_period
 from .models import ReportJob
 from .reminders import send_reminders
@@ -38,6 +39,7 @@ def _set(job_id: int, **fields) -> None:
 @shared_task(
     bind=True,
     name="reports.jobs.roll_up_week",
+    ignore_result=True,  # the job row is the result; sending needs no result store
     acks_late=True,
     reject_on_worker_lost=True,
     autoretry_for=RETRYABLE,
@@ -57,16 +59,18 @@ def roll_up_week(self, job_id: int) -> str:
         job_id,
         state=ReportJob.State.RUNNING,
         started_at=timezone.now(),
+        heartbeat_at=timezone.now(),
         progress=5,
         attempts=job.attempts + 1,
         last_error="",
     )
     try:
-        snapshot = rollup.produce(
-            job.plan,
-            parse_period_key(job.period_key),
-            on_progress=lambda percent: _set(job_id, progress=percent),
-        )
+        with stuck.heartbeat(job_id):
+            snapshot = rollup.produce(
+                job.plan,
+                parse_period_key(job.period_key),
+                on_progress=lambda percent: _set(job_id, progress=percent),
+            )
     except RETRYABLE as error:
         if self.request.retries >= self.max_retries:
             _fail(job_id, error)
@@ -130,21 +134,89 @@ def roll_up_due_weeks() -> list[int]:
     return started
 
 
+QUEUE_DOWN_MESSAGE = (
+    "消息队列暂不可用，周报未能开始生成。请稍后点击“重试”；如持续出现，请联系管理员。"
+)
+# Sending from a web request: one quick retry, then the office is told (see settings for the
+# connection timeouts). Workers and beat have their own, patient, reconnection.
+SEND_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.5,
+    "interval_max": 0.5,
+}
+
+
 def request_roll_up(plan: Plan, period_key: str, user) -> ReportJob:
-    """Queue a roll-up asked for from the UI; the job row exists before the message is sent."""
-    job = ReportJob.objects.create(plan=plan, period_key=period_key, requested_by=user)
-    transaction.on_commit(lambda: _send(job.pk))
+    """Queue a roll-up asked for from the UI; the job row exists before the message is sent.
+
+    A roll-up of the same plan × period still queued or running is returned instead of a
+    second one (a double click, two people at once). Whether the message went out is on the
+    returned row: state FAILED with QUEUE_DOWN_MESSAGE when the broker could not be reached.
+    """
+    with transaction.atomic():
+        Plan.objects.select_for_update().filter(pk=plan.pk).first()  # one request at a time
+        active = (
+            ReportJob.objects.filter(
+                plan=plan,
+                period_key=period_key,
+                state__in=[ReportJob.State.QUEUED, ReportJob.State.RUNNING],
+            )
+            .exclude(pk__in=stuck.stuck_jobs().values("pk"))
+            .first()
+        )
+        if active is not None:
+            return active
+        job = ReportJob.objects.create(plan=plan, period_key=period_key, requested_by=user)
+        transaction.on_commit(lambda: _send(job.pk))
+    job.refresh_from_db()
+    return job
+
+
+def retry_roll_up(job: ReportJob) -> ReportJob:
+    """Queue a failed job again (the office's 重试); a job in any other state is left alone."""
+    moved = ReportJob.objects.filter(pk=job.pk, state=ReportJob.State.FAILED).update(
+        state=ReportJob.State.QUEUED,
+        progress=0,
+        last_error="",
+        requested_at=timezone.now(),
+        started_at=None,
+        finished_at=None,
+        heartbeat_at=None,
+    )
+    if moved:
+        transaction.on_commit(lambda: _send(job.pk, job_for(job)))
+    job.refresh_from_db()
     return job
 
 
 def _send(job_id: int, job=None) -> None:
     job = job or roll_up_week
     try:
-        job.delay(job_id)
-    except BrokerError as error:
-        # The web app keeps working without the broker; the job shows why it waits.
-        logger.error("broker unavailable, job %s not sent: %s", job_id, error)
-        _set(job_id, state=ReportJob.State.FAILED, last_error="消息队列暂不可用，请稍后重试。")
+        job.apply_async(
+            args=[job_id], ignore_result=True, retry=True, retry_policy=SEND_RETRY_POLICY
+        )
+    except Exception as error:  # noqa: BLE001 - broker, result store, DNS…: all mean "not sent"
+        # The web app keeps working without the broker; the job shows why it did not start.
+        logger.error("broker unavailable, roll-up job %s not sent: %r", job_id, error)
+        _set(
+            job_id,
+            state=ReportJob.State.FAILED,
+            finished_at=timezone.now(),
+            last_error=QUEUE_DOWN_MESSAGE,
+        )
+
+
+@shared_task(name="reports.jobs.check_stuck_jobs", acks_late=True)
+def check_stuck_jobs() -> list[int]:
+    """The beat's watchdog: report jobs without a heartbeat (or never started) → failed."""
+    return stuck.fail_stuck_jobs()
+
+
+@shared_task(name="reports.jobs.forget_old_submissions", acks_late=True)
+def forget_old_submissions() -> int:
+    """Drop the one-time tokens of forms sent more than two days ago (common.once)."""
+    return once.forget_old()
 
 
 @shared_task(
@@ -169,8 +241,9 @@ def write_bulletin(self, job_id: int) -> str:
          attempts=job.attempts + 1, last_error="")  # fmt: skip
     bulletin = job.bulletin
     try:
-        period = bulletin_period(bulletin.plan, bulletin.kind, bulletin.period_key)
-        bulletin_archive.write_file(bulletin, period, lambda p: _set(job_id, progress=p))
+        with stuck.heartbeat(job_id):
+            period = bulletin_period(bulletin.plan, bulletin.kind, bulletin.period_key)
+            bulletin_archive.write_file(bulletin, period, lambda p: _set(job_id, progress=p))
     except RETRYABLE as error:
         if self.request.retries >= self.max_retries:
             _fail(job_id, error)

@@ -141,6 +141,9 @@ class ReportJob(models.Model):
     requested_at = models.DateTimeField("提交时间", auto_now_add=True)
     started_at = models.DateTimeField("开始时间", null=True, blank=True)
     finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+    # Written every few seconds by the worker while the job runs (reports.stuck): a running job
+    # whose heartbeat stops (the worker was killed) is found and marked failed.
+    heartbeat_at = models.DateTimeField("心跳时间", null=True, blank=True)
     snapshot = models.ForeignKey(
         WeeklySnapshot, on_delete=models.SET_NULL, null=True, blank=True, related_name="jobs"
     )

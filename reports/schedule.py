@@ -98,3 +98,21 @@ def build_beat_schedule(rollup: str, *, before: str = "disable", after: str = "d
             "args": (kind,),
         }
     return schedule
+
+
+STUCK_CHECK_MINUTES = 2
+
+
+def housekeeping_schedule() -> dict:
+    """Entries that always run: the watchdog of report jobs (reports.stuck) every few minutes,
+    and the nightly removal of old one-time form tokens (common.once)."""
+    return {
+        "check-stuck-jobs": {
+            "task": "reports.jobs.check_stuck_jobs",
+            "schedule": crontab(minute=f"*/{STUCK_CHECK_MINUTES}"),
+        },
+        "forget-old-submissions": {
+            "task": "reports.jobs.forget_old_submissions",
+            "schedule": crontab(minute=17, hour=3),
+        },
+    }

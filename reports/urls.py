@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.report_list, name="list"),
     path("generate/", views.generate, name="generate"),
     path("jobs/<int:job_id>/", views.job_status, name="job"),
+    path("jobs/<int:job_id>/retry/", views.retry, name="retry"),
     path("<int:snapshot_id>/download/", views.download, name="download"),
     path("bulletins/", bulletin_views.bulletin_list, name="bulletins"),
     path("bulletins/preview/", bulletin_views.bulletin_preview, name="bulletin_preview"),

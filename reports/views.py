@@ -144,8 +144,34 @@ def generate(request):
         messages.error(request, str(error))
         return redirect("reports:list")
     job = jobs.request_roll_up(plan, period.key, request.user)
-    messages.info(request, f"已开始生成 {period.label} 周报。")
+    return _queued_or_unavailable(request, job, f"已开始生成 {period.label} 周报。")
+
+
+def _queued_or_unavailable(request, job: ReportJob, started: str):
+    """The job's page; 503 with the reason when the message could not be sent."""
+    if job.state == ReportJob.State.FAILED and job.last_error == jobs.QUEUE_DOWN_MESSAGE:
+        messages.error(request, jobs.QUEUE_DOWN_MESSAGE)
+        context = {"job": job, "can_retry": True}
+        return render(request, "reports/job_status.html", context, status=503)
+    if job.requested_by_id != request.user.pk or job.state != ReportJob.State.QUEUED:
+        messages.info(request, f"{job.period_key} 周报已在生成中，未重复提交。")
+    else:
+        messages.info(request, started)
     return redirect("reports:job", job_id=job.pk)
+
+
+@login_required
+@require_POST
+def retry(request, job_id: int):
+    """重试: queue a failed job again (the office)."""
+    if not person_of(request.user).is_office:
+        raise PermissionDenied("仅督查室可以生成周报")
+    job = get_object_or_404(ReportJob, pk=job_id)
+    if job.state != ReportJob.State.FAILED:
+        messages.info(request, f"该任务{job.get_state_display()}，无需重试。")
+        return redirect("reports:job", job_id=job.pk)
+    job = jobs.retry_roll_up(job)
+    return _queued_or_unavailable(request, job, f"已重新开始生成 {job.period_key} 周报。")
 
 
 @login_required
@@ -168,7 +194,13 @@ def job_status(request, job_id: int):
             }
         )
     return render(
-        request, "reports/job_status.html", {"job": job, "download": job_download_url(job)}
+        request,
+        "reports/job_status.html",
+        {
+            "job": job,
+            "download": job_download_url(job),
+            "can_retry": person_of(request.user).is_office,
+        },
     )
 
 

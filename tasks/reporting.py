@@ -153,11 +153,17 @@ def _save_report(
         raise PermissionDenied("无权填报该任务")
     if period not in open_periods(task.plan):
         raise ReportError(f"{period.label}已关闭，不能再填报或修改。")
-    report = (
-        ProgressReport.objects.select_for_update()
-        .filter(task=task, department=unit, period_key=period.key)
-        .first()
+    mine = ProgressReport.objects.select_for_update().filter(
+        task=task, department=unit, period_key=period.key
     )
+    report = mine.first()
+    if report is None:
+        # Nothing to lock yet: two first saves at once (a double click, two tabs) would both
+        # insert. Locking the task makes the second wait, then find the first one's report.
+        Task.objects.select_for_update().filter(pk=task.pk).first()
+        report = mine.first()
+    if report is not None and _repeats(report, user, data, expected_version, submit, files):
+        return report  # the same save sent twice: done once, the second changes nothing
     if report is None:
         if expected_version not in (None, 0):
             raise ConflictError("该报告已被删除或尚未创建，请刷新后重试。")
@@ -205,6 +211,23 @@ def _save_report(
     if submit:
         _submit(report, user)
     return report
+
+
+def _repeats(report, user, data: ReportData, expected_version, submit: bool, files) -> bool:
+    """Is this save the one just done again: the same person, from the version before it,
+    with the same content and the same intent (and no new files)?"""
+    if files or report.updated_by_id != user.pk or report.version != (expected_version or 0) + 1:
+        return False
+    if report.state != (State.SUBMITTED if submit else State.DRAFT):
+        return False
+    values = {v.indicator_id: v.actual for v in report.values.all()}
+    return (
+        report.progress == data.progress.strip()
+        and report.problems == data.problems.strip()
+        and report.next_steps == data.next_steps.strip()
+        and report.percent == data.percent
+        and values == dict(data.values)
+    )
 
 
 def _role_of(task: Task, unit) -> str:

@@ -20,7 +20,7 @@ import os
 import shutil
 import subprocess
 import sys
-import tarfile
+import tempfile
 import time
 import uuid
 from pathlib import Path
@@ -187,6 +187,76 @@ def _media_digest(root: Path) -> dict[str, str]:
     }
 
 
+RESTORE_FLAGS = (
+    "--clean",
+    "--if-exists",
+    "--no-owner",
+    "--no-acl",
+    "--single-transaction",
+    "--exit-on-error",
+)
+
+
+def _restore_as_non_root(dump: Path, archive: Path, sums: Path, dst: str, libpq, token, into):
+    """docs/deploy.md's restore steps, run as a non-root administrator.
+
+    Production: the backups belong to the service user (0700 directory, 0600 files) and the
+    administrator is not root; `sudo -u dudu` reads them. Here, as root, two throwaway accounts
+    stand for them — a service user owning a copy of the backup, an administrator running
+    the database client — and `runuser -u` stands for `sudo -u` (this machine has no sudo).
+    Without root (or without useradd/runuser) the backup is restored directly, and the test
+    says so. Returns the directory the media archive was unpacked into.
+    """
+    if os.geteuid() != 0 or not (shutil.which("useradd") and shutil.which("runuser")):
+        pytest.skip("restoring as a non-root user needs root (useradd, runuser) to create one")
+    service, admin = f"dudusvc{token[:6]}", f"duduadm{token[:6]}"
+    users = []
+    work = Path(tempfile.mkdtemp(prefix="dudu-restore-"))
+    try:
+        for user in (service, admin):
+            _run(["useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin", user],
+                 env=libpq)  # fmt: skip
+            users.append(user)
+        os.chmod(work, 0o755)
+        backups = work / "backups"
+        backups.mkdir(mode=0o700)
+        for path in (dump, archive, sums):
+            shutil.copy2(path, backups / path.name)
+        media = work / "media"
+        media.mkdir(mode=0o750)
+        for path in (backups, media, *backups.iterdir()):
+            shutil.chown(path, service, service)
+        as_service, as_admin = ["runuser", "-u", service, "--"], ["runuser", "-u", admin, "--"]
+        copy = backups / dump.name
+        # What the old steps did: the database client cannot open the service user's file,
+        # and the administrator cannot enter the backup directory.
+        refused = subprocess.run([*as_admin, "pg_restore", "--list", str(copy)], env=libpq,
+                                 capture_output=True, text=True)  # fmt: skip
+        assert refused.returncode != 0 and "ermission denied" in refused.stderr
+        assert subprocess.run([*as_admin, "ls", str(backups)], capture_output=True).returncode
+        # 1. checksums, read by the service user
+        _run([*as_service, "sh", "-c", 'cd "$1" && sha256sum --check --quiet "$2"', "_",
+              str(backups), sums.name], env=libpq)  # fmt: skip
+        # 4. the dump goes through a pipe: read by the service user, restored by the client
+        reader = subprocess.Popen([*as_service, "cat", str(copy)], stdout=subprocess.PIPE)
+        restore = subprocess.run(
+            [*as_admin, "pg_restore", *RESTORE_FLAGS, f"--dbname={dst}"],
+            stdin=reader.stdout, env=libpq, capture_output=True, text=True, timeout=300,
+        )  # fmt: skip
+        reader.stdout.close()
+        assert reader.wait(timeout=60) == 0
+        assert restore.returncode == 0, restore.stderr[-2000:]
+        # 5. the media archive, unpacked by the service user into its own directory
+        _run([*as_service, "tar", "-xzf", str(backups / archive.name), "-C", str(media)],
+             env=libpq)  # fmt: skip
+        shutil.copytree(media, into)
+        return into
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+        for user in users:
+            subprocess.run(["userdel", user], capture_output=True, timeout=30)
+
+
 def test_backup_restores_into_an_empty_database_with_nothing_lost(tmp_path):
     started = time.monotonic()
     token = uuid.uuid4().hex[:10]
@@ -242,25 +312,11 @@ def test_backup_restores_into_an_empty_database_with_nothing_lost(tmp_path):
         assert dumps[0].stat().st_mode & 0o077 == 0, "a dump must not be readable by others"
         _run(["sha256sum", "--check", "--quiet", sums[0].name], env=libpq, cwd=backups)
 
-        # 3. restore into the empty database and unpack the media elsewhere
-        _run(
-            [
-                "pg_restore",
-                "--clean",
-                "--if-exists",
-                "--no-owner",
-                "--no-acl",
-                "--single-transaction",
-                "--exit-on-error",
-                f"--dbname={dst}",
-                dumps[0],
-            ],
-            env=libpq,
+        # 3. restore into the empty database and unpack the media elsewhere, the way
+        #    docs/deploy.md says, as a non-root administrator (see _as_admin)
+        restored_media = _restore_as_non_root(
+            dumps[0], archives[0], sums[0], dst, libpq, token, tmp_path / "restored-media"
         )
-        restored_media = tmp_path / "restored-media"
-        restored_media.mkdir()
-        with tarfile.open(archives[0]) as archive:
-            archive.extractall(restored_media, filter="data")
         _manage("migrate", "--check", env={**app_env, "DATABASE_URL": _url_for(dst)})
 
         # 4. nothing lost

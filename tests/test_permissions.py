@@ -241,6 +241,13 @@ class PermissionMatrixTests(BaseTestCase):
                 row(302, 403, 403, 403, 403, 200, 200, 200),
             ),
             (
+                # The job is queued, not failed: the office is told there is nothing to retry.
+                "retry job",
+                "post",
+                reverse("reports:retry", args=[self.job.pk]),
+                row(302, 403, 403, 403, 403, 403, 302, 302),
+            ),
+            (
                 "download workbook",
                 "get",
                 reverse("reports:download", args=[self.snapshot.pk]),

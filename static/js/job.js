@@ -15,6 +15,8 @@
       block.querySelector("a").href = data.download;
       block.hidden = false;
     }
+    var retry = document.getElementById("job-retry");
+    if (retry) retry.hidden = data.state !== "failed";
     return data.state === "queued" || data.state === "running";
   }
   function poll() {
