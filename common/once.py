@@ -79,7 +79,10 @@ class SubmitOnceMiddleware:
     def __call__(self, request):
         if request.method != "POST":
             return self.get_response(request)
-        token = request.POST.get(FIELD, "")
+        try:
+            token = request.POST.get(FIELD, "")
+        except Exception:  # noqa: BLE001 - an unreadable body: the view (and CSRF) answer it
+            token = ""
         if not _TOKEN.fullmatch(token):
             return self.get_response(request)
         deadline = time.monotonic() + WAIT_SECONDS

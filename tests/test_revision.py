@@ -29,8 +29,8 @@ AS_OF = datetime.date(2022, 5, 18)
 
 
 def without_csrf(html: bytes) -> bytes:
-    """The page without its CSRF token (masked afresh on every response)."""
-    return re.sub(rb'name="csrfmiddlewaretoken" value="[^"]+"', b"", html)
+    """The page without its CSRF and one-time form tokens (new on every response)."""
+    return re.sub(rb'name="(csrfmiddlewaretoken|_once)" value="[^"]+"', b"", html)
 
 
 class RevisionTestCase(TransactionTestCase):
