@@ -30,7 +30,6 @@ from tasks.access import (
     can_edit_indicators,
     can_report,
     can_review,
-    can_view_task,
     involving_unit,
     leads_task,
     tasks_visible_to,
@@ -237,10 +236,13 @@ class VisibilityTests(RulePlan):
         self.assertEqual(self.numbers(tasks_visible_to(self.office, only_2)), ["2"])
         self.assertEqual(self.numbers(tasks_visible_to(self.staff_town, only_2)), [])
 
-    def test_can_view_task(self):
-        self.assertTrue(can_view_task(self.staff_town, self.t1))
-        self.assertFalse(can_view_task(self.staff_town, self.t2))
-        self.assertTrue(can_view_task(self.leader, self.t3))
+    def test_one_task_is_visible_exactly_when_the_list_shows_it(self):
+        def sees(user, task):
+            return tasks_visible_to(user, self.tasks.filter(pk=task.pk)).exists()
+
+        self.assertTrue(sees(self.staff_town, self.t1))
+        self.assertFalse(sees(self.staff_town, self.t2))
+        self.assertTrue(sees(self.leader, self.t3))
 
     def test_leads_task_only_for_the_tasks_lead_leaders(self):
         self.assertTrue(leads_task(self.leader, self.t1))
