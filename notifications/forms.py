@@ -20,6 +20,17 @@ def _secret(value: str, label: str) -> str:
     return value
 
 
+def _outbound_url(value: str) -> str:
+    """An address the server may post to (egress's allow-list), or a Chinese form error."""
+    value = value.strip()
+    if not value:
+        return value
+    try:
+        return egress.check_url(value)
+    except egress.Refused as error:
+        raise forms.ValidationError(str(error)) from None
+
+
 class RulesForm(forms.Form):
     """One checkbox per notice type × outbound channel (in-app is always on)."""
 
@@ -77,13 +88,7 @@ class UnitRobotForm(forms.Form):
             self.fields["robot_kind"].initial = "none"
 
     def clean_robot_url(self):
-        value = self.cleaned_data["robot_url"].strip()
-        if value:
-            try:
-                return egress.check_url(value)
-            except egress.Refused as error:
-                raise forms.ValidationError(str(error)) from None
-        return value
+        return _outbound_url(self.cleaned_data["robot_url"])
 
     def clean_robot_secret(self):
         return _secret(self.cleaned_data["robot_secret"], "加签密钥")
@@ -143,13 +148,7 @@ class SmsGatewayForm(forms.Form):
     sign_name = forms.CharField(label="短信签名", required=False, max_length=30)
 
     def clean_url(self):
-        value = self.cleaned_data["url"].strip()
-        if value:
-            try:
-                return egress.check_url(value)
-            except egress.Refused as error:
-                raise forms.ValidationError(str(error)) from None
-        return value
+        return _outbound_url(self.cleaned_data["url"])
 
     def clean_account(self):
         return _secret(self.cleaned_data["account"], "账号")

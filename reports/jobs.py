@@ -36,10 +36,11 @@ def _set(job_id: int, **fields) -> None:
     ReportJob.objects.filter(pk=job_id).update(**fields)
 
 
-@shared_task(
+# A report job (ReportJob row) survives a lost worker and retries database hiccups with backoff;
+# the row is its result, so sending needs no result store.
+FILE_JOB = dict(
     bind=True,
-    name="reports.jobs.roll_up_week",
-    ignore_result=True,  # the job row is the result; sending needs no result store
+    ignore_result=True,
     acks_late=True,
     reject_on_worker_lost=True,
     autoretry_for=RETRYABLE,
@@ -47,6 +48,9 @@ def _set(job_id: int, **fields) -> None:
     retry_backoff_max=300,
     max_retries=5,
 )
+
+
+@shared_task(name="reports.jobs.roll_up_week", **FILE_JOB)
 def roll_up_week(self, job_id: int) -> str:
     """Produce the workbook of one ReportJob. A finished job is not redone."""
     job = ReportJob.objects.select_related("plan").filter(pk=job_id).first()
@@ -219,16 +223,7 @@ def forget_old_submissions() -> int:
     return once.forget_old()
 
 
-@shared_task(
-    bind=True,
-    name="reports.jobs.write_bulletin",
-    acks_late=True,
-    reject_on_worker_lost=True,
-    autoretry_for=RETRYABLE,
-    retry_backoff=5,
-    retry_backoff_max=300,
-    max_retries=5,
-)
+@shared_task(name="reports.jobs.write_bulletin", **FILE_JOB)
 def write_bulletin(self, job_id: int) -> str:
     """Write the document of an issued bulletin (a ReportJob of kind "bulletin")."""
     job = ReportJob.objects.select_related("bulletin__plan").filter(pk=job_id).first()

@@ -2,16 +2,13 @@
 
 import re
 
-from django.core.files.base import ContentFile
 from django.test import override_settings
 from django.urls import reverse
 
 from leaders.models import Instruction
-from reports.models import WeeklySnapshot
-from reports.rollup import workbook_path
-from tasks.models import Attachment, ProgressReport
-from tasks.periods import parse_period_key
+from tasks.models import ProgressReport
 
+from . import objects
 from .base import PASSWORD, BaseTestCase
 
 INLINE_SCRIPT = re.compile(r"<script\b(?![^>]*\bsrc=)[^>]*>", re.I)
@@ -32,45 +29,10 @@ class HeaderTests(BaseTestCase):
     @classmethod
     def setUpTestData(cls):
         super().setUpTestData()
-        cls.report = ProgressReport.objects.create(
-            task=cls.task["15"],
-            department=cls.drc,
-            role="lead",
-            period_key="2022-W20",
-            period_start="2022-05-16",
-            period_end="2022-05-22",
-            state="submitted",
-            progress="进展",
-            created_by=cls.staff,
-            updated_by=cls.staff,
-        )
-        cls.attachment = Attachment(
-            report=cls.report,
-            original_name="a.pdf",
-            size=8,
-            content_type="application/pdf",
-            uploaded_by=cls.staff,
-        )
-        cls.attachment.file.save("a.pdf", ContentFile(b"%PDF-1.4"), save=True)
+        cls.report, cls.attachment = objects.submitted_report_with_evidence(cls)
         plan = cls.task["1"].plan
-        cls.snapshot = WeeklySnapshot.objects.create(
-            plan=plan,
-            period_key="2022-W19",
-            period_label="2022年第19周",
-            as_of="2022-05-15",
-            generated_at="2022-05-13T18:00:00+08:00",
-            file="private/weekly/2022/2022-W19.xlsx",
-        )
-        target = workbook_path(plan, parse_period_key("2022-W19"))
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(b"PK\x03\x04 stand-in workbook")
-        cls.instruction = Instruction.objects.create(
-            task=cls.task["15"],
-            leader=cls.zhangya,
-            text="抓紧推进",
-            state="published",
-            published_at="2022-05-17T10:00:00+08:00",
-        )
+        cls.snapshot = objects.week_19_workbook(plan)
+        cls.instruction = objects.published_instruction(cls)
 
     def test_the_policy_allows_only_our_own_files_and_no_inline_script_or_style(self):
         response = self.client.get(reverse("login"))

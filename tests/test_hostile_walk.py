@@ -3,15 +3,12 @@
 import time
 
 from django.conf import settings
-from django.core.files.base import ContentFile
 from django.test import Client, override_settings
 
 from departments.models import Profile
-from leaders.models import Instruction
-from reports.models import Notification, ReportJob, WeeklySnapshot
-from tasks.models import Attachment, ProgressReport
+from reports.models import Notification, ReportJob
 
-from . import hostile
+from . import hostile, objects
 from .base import BaseTestCase
 
 
@@ -26,43 +23,11 @@ class HostileWalkTests(BaseTestCase):
     def setUpTestData(cls):
         super().setUpTestData()
         cls.plan = cls.task["1"].plan
-        cls.report = ProgressReport.objects.create(
-            task=cls.task["15"],
-            department=cls.drc,
-            role="lead",
-            period_key="2022-W20",
-            period_start="2022-05-16",
-            period_end="2022-05-22",
-            state="submitted",
-            progress="进展",
-            created_by=cls.staff,
-            updated_by=cls.staff,
-        )
-        cls.attachment = Attachment(
-            report=cls.report,
-            original_name="a.pdf",
-            size=8,
-            content_type="application/pdf",
-            uploaded_by=cls.staff,
-        )
-        cls.attachment.file.save("a.pdf", ContentFile(b"%PDF-1.4"), save=True)
-        cls.snapshot = WeeklySnapshot.objects.create(
-            plan=cls.plan,
-            period_key="2022-W19",
-            period_label="2022年第19周",
-            as_of="2022-05-15",
-            generated_at="2022-05-13T18:00:00+08:00",
-            file="private/weekly/2022/2022-W19.xlsx",
-        )
+        cls.report, cls.attachment = objects.submitted_report_with_evidence(cls)
+        cls.snapshot = objects.week_19_workbook(cls.plan)
         cls.job = ReportJob.objects.create(plan=cls.plan, period_key="2022-W19")
         cls.notification = Notification.objects.create(user=cls.staff, kind="other", title="通知")
-        cls.instruction = Instruction.objects.create(
-            task=cls.task["15"],
-            leader=cls.zhangya,
-            text="抓紧推进",
-            state="published",
-            published_at="2022-05-17T10:00:00+08:00",
-        )
+        cls.instruction = objects.published_instruction(cls)
 
     def walker(self) -> hostile.Walker:
         users = {

@@ -10,11 +10,10 @@ from django.urls import reverse
 
 from leaders.models import Instruction
 from reports.bulletin_archive import bulletin_path
-from reports.models import Bulletin, Notification, ReportJob, WeeklySnapshot
-from reports.rollup import workbook_path
+from reports.models import Bulletin, Notification, ReportJob
 from tasks.models import Attachment, PlanImport, ProgressReport, Task
-from tasks.periods import parse_period_key
 
+from . import objects
 from .base import PASSWORD, BaseTestCase
 
 ROLES = ["anon", "nobody", "staff", "head", "town", "leader", "office", "admin"]
@@ -31,38 +30,9 @@ class PermissionMatrixTests(BaseTestCase):
     def setUpTestData(cls):
         super().setUpTestData()
         # A submitted report of 区发展和改革局 on task 15 (outside the towns' scope), with evidence.
-        cls.report = ProgressReport.objects.create(
-            task=cls.task["15"],
-            department=cls.drc,
-            role="lead",
-            period_key="2022-W20",
-            period_start="2022-05-16",
-            period_end="2022-05-22",
-            state="submitted",
-            progress="进展",
-            created_by=cls.staff,
-            updated_by=cls.staff,
-        )
-        cls.attachment = Attachment(
-            report=cls.report,
-            original_name="a.pdf",
-            size=8,
-            content_type="application/pdf",
-            uploaded_by=cls.staff,
-        )
-        cls.attachment.file.save("a.pdf", ContentFile(b"%PDF-1.4"), save=True)
+        cls.report, cls.attachment = objects.submitted_report_with_evidence(cls)
         plan = cls.task["1"].plan
-        cls.snapshot = WeeklySnapshot.objects.create(
-            plan=plan,
-            period_key="2022-W19",
-            period_label="2022年第19周",
-            as_of="2022-05-15",
-            generated_at="2022-05-13T18:00:00+08:00",
-            file="private/weekly/2022/2022-W19.xlsx",
-        )
-        target = workbook_path(plan, parse_period_key("2022-W19"))
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(b"PK\x03\x04 stand-in workbook")
+        cls.snapshot = objects.week_19_workbook(plan)
         cls.job = ReportJob.objects.create(plan=plan, period_key="2022-W19")
         cls.notification = Notification.objects.create(user=cls.staff, kind="other", title="通知")
         plan_text = "某区2024年重点任务\n一、稳增长\n1.推进项目建设。〔牵头单位：区财政局〕\n"
@@ -82,13 +52,7 @@ class PermissionMatrixTests(BaseTestCase):
             plan=plan, period_key="2022-W20", period_label="2022年第20周"
         )
         # A published instruction of 张娅 on task 15, and 梅永杰's draft on task 44.
-        cls.instruction = Instruction.objects.create(
-            task=cls.task["15"],
-            leader=cls.zhangya,
-            text="抓紧推进",
-            state="published",
-            published_at="2022-05-17T10:00:00+08:00",
-        )
+        cls.instruction = objects.published_instruction(cls)
         cls.draft = Instruction.objects.create(
             task=Task.objects.get(plan=plan, number="44"),
             leader=cls.meiyongjie,

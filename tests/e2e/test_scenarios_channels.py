@@ -96,9 +96,13 @@ def test_s6_robots_sms_and_the_reminder_result(ui):
 
         # 催办 the two units.
         page.get_by_role("link", name="催办", exact=True).click()
-        page.get_by_label("区发展和改革局", exact=True).check()
-        page.get_by_label("堂邑镇", exact=True).check()
-        page.get_by_role("button", name="催办所选单位").click()
+        # One card per active plan (an earlier scenario may have imported another): the 2022 one.
+        plan_2022 = page.locator("section.card").filter(
+            has=page.get_by_role("heading", name=re.compile(r"^2022年"))
+        )
+        plan_2022.get_by_label("区发展和改革局", exact=True).check()
+        plan_2022.get_by_label("堂邑镇", exact=True).check()
+        plan_2022.get_by_role("button", name="催办所选单位").click()
         expect(page).to_have_url(re.compile(r"/notifications/reminders/\d+/2022-W20/$"))
         deadline = time.monotonic() + 60
         while "等待发送" in page.content() and time.monotonic() < deadline:
