@@ -110,7 +110,11 @@ def account_list(request):
 @require_POST
 def unlock(request):
     username = throttle.normalize_username(request.POST.get("username", ""))
-    ip_address = throttle.valid_ip(request.POST.get("ip_address", ""))
+    typed_ip = request.POST.get("ip_address", "").strip()
+    ip_address = throttle.valid_ip(typed_ip)
+    if typed_ip and ip_address is None:
+        messages.error(request, "IP 地址格式不正确，未解锁。")
+        return redirect("accounts:list")
     if not username and not ip_address:
         messages.error(request, "请指明要解锁的用户名或地址。")
         return redirect("accounts:list")

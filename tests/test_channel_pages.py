@@ -316,7 +316,7 @@ class HostilePathTests(BaseTestCase):
             f"/notifications/reminders/{plan}/2022-W{'9' * 500}/",
             f"/notifications/reminders/{plan}/{'x' * 5000}/",
         ):
-            self.assertEqual(self.client.get(url).status_code, 404, url)
+            self.assertIn(self.client.get(url).status_code, (400, 404), url)  # NUL: the edge guard
         huge = self.client.post(
             reverse("channels:unit", args=[self.drc.pk]),
             unit_form(

@@ -142,7 +142,10 @@ class BrowserImportTests(BaseTestCase):
         response = self._upload(buffer.getvalue())
         # Task 4 has a report: the file that drops it is refused, nothing is stored.
         self.assertEqual(response.status_code, 400)
-        self.assertIn("新文件删去了已有填报的任务（4），不能删除", response.content.decode())
+        self.assertIn(
+            "新文件中没有任务 4，但这些任务已有单位填报的进展或领导批示，不能删除",
+            response.content.decode(),
+        )
         self.assertEqual(PlanImport.objects.count(), 1)
         ProgressReport.objects.all().delete()
         self._upload(buffer.getvalue())

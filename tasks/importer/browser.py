@@ -12,7 +12,6 @@ import logging
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.db.models import ProtectedError
 
 from departments.models import Department, DepartmentAlias
 from departments.naming import normalize_name
@@ -22,7 +21,7 @@ from ..indicators import extract_indicators
 from ..models import Plan, PlanImport, Task
 from .deadlines import parse_deadline
 from .documents import read_document
-from .loader import ImportRefused, ImportResult, load_plan
+from .loader import ImportResult, load_plan
 from .parser import ParsedPlan
 from .responsibility import choose_leads
 
@@ -43,14 +42,13 @@ class Preview:
 def preview(upload: PlanImport) -> Preview:
     """Parse the stored file and dry-run the load. Raises PlanParseError / ImportRefused."""
     parsed, text = read_document(upload.filename, bytes(upload.data))
-    with _refusing_protected():
-        result = load_plan(
-            choose_leads(parsed, {}),
-            source_text=text,
-            year=upload.year,
-            slug=upload.plan_slug or None,
-            dry_run=True,
-        )
+    result = load_plan(
+        choose_leads(parsed, {}),
+        source_text=text,
+        year=upload.year,
+        slug=upload.plan_slug or None,
+        dry_run=True,
+    )
     plan = Plan.objects.filter(slug=result.plan_slug).first()
     deleted_with_reports = []
     if plan is not None and result.tasks_deleted:
@@ -131,31 +129,12 @@ def apply_import(upload: PlanImport, on_progress=lambda percent: None) -> Import
     with transaction.atomic():
         aliases = _register_aliases(upload.choices.get("units", {}))
         on_progress(50)
-        with _refusing_protected():
-            result = load_plan(
-                parsed, source_text=text, year=upload.year, slug=upload.plan_slug or None
-            )
+        # load_plan refuses (ImportRefused, in Chinese) a file that drops tasks with reports.
+        result = load_plan(
+            parsed, source_text=text, year=upload.year, slug=upload.plan_slug or None
+        )
     result.aliases_added = aliases
     return result
-
-
-class _refusing_protected:
-    """A task with reports is never deleted (ProgressReport.task is PROTECT): say so in Chinese."""
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, kind, error, traceback):
-        if isinstance(error, ProtectedError):
-            numbers = sorted(
-                {obj.task.number for obj in error.protected_objects if hasattr(obj, "task")}
-            )
-            raise ImportRefused(
-                f"新文件删去了已有填报的任务（{'、'.join(numbers)}），不能删除；"
-                "请保留这些任务后重新上传，未写入任何内容。",
-                f"Tasks with reports would be deleted: {numbers}",
-            ) from None
-        return False
 
 
 def _register_aliases(units: dict) -> list[str]:
