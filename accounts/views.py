@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model, login, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, HttpResponseRedirect
+from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 
 from common.export import maybe_export
-from common.redirects import safe_next
+from common.redirects import redirect_next
 from departments.models import Profile
 
 from . import onboarding, throttle
@@ -59,10 +59,7 @@ def login_view(request):
             user = form.get_user()
             login(request, user)
             logger.info("login ok user_id=%s ip=%s", user.pk, ip_address)
-            next_safe = safe_next(request, next_url)
-            if next_safe:
-                return HttpResponseRedirect(next_safe)  # a path, never a view name to reverse
-            return redirect(start_url(user))
+            return redirect_next(request, next_url, start_url(user))
         username = throttle.normalize_username(request.POST.get("username", ""))
         logger.warning("login failed username=%r ip=%s", username[:150], ip_address)
     return render(request, "registration/login.html", {"form": form, "next": next_url})

@@ -1,5 +1,7 @@
 """Where a `next` parameter may send a person: only to this site (no open redirect)."""
 
+from django.http import HttpResponseRedirect
+from django.shortcuts import redirect
 from django.utils.http import url_has_allowed_host_and_scheme
 
 
@@ -15,3 +17,12 @@ def safe_next(request, candidate) -> str | None:
         candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     )
     return candidate if allowed else None
+
+
+def redirect_next(request, candidate, fallback, *args):
+    """Go to `candidate` when it is safe (as a path: a `next` is never reversed as a view name),
+    else to `fallback` (a URL or a view name with `args`, as django.shortcuts.redirect takes)."""
+    target = safe_next(request, candidate)
+    if target:
+        return HttpResponseRedirect(target)
+    return redirect(fallback, *args)

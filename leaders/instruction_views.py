@@ -8,7 +8,7 @@ import django_tables2 as tables
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.html import format_html, format_html_join
 from django.utils.http import content_disposition_header
@@ -17,7 +17,7 @@ from django_tables2 import RequestConfig
 
 from accounts.roles import person_of
 from common.export import maybe_export
-from common.redirects import safe_next
+from common.redirects import redirect_next
 from common.tables import BaseTable
 from tasks.access import tasks_visible_to
 from tasks.views import plan_or_404
@@ -148,10 +148,7 @@ def instruction_acknowledge(request, instruction_id: int):
     instruction = _visible_instruction(request, instruction_id)
     acknowledge(request.user, instruction)  # PermissionDenied (403) for units not concerned
     messages.success(request, f"已阅：任务 {instruction.task.number} 的批示。")
-    next_safe = safe_next(request, request.POST.get("next"))
-    if next_safe:
-        return HttpResponseRedirect(next_safe)  # a path, never a view name to reverse
-    return redirect(instruction.get_absolute_url())
+    return redirect_next(request, request.POST.get("next"), instruction.get_absolute_url())
 
 
 class PendingInstructionTable(BaseTable):

@@ -13,7 +13,7 @@ from django_tables2 import RequestConfig
 
 from accounts.roles import UNIT_HEAD, person_of
 from common.export import maybe_export
-from common.redirects import safe_next
+from common.redirects import redirect_next
 
 from . import reporting
 from .access import (
@@ -194,7 +194,7 @@ def report_action(request, report_id: int, action: str):
             raise Http404("未知操作")
     except reporting.ReportError as error:
         messages.error(request, str(error))
-    return redirect(safe_next(request, request.POST.get("next")) or "tasks:review")
+    return redirect_next(request, request.POST.get("next"), "tasks:review")
 
 
 @login_required
