@@ -73,9 +73,10 @@ def test_s6_robots_sms_and_the_reminder_result(ui):
 
         # A hostile address is refused with a clear message.
         page.get_by_label("Webhook 地址").fill("https://evil.example/hook")
-        with ui.expecting(400):
+        with ui.expecting(400):  # the refusal page must have loaded before the block ends
             page.get_by_role("button", name="保存").click()
-        expect(page.get_by_text("不允许向 evil.example 发送")).to_be_visible()
+            expect(page.get_by_text("不允许向 evil.example 发送")).to_be_visible()
+            page.wait_for_load_state("load")
         shots(ui, page, "unit-refused")
 
         # The SMS gateway, and SMS on for 催办.
