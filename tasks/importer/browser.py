@@ -18,7 +18,7 @@ from departments.naming import normalize_name
 from departments.resolver import UnitResolver
 
 from ..indicators import extract_indicators
-from ..models import Plan, PlanImport, Task
+from ..models import PlanImport
 from .deadlines import parse_deadline
 from .documents import read_document
 from .loader import ImportResult, load_plan
@@ -35,7 +35,6 @@ class Preview:
     result: ImportResult  # what a load would do (dry run), before the office's choices
     unresolved: list[str]  # unknown names, in document order
     open_leads: list  # tasks whose 责任单位 have no lead rule
-    deleted_with_reports: list[str] = field(default_factory=list)
     rows: list[dict] = field(default_factory=list)  # one per task, for the table
 
 
@@ -49,14 +48,7 @@ def preview(upload: PlanImport) -> Preview:
         slug=upload.plan_slug or None,
         dry_run=True,
     )
-    plan = Plan.objects.filter(slug=result.plan_slug).first()
-    deleted_with_reports = []
-    if plan is not None and result.tasks_deleted:
-        deleted_with_reports = list(
-            Task.objects.filter(plan=plan, number__in=result.tasks_deleted, reports__isnull=False)
-            .values_list("number", flat=True)
-            .distinct()
-        )
+    # load_plan has refused (ImportRefused) a file that drops tasks with reports or instructions.
     year = upload.year or parsed.year
     doubts_by_task: dict[str, list] = {}
     for doubt in parsed.doubts:
@@ -82,7 +74,6 @@ def preview(upload: PlanImport) -> Preview:
         result=result,
         unresolved=list(result.unresolved),
         open_leads=[task for task in parsed.tasks if task.responsible_units],
-        deleted_with_reports=deleted_with_reports,
         rows=rows,
     )
 
