@@ -25,8 +25,8 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
 
-# A pure module (no Django): the same comparison rule the resolver uses.
-from departments.naming import normalize_name
+# A pure module (no Django): the same comparison and collective-name rules the resolver uses.
+from departments.naming import looks_collective, normalize_name
 
 from .doubts import find_doubts
 from .responsibility import heading_leaders, settle_responsibilities
@@ -210,9 +210,6 @@ _UNIT_SEPARATORS = "、，,；;"
 _LEADER_SEPARATORS = "、，,；;"
 _VALUE_TRIM = " \t\u3000；;，,。.、:："
 
-# A collective phrase names a group of units, not one unit (kept in step with resolver.py).
-_COLLECTIVE_PREFIXES = ("各", "区政府各", "区直各", "全区各", "市直各", "县直各")
-_COLLECTIVE_SUFFIXES = ("各成员单位", "成员单位", "各部门", "各单位", "（单位）", "(单位)")
 # "柳园、闫寺等街道办事处": bare place names before 等 take the unit type after it.
 _UNIT_TYPE_SUFFIXES = (
     "街道办事处",
@@ -259,7 +256,7 @@ def split_units(value: str) -> tuple[str, ...]:
             items = _apply_suffix(items, suffix)
         elif not right or _GENERIC_RE.match(right):
             items.append((left, False))
-        elif _is_collective(right) or suffix:
+        elif looks_collective(right) or suffix:
             items.append((left, False))
             items.append((right, False))
         else:
@@ -287,10 +284,6 @@ def _unique(names) -> tuple[str, ...]:
             seen.add(key)
             result.append(name)
     return tuple(result)
-
-
-def _is_collective(name: str) -> bool:
-    return name.startswith(_COLLECTIVE_PREFIXES) or name.endswith(_COLLECTIVE_SUFFIXES)
 
 
 def _is_bare_place(name: str) -> bool:
