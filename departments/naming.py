@@ -8,9 +8,14 @@ import re
 _WHITESPACE_RE = re.compile(r"\s+")
 
 
+def without_whitespace(text: str) -> str:
+    """The text with every space, tab and line break removed (PDF text breaks anywhere)."""
+    return _WHITESPACE_RE.sub("", text)
+
+
 def normalize_name(name: str) -> str:
     """The form used to compare names: no whitespace, full-width parentheses."""
-    return _WHITESPACE_RE.sub("", name).replace("(", "（").replace(")", "）")
+    return without_whitespace(name).replace("(", "（").replace(")", "）")
 
 
 # The collective-name rule: a phrase such as 区政府各部门（单位）, 各镇政府, 市直各有关部门 or

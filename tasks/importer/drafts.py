@@ -10,8 +10,8 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
 
-from .names import _CLOSERS, _FAMILY, _OPENERS, _VALUE_TRIM, _clean_value
-from .numbering import _ends_sentence
+from .names import BRACKET_FAMILY, CLOSERS, OPENERS, VALUE_TRIM, clean_value
+from .numbering import ends_sentence
 
 _KEYS = {
     "牵头领导": "leaders",
@@ -27,9 +27,9 @@ _KEYS = {
     "时间节点": "deadline",
 }
 _KEY_PATTERN = "|".join(_KEYS)
-_KEY_RE = re.compile(rf"({_KEY_PATTERN})\s*[：:]")
+KEY_RE = re.compile(rf"({_KEY_PATTERN})\s*[：:]")
 # An opening bracket whose content starts with a key: the responsibility part of a task.
-_RESP_OPEN_RE = re.compile(rf"[{re.escape(_OPENERS)}]\s*(?=(?:{_KEY_PATTERN})\s*[：:])")
+_RESP_OPEN_RE = re.compile(rf"[{re.escape(OPENERS)}]\s*(?=(?:{_KEY_PATTERN})\s*[：:])")
 # A key right after a sentence: "…任务文本。牵头单位：区财政局；配合单位：…" with no bracket.
 _INLINE_KEY_RE = re.compile(rf"(?<=[。；;])\s*(?=(?:{_KEY_PATTERN})\s*[：:])")
 
@@ -53,9 +53,9 @@ class _Analysis:
 
 
 @dataclass
-class _Draft:
+class Draft:
     number: str
-    parent: _Draft | None
+    parent: Draft | None
     section_number: str
     line: int
     sub: int | None = None  # k of "（k）" for a sub-item
@@ -72,7 +72,7 @@ class _Draft:
         result = self.analysis()
         if result.open_bracket_line is not None:
             return False
-        return result.has_responsibilities or _ends_sentence(result.text)
+        return result.has_responsibilities or ends_sentence(result.text)
 
 
 def _analyse(parts: list[tuple[int, str]]) -> _Analysis:
@@ -97,9 +97,9 @@ def _analyse(parts: list[tuple[int, str]]) -> _Analysis:
     position = region
     while position < len(joined):
         char = joined[position]
-        if char.isspace() or char in _VALUE_TRIM:
+        if char.isspace() or char in VALUE_TRIM:
             position += 1
-        elif char in _OPENERS and _RESP_OPEN_RE.match(joined, position):
+        elif char in OPENERS and _RESP_OPEN_RE.match(joined, position):
             close = _matching_close(joined, position)
             if close is None:
                 open_bracket_line = line_at(position)
@@ -112,9 +112,9 @@ def _analyse(parts: list[tuple[int, str]]) -> _Analysis:
             following = _RESP_OPEN_RE.search(joined, position + 1)
             end = following.start() if following else len(joined)
             chunk = joined[position:end]
-            if _KEY_RE.match(chunk):
+            if KEY_RE.match(chunk):
                 _read_keys(chunk, responsibilities)
-            elif chunk.strip(_VALUE_TRIM + _CLOSERS):
+            elif chunk.strip(VALUE_TRIM + CLOSERS):
                 stray.append(line_at(position))
             position = end
     return _Analysis(
@@ -135,20 +135,20 @@ def _responsibility_start(joined: str, starts: list[int], pieces: list[str]) -> 
         if found:
             candidates.append(found.start())
     for start, piece in zip(starts, pieces, strict=True):
-        if _KEY_RE.match(piece):
+        if KEY_RE.match(piece):
             candidates.append(start)
             break
     return min(candidates) if candidates else None
 
 
 def _matching_close(text: str, position: int) -> int | None:
-    family = _FAMILY[text[position]]
+    family = BRACKET_FAMILY[text[position]]
     depth = 0
     for index in range(position, len(text)):
         char = text[index]
-        if _FAMILY.get(char) != family:
+        if BRACKET_FAMILY.get(char) != family:
             continue
-        depth += 1 if char in _OPENERS else -1
+        depth += 1 if char in OPENERS else -1
         if depth == 0:
             return index
     return None
@@ -156,9 +156,9 @@ def _matching_close(text: str, position: int) -> int | None:
 
 def _read_keys(content: str, into: _Responsibilities) -> None:
     """Values run from each key to the next key or the end of content."""
-    matches = list(_KEY_RE.finditer(content))
+    matches = list(KEY_RE.finditer(content))
     for index, match in enumerate(matches):
         end = matches[index + 1].start() if index + 1 < len(matches) else len(content)
-        value = _clean_value(content[match.end() : end])
+        value = clean_value(content[match.end() : end])
         if value:
             getattr(into, _KEYS[match.group(1)]).append(value)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 import re
 
-from .names import _WHITESPACE_RE
+from departments.naming import without_whitespace
 
 _TITLE_QUOTE_RE = re.compile(r"《([^《》]{4,80})》")
 _NOTICE_TITLE_RE = re.compile(r"关于印发(.{4,80}?)的?通知")
@@ -18,10 +18,10 @@ _YEAR_RE = re.compile(r"(?<!\d)(20\d{2})(?!\d)")
 
 
 def _compact(text: str) -> str:
-    return _WHITESPACE_RE.sub("", text.lstrip("#"))
+    return without_whitespace(text.lstrip("#"))
 
 
-def _plan_title(header: list[tuple[int, str]]) -> str:
+def plan_title(header: list[tuple[int, str]]) -> str:
     joined = "".join(_compact(content) for _line, content in header)
     # The notice quotes the plan's title next to 印发: "关于印发《…》的通知", "《…》…现印发给你们".
     for match in _TITLE_QUOTE_RE.finditer(joined):
@@ -65,7 +65,7 @@ def _title_blocks(header: list[tuple[int, str]]) -> list[str]:
     return [text for text, _line in blocks]
 
 
-def _doc_number(header: list[tuple[int, str]]) -> str:
+def doc_number(header: list[tuple[int, str]]) -> str:
     """The plan's own number, e.g. 东昌政办字〔2023〕11号, not the documents it cites."""
     candidates = []
     for _line, content in header:
@@ -79,7 +79,7 @@ def _doc_number(header: list[tuple[int, str]]) -> str:
     return candidates[0] if candidates else ""
 
 
-def _issue_date(header: list[tuple[int, str]]) -> datetime.date | None:
+def issue_date(header: list[tuple[int, str]]) -> datetime.date | None:
     joined = "".join(_compact(content) for _line, content in header)
     for match in _DATE_RE.finditer(joined):
         try:
@@ -89,6 +89,6 @@ def _issue_date(header: list[tuple[int, str]]) -> datetime.date | None:
     return None
 
 
-def _first_year(text: str) -> int | None:
+def first_year(text: str) -> int | None:
     match = _YEAR_RE.search(text)
     return int(match.group(1)) if match else None

@@ -17,7 +17,7 @@ from ..models import Plan, PlanSource, Section, Task, TaskLeader, TaskUnit
 from .checks import ImportRefused, check_lengths, check_year, number_order
 from .parser import ParsedPlan, ParsedTask
 from .results import ImportResult
-from .syncing import _link_parents, _sync_deadlines, _sync_indicators
+from .syncing import link_parents, sync_deadlines, sync_indicators
 
 logger = logging.getLogger(__name__)
 
@@ -243,13 +243,11 @@ def _upsert_tasks(plan, parsed, sections, leaders, resolver, result):
             else:
                 result.tasks_unchanged += 1
         by_number[task.number] = task
-    _link_parents(parsed, by_number, result)
-    _sync_deadlines(plan, parsed, by_number, result)
+    link_parents(parsed, by_number, result)
+    sync_deadlines(plan, parsed, by_number, result)
     for task in by_number.values():
-        if _sync_indicators(task) and task.number not in result.tasks_created:
-            if task.number not in result.tasks_updated:
-                result.tasks_updated.append(task.number)
-                result.tasks_unchanged -= 1
+        if sync_indicators(task):
+            result.mark_updated(task.number)
     reported = sorted(
         {t.number for t in existing.values() if t.reports.exists() or t.instructions.exists()},
         key=number_order,

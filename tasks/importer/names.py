@@ -9,15 +9,12 @@ from __future__ import annotations
 import re
 
 # A pure module (no Django): the same comparison and collective-name rules the resolver uses.
-from departments.naming import looks_collective, normalize_name
-
-_WHITESPACE_RE = re.compile(r"\s+")
-
+from departments.naming import looks_collective, normalize_name, without_whitespace
 
 # Bracket pairs. A responsibility part opened with 〔 closes with 〕 whatever parentheses it
 # contains; full- and half-width parentheses are one family because documents mix them
 # ("（牵头单位：…分局)").
-_FAMILY = {
+BRACKET_FAMILY = {
     "（": "paren",
     "(": "paren",
     "）": "paren",
@@ -31,12 +28,12 @@ _FAMILY = {
     "【": "lenticular",
     "】": "lenticular",
 }
-_OPENERS = "（(〔[［【"
-_CLOSERS = "）)〕]］】"
+OPENERS = "（(〔[［【"
+CLOSERS = "）)〕]］】"
 
 _UNIT_SEPARATORS = "、，,；;"
 _LEADER_SEPARATORS = "、，,；;"
-_VALUE_TRIM = " \t\u3000；;，,。.、:："
+VALUE_TRIM = " \t\u3000；;，,。.、:："
 
 # "柳园、闫寺等街道办事处": bare place names before 等 take the unit type after it.
 _UNIT_TYPE_SUFFIXES = (
@@ -68,15 +65,15 @@ def split_units(value: str) -> tuple[str, ...]:
     "柳园街道办事处", "闫寺街道办事处". Whitespace is removed, empties and repeats dropped.
     """
     items: list[tuple[str, bool]] = []  # (name, is a bare place name waiting for a suffix)
-    for part in _split_outside_brackets(_clean_value(value), _UNIT_SEPARATORS):
-        part = _clean_value(_WHITESPACE_RE.sub("", part))
+    for part in _split_outside_brackets(clean_value(value), _UNIT_SEPARATORS):
+        part = clean_value(without_whitespace(part))
         if not part:
             continue
         deng = _find_outside_brackets(part, "等")
         if deng < 0:
             items.append((part, _is_bare_place(part)))
             continue
-        left, right = part[:deng], _clean_value(part[deng + 1 :])
+        left, right = part[:deng], clean_value(part[deng + 1 :])
         suffix = _unit_type_suffix(right)
         if suffix and (not left or _is_bare_place(left)):
             # 等 closes a list of place names: give each bare name the unit type.
@@ -90,20 +87,16 @@ def split_units(value: str) -> tuple[str, ...]:
         else:
             # 等 is part of the name ("…中等职业教育学校").
             items.append((part, False))
-    return _unique(name for name, _bare in items)
+    return unique_names(name for name, _bare in items)
 
 
 def split_leaders(value: str) -> tuple[str, ...]:
     """Split a leader value ("张三、李四") into names, in order."""
-    return _split_leaders(value)
+    parts = _split_outside_brackets(clean_value(value), _LEADER_SEPARATORS)
+    return unique_names(clean_value(without_whitespace(part)) for part in parts)
 
 
-def _split_leaders(value: str) -> tuple[str, ...]:
-    parts = _split_outside_brackets(_clean_value(value), _LEADER_SEPARATORS)
-    return _unique(_clean_value(_WHITESPACE_RE.sub("", part)) for part in parts)
-
-
-def _unique(names) -> tuple[str, ...]:
+def unique_names(names) -> tuple[str, ...]:
     seen: set[str] = set()
     result = []
     for name in names:
@@ -143,9 +136,9 @@ def _apply_suffix(items: list[tuple[str, bool]], suffix: str) -> list[tuple[str,
 def _split_outside_brackets(text: str, separators: str) -> list[str]:
     parts, current, depth = [], [], 0
     for char in text:
-        if char in _OPENERS:
+        if char in OPENERS:
             depth += 1
-        elif char in _CLOSERS:
+        elif char in CLOSERS:
             depth = max(0, depth - 1)
         if depth == 0 and char in separators:
             parts.append("".join(current))
@@ -159,31 +152,31 @@ def _split_outside_brackets(text: str, separators: str) -> list[str]:
 def _find_outside_brackets(text: str, target: str) -> int:
     depth = 0
     for index, char in enumerate(text):
-        if char in _OPENERS:
+        if char in OPENERS:
             depth += 1
-        elif char in _CLOSERS:
+        elif char in CLOSERS:
             depth = max(0, depth - 1)
         elif depth == 0 and char == target:
             return index
     return -1
 
 
-def _clean_value(value: str) -> str:
+def clean_value(value: str) -> str:
     """Strip separators and unbalanced brackets from both ends of a value."""
     while True:
         before = value
-        value = value.strip(_VALUE_TRIM)
-        if value and value[-1] in _OPENERS:
+        value = value.strip(VALUE_TRIM)
+        if value and value[-1] in OPENERS:
             value = value[:-1]
-        elif value and value[-1] in _CLOSERS and _bracket_balance(value) < 0:
+        elif value and value[-1] in CLOSERS and _bracket_balance(value) < 0:
             value = value[:-1]
-        if value and value[0] in _OPENERS and _bracket_balance(value) > 0:
+        if value and value[0] in OPENERS and _bracket_balance(value) > 0:
             value = value[1:]
-        if value and value[0] in _CLOSERS:
+        if value and value[0] in CLOSERS:
             value = value[1:]
         if value == before:
             return value
 
 
 def _bracket_balance(text: str) -> int:
-    return sum(char in _OPENERS for char in text) - sum(char in _CLOSERS for char in text)
+    return sum(char in OPENERS for char in text) - sum(char in CLOSERS for char in text)

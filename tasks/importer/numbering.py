@@ -6,25 +6,26 @@ from __future__ import annotations
 import re
 
 # "12.", "12．", "53、" — but not "2.5 亿元" (a digit right after the dot).
-_TASK_RE = re.compile(r"^(\d{1,4})\s*[.．、](?!\d)\s*(.*)$")
-_SUB_RE = re.compile(r"^[（(〔\[［【]\s*(\d{1,3})\s*[）)〕\]］】]\s*(.*)$")
-_SECTION_RE = re.compile(r"^#*\s*([一二三四五六七八九十〇零]{1,3})\s*、\s*(\S.*)$")
-_SUBSECTION_RE = re.compile(r"^#*\s*[（(〔\[［【][一二三四五六七八九十]{1,3}[）)〕\]］】]")
-_PAGE_NUMBER_RE = re.compile(r"^(?:[-—–－]+\s*\d{1,4}\s*[-—–－]+|第\s*\d+\s*页.*)$")
-_DECORATION_RE = re.compile(r"^[-—–_*=#\s]+$")
+TASK_RE = re.compile(r"^(\d{1,4})\s*[.．、](?!\d)\s*(.*)$")
+SUB_RE = re.compile(r"^[（(〔\[［【]\s*(\d{1,3})\s*[）)〕\]］】]\s*(.*)$")
+SECTION_RE = re.compile(r"^#*\s*([一二三四五六七八九十〇零]{1,3})\s*、\s*(\S.*)$")
+SUBSECTION_RE = re.compile(r"^#*\s*[（(〔\[［【][一二三四五六七八九十]{1,3}[）)〕\]］】]")
+PAGE_NUMBER_RE = re.compile(r"^(?:[-—–－]+\s*\d{1,4}\s*[-—–－]+|第\s*\d+\s*页.*)$")
+DECORATION_RE = re.compile(r"^[-—–_*=#\s]+$")
 # Lines that end the body of a plan: distribution list, attachments, printing note.
-_FOOTER_RE = re.compile(r"^(?:抄送|主送|附件)\s*[:：\d]|^[（(]此件|印发$")
+FOOTER_RE = re.compile(r"^(?:抄送|主送|附件)\s*[:：\d]|^[（(]此件|印发$")
 
-_SECTION_TITLE_MAX = 60
+SECTION_TITLE_MAX = 60
 _SENTENCE_ENDS = "。.！!？?；;：:"
 _QUOTE_CLOSERS = "”’\"'」』"
-_HEADING_MAX = 30
+HEADING_MAX = 30
 
 _CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "三": 3, "四": 4}
 _CN_DIGITS |= {"五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 
 
-def _chinese_to_int(numeral: str) -> int | None:
+def chinese_numeral(numeral: str) -> int | None:
+    """ "十一" → 11; None for anything that is not a numeral from 1 to 99."""
     if "十" not in numeral:
         return _CN_DIGITS.get(numeral) if len(numeral) == 1 else None
     tens, _, ones = numeral.partition("十")
@@ -37,7 +38,7 @@ def _chinese_to_int(numeral: str) -> int | None:
     return tens_value * 10 + ones_value
 
 
-def _int_to_chinese(value: int) -> str:
+def int_to_chinese(value: int) -> str:
     digits = "零一二三四五六七八九"
     if value < 10:
         return digits[value]
@@ -45,6 +46,6 @@ def _int_to_chinese(value: int) -> str:
     return ("" if tens == 1 else digits[tens]) + "十" + (digits[ones] if ones else "")
 
 
-def _ends_sentence(text: str) -> bool:
+def ends_sentence(text: str) -> bool:
     stripped = text.rstrip().rstrip(_QUOTE_CLOSERS)
     return bool(stripped) and stripped[-1] in _SENTENCE_ENDS

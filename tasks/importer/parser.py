@@ -12,37 +12,42 @@ responsibility lines seen, or its sentence ended): a PDF line such as "10 家" o
 not start a task. Responsibilities are parsed from the draft's lines joined together, so keys
 broken across lines ("牵头\\n\\n单位") are found.
 
-No Django imports here: the loader (``tasks.importer.loader``) resolves the names and writes
+The pieces live beside this module: ``parsed`` (what is returned), ``decoding`` (bytes to
+text), ``numbering`` (line shapes, Chinese numerals), ``drafts`` (a task being read and its
+responsibility part), ``names`` (splitting unit and leader values) and ``header`` (title,
+document number, date). Their public names are importable from here.
+
+No Django imports here (nor in those modules): the loader (``tasks.importer.loader``) resolves the names and writes
 the records. Unit names are returned as written, only whitespace removed; ``normalize_name`` is
 what callers use to compare names.
 """
 
 from __future__ import annotations
 
+from departments.naming import without_whitespace
+
 from .decoding import decode_document
 from .doubts import find_doubts
-from .drafts import _KEY_RE, _Draft
-from .header import _doc_number, _first_year, _issue_date, _plan_title
+from .drafts import KEY_RE, Draft
+from .header import doc_number, first_year, issue_date, plan_title
 from .names import (
-    _WHITESPACE_RE,
-    _split_leaders,
-    _unique,
     normalize_name,
     split_leaders,
     split_units,
+    unique_names,
 )
 from .numbering import (
-    _DECORATION_RE,
-    _FOOTER_RE,
-    _HEADING_MAX,
-    _PAGE_NUMBER_RE,
-    _SECTION_RE,
-    _SECTION_TITLE_MAX,
-    _SUB_RE,
-    _SUBSECTION_RE,
-    _TASK_RE,
-    _chinese_to_int,
-    _int_to_chinese,
+    DECORATION_RE,
+    FOOTER_RE,
+    HEADING_MAX,
+    PAGE_NUMBER_RE,
+    SECTION_RE,
+    SECTION_TITLE_MAX,
+    SUB_RE,
+    SUBSECTION_RE,
+    TASK_RE,
+    chinese_numeral,
+    int_to_chinese,
 )
 from .parsed import ParsedPlan, ParsedSection, ParsedTask, PlanParseError
 from .responsibility import heading_leaders, settle_responsibilities
@@ -72,8 +77,8 @@ class _Reader:
     def __init__(self) -> None:
         self.header: list[tuple[int, str]] = []  # lines before the first section / task
         self.sections: list[ParsedSection] = []
-        self.drafts: list[_Draft] = []
-        self.current: _Draft | None = None
+        self.drafts: list[Draft] = []
+        self.current: Draft | None = None
         self.expected = 1  # next top-level task number
         self.warnings: list[str] = []
         self.ended = False  # a footer line ended the body
@@ -82,9 +87,9 @@ class _Reader:
 
     def feed(self, number: int, raw: str) -> None:
         content = raw.strip()
-        if self.ended or not content or _PAGE_NUMBER_RE.match(content):
+        if self.ended or not content or PAGE_NUMBER_RE.match(content):
             return
-        if _DECORATION_RE.match(content):
+        if DECORATION_RE.match(content):
             return
         if self._try_section(number, content):
             return
@@ -94,9 +99,9 @@ class _Reader:
             return
         idle = self.current is None or self.current.is_complete()
         if idle and (self.sections or self.drafts or self.current):
-            if _SUBSECTION_RE.match(content):
+            if SUBSECTION_RE.match(content):
                 return  # "（一）…" headings group tasks; they are not tasks
-            if (self.drafts or self.current) and _FOOTER_RE.search(content):
+            if (self.drafts or self.current) and FOOTER_RE.search(content):
                 self._finish_current()
                 self.ended = True
                 return
@@ -112,12 +117,12 @@ class _Reader:
     # -- sections ----------------------------------------------------------------------------
 
     def _try_section(self, number: int, content: str) -> bool:
-        match = _SECTION_RE.match(content)
+        match = SECTION_RE.match(content)
         if not match:
             return False
-        value = _chinese_to_int(match.group(1))
-        title = _WHITESPACE_RE.sub("", match.group(2)).strip("#").strip()
-        if value is None or not title or len(title) > _SECTION_TITLE_MAX or _KEY_RE.search(title):
+        value = chinese_numeral(match.group(1))
+        title = without_whitespace(match.group(2)).strip("#").strip()
+        if value is None or not title or len(title) > SECTION_TITLE_MAX or KEY_RE.search(title):
             return False
         expected = len(self.sections) + 1
         current = self.current
@@ -128,7 +133,7 @@ class _Reader:
                 return False
         if value != expected:
             self.warnings.append(
-                f"第 {number} 行：章节编号不连续，应为“{_int_to_chinese(expected)}”，"
+                f"第 {number} 行：章节编号不连续，应为“{int_to_chinese(expected)}”，"
                 f"实际为“{match.group(1)}”"
             )
         self._finish_current()
@@ -147,7 +152,7 @@ class _Reader:
     # -- tasks -------------------------------------------------------------------------------
 
     def _try_task(self, number: int, content: str) -> bool:
-        match = _TASK_RE.match(content)
+        match = TASK_RE.match(content)
         if not match:
             return False
         value = int(match.group(1))
@@ -182,14 +187,14 @@ class _Reader:
     def _start_task(self, value: int, rest: str, line: int) -> None:
         self._finish_current()
         section = self.sections[-1].number if self.sections else ""
-        self.current = _Draft(str(value), None, section, line, parts=[(line, rest.strip())])
+        self.current = Draft(str(value), None, section, line, parts=[(line, rest.strip())])
         self.expected = value + 1
 
     # -- sub-items ---------------------------------------------------------------------------
 
     def _try_sub_item(self, number: int, content: str) -> bool:
         """A line "（1）…" starts a sub-item of a complete task with no responsibilities."""
-        match = _SUB_RE.match(content)
+        match = SUB_RE.match(content)
         current = self.current
         if not match or current is None or not current.is_complete():
             return False
@@ -201,7 +206,7 @@ class _Reader:
             return False
         self._finish_current()
         parent.children += 1
-        self.current = _Draft(
+        self.current = Draft(
             f"{parent.number}({value})",
             parent,
             parent.section_number,
@@ -263,13 +268,13 @@ def assemble_plan(
     doubts: tuple = (),
 ) -> ParsedPlan:
     """The plan from its header lines, sections and tasks: shared by every format reader."""
-    title = _plan_title(header)
-    issued_on = _issue_date(header)
-    year = _first_year(title) or (issued_on.year if issued_on else None)
+    title = plan_title(header)
+    issued_on = issue_date(header)
+    year = first_year(title) or (issued_on.year if issued_on else None)
     return ParsedPlan(
         title=title,
         year=year,
-        doc_number=_doc_number(header),
+        doc_number=doc_number(header),
         issued_on=issued_on,
         sections=tuple(sections),
         tasks=tasks,
@@ -278,9 +283,9 @@ def assemble_plan(
     )
 
 
-def _build_tasks(drafts: list[_Draft]) -> tuple[ParsedTask, ...]:
+def _build_tasks(drafts: list[Draft]) -> tuple[ParsedTask, ...]:
     analyses = [draft.analysis() for draft in drafts]
-    headings = _headings_if_heading_style([result.text for result in analyses])
+    headings = task_headings([result.text for result in analyses])
     tasks = []
     for draft, result, heading in zip(drafts, analyses, headings, strict=True):
         found = result.responsibilities
@@ -291,13 +296,15 @@ def _build_tasks(drafts: list[_Draft]) -> tuple[ParsedTask, ...]:
                 section_number=draft.section_number,
                 title=heading,
                 text=result.text,
-                lead_leaders=_split_leaders("、".join(found.leaders)),
-                lead_units=_unique(name for value in found.lead for name in split_units(value)),
-                cooperating_units=_unique(
+                lead_leaders=split_leaders("、".join(found.leaders)),
+                lead_units=unique_names(
+                    name for value in found.lead for name in split_units(value)
+                ),
+                cooperating_units=unique_names(
                     name for value in found.cooperating for name in split_units(value)
                 ),
                 line=draft.line,
-                responsible_units=_unique(
+                responsible_units=unique_names(
                     name for value in found.responsible for name in split_units(value)
                 ),
                 deadline="；".join(found.deadline),
@@ -306,29 +313,19 @@ def _build_tasks(drafts: list[_Draft]) -> tuple[ParsedTask, ...]:
     return tuple(tasks)
 
 
-def task_headings(texts: list[str]) -> list[str]:
-    """Each task's heading sentence when the document is heading-style, else ""."""
-    return _headings_if_heading_style(texts)
-
-
-def chinese_numeral(numeral: str) -> int | None:
-    """ "十一" → 11; None for anything that is not a numeral from 1 to 99."""
-    return _chinese_to_int(numeral)
-
-
 def _heading_of(text: str) -> str:
     """The heading of "完善实验室体系。加快…": a short first sentence followed by more."""
     head, stop, rest = text.partition("。")
     head = head.strip()
-    if not stop or not rest.strip() or not head or len(head) > _HEADING_MAX:
+    if not stop or not rest.strip() or not head or len(head) > HEADING_MAX:
         return ""
     if any(char in head for char in "，,；;：:"):
         return ""
     return head
 
 
-def _headings_if_heading_style(texts: list[str]) -> list[str]:
-    """Headings when most tasks open with one (2023 style); "" for every task otherwise.
+def task_headings(texts: list[str]) -> list[str]:
+    """Each task's heading sentence when most tasks open with one (2023 style), else "" for all.
 
     A single task can open with a short sentence by chance ("抓好民生实事工作。…"), so the
     decision is taken for the whole document.
@@ -340,7 +337,7 @@ def _headings_if_heading_style(texts: list[str]) -> list[str]:
     return [""] * len(texts)
 
 
-def _responsibility_warnings(drafts: list[_Draft], tasks: tuple[ParsedTask, ...]) -> list[str]:
+def _responsibility_warnings(drafts: list[Draft], tasks: tuple[ParsedTask, ...]) -> list[str]:
     def has_any(task: ParsedTask) -> bool:
         return bool(
             task.lead_leaders or task.lead_units or task.cooperating_units or task.responsible_units

@@ -31,3 +31,9 @@ class ImportResult:
             or self.tasks_updated
             or self.tasks_deleted
         )
+
+    def mark_updated(self, number: str) -> None:
+        """A task counted as unchanged (or created) so far turned out to change after all."""
+        if number not in self.tasks_created and number not in self.tasks_updated:
+            self.tasks_updated.append(number)
+            self.tasks_unchanged -= 1

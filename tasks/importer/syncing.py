@@ -10,7 +10,7 @@ from .parser import ParsedPlan
 from .results import ImportResult
 
 
-def _sync_indicators(task: Task) -> bool:
+def sync_indicators(task: Task) -> bool:
     """Bring the task's extracted indicators in line with its text; True if anything changed.
 
     Updated in place, matched by name and unit: deleting and recreating would cascade to the
@@ -51,7 +51,7 @@ def _sync_indicators(task: Task) -> bool:
     return changed
 
 
-def _link_parents(parsed: ParsedPlan, by_number: dict[str, Task], result: ImportResult):
+def link_parents(parsed: ParsedPlan, by_number: dict[str, Task], result: ImportResult):
     for parsed_task in parsed.tasks:
         task = by_number[parsed_task.number]
         parent = by_number.get(parsed_task.parent_number) if parsed_task.parent_number else None
@@ -59,12 +59,10 @@ def _link_parents(parsed: ParsedPlan, by_number: dict[str, Task], result: Import
         if task.parent_id != parent_id:
             task.parent_id = parent_id
             task.save(update_fields=["parent"])
-            if task.number not in result.tasks_created and task.number not in result.tasks_updated:
-                result.tasks_updated.append(task.number)
-                result.tasks_unchanged -= 1
+            result.mark_updated(task.number)
 
 
-def _sync_deadlines(plan: Plan, parsed: ParsedPlan, by_number: dict[str, Task], result):
+def sync_deadlines(plan: Plan, parsed: ParsedPlan, by_number: dict[str, Task], result):
     """Each task's 完成时限 as a date (None: the plan's year end, or ongoing).
 
     A task whose document row states no 完成时限 keeps the deadline it has (set by hand)."""
@@ -76,6 +74,4 @@ def _sync_deadlines(plan: Plan, parsed: ParsedPlan, by_number: dict[str, Task], 
         if task.deadline != wanted:
             task.deadline = wanted
             task.save(update_fields=["deadline"])
-            if task.number not in result.tasks_created and task.number not in result.tasks_updated:
-                result.tasks_updated.append(task.number)
-                result.tasks_unchanged -= 1
+            result.mark_updated(task.number)
