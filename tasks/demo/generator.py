@@ -129,20 +129,20 @@ class Generator(ReportTexts):
             done = bool(profile.finish and number == profile.finish)
             report_percent = Decimal(str(percent)).quantize(Decimal("0.1"), ROUND_HALF_UP)
             for position, unit in enumerate(leads):
+                first = position == 0  # figures and indicator values: the first lead unit's
                 specs.append(
                     self._lead_report(
                         task,
                         unit,
-                        position,
                         period,
                         number,
                         parts,
                         report_percent,
-                        values if position == 0 else {},
-                        figure if position == 0 else None,
-                        indicators if position == 0 else [],
-                        figure_index,
                         done,
+                        values=values if first else {},
+                        figure=figure if first else None,
+                        indicators=indicators if first else [],
+                        figure_index=figure_index,
                     )
                 )
             if cooperating is not None:

@@ -59,16 +59,16 @@ class ReportTexts:
         self,
         task,
         unit,
-        position,
         period,
         number,
         parts,
         percent,
+        done,
+        *,
         values,
         figure,
         indicators,
         figure_index,
-        done,
     ) -> ReportSpec:
         plan, profile = self.plan, self.profiles[task.pk]
         rng = random.Random(f"{plan.slug}:{task.number}:{number}:{unit.name}")
@@ -131,20 +131,8 @@ class ReportTexts:
             a, b = rng.sample(NEXT_STEPS, 2)
             next_steps = f"下步将围绕“{next_focus}”，{a}；{b}。"
 
-        return self._spec(
-            task,
-            unit,
-            LEAD,
-            period,
-            number,
-            rng,
-            progress,
-            problems,
-            next_steps,
-            percent,
-            values,
-            accepted=done,
-        )
+        texts = (progress, problems, next_steps)
+        return self._spec(task, unit, LEAD, period, number, rng, texts, percent, values, done)
 
     def _cooperating_report(self, task, unit, lead, period, number, parts) -> ReportSpec:
         plan = self.plan
@@ -157,9 +145,8 @@ class ReportTexts:
         if rng.random() < 0.15:
             problems = rng.choice(PROBLEMS) + "。"
         next_steps = rng.choice(COOP_NEXT).format(lead=lead.name) + "。"
-        return self._spec(
-            task, unit, COOPERATING, period, number, rng, progress, problems, next_steps, None, {}
-        )
+        texts = (progress, problems, next_steps)
+        return self._spec(task, unit, COOPERATING, period, number, rng, texts, None, {})
 
     def _figure_sentence(self, figure: RealFigure, day: datetime.date) -> str:
         numbers = [format(v, "f") for v in figure_values(figure, self.plan.year, day)]
@@ -179,20 +166,11 @@ class ReportTexts:
         return f"{indicator.name}完成{shown}{indicator.unit}（年度目标{target}{indicator.unit}）"
 
     def _spec(
-        self,
-        task,
-        unit,
-        role,
-        period,
-        number,
-        rng,
-        progress,
-        problems,
-        next_steps,
-        percent,
-        values,
-        accepted=False,
+        self, task, unit, role, period, number, rng, texts, percent, values, accepted=False
     ) -> ReportSpec:
+        """The report with its texts (progress, problems, next steps): when it was submitted,
+        whether late, and how far the office has taken it."""
+        progress, problems, next_steps = texts
         due = plan_due_at(self.plan, period)
         # Units report through the week, most on the due day; some miss the deadline.
         late_rate = random.Random(f"{self.plan.slug}:{unit.name}:lateness").choice(
