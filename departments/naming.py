@@ -8,18 +8,26 @@ import re
 _WHITESPACE_RE = re.compile(r"\s+")
 
 
+def without_whitespace(text: str) -> str:
+    """The text with every space, tab and line break removed (PDF text breaks anywhere)."""
+    return _WHITESPACE_RE.sub("", text)
+
+
 def normalize_name(name: str) -> str:
     """The form used to compare names: no whitespace, full-width parentheses."""
-    return _WHITESPACE_RE.sub("", name).replace("(", "（").replace(")", "）")
+    return without_whitespace(name).replace("(", "（").replace(")", "）")
 
 
-# Collective phrases name a group of units rather than one unit.
-_COLLECTIVE_PREFIXES = ("各", "区政府各", "区直各", "全区各")
-_COLLECTIVE_SUFFIXES = ("各成员单位", "成员单位", "各部门", "各单位", "（单位）")
+# The collective-name rule: a phrase such as 区政府各部门（单位）, 各镇政府, 市直各有关部门 or
+# 某某领导小组成员单位 names a group of units (a UnitGroup), not one unit (a Department). The
+# parser decides with it where "X等…" splits, the resolver which record a new name becomes.
+COLLECTIVE_PREFIXES = ("各", "区政府各", "区直各", "全区各", "市直各", "县直各")
+COLLECTIVE_SUFFIXES = ("各成员单位", "成员单位", "各部门", "各单位", "（单位）", "(单位)")
 
 
 def looks_collective(name: str) -> bool:
-    return name.startswith(_COLLECTIVE_PREFIXES) or name.endswith(_COLLECTIVE_SUFFIXES)
+    """Whether a unit name, as written or normalised, names a group of units."""
+    return name.startswith(COLLECTIVE_PREFIXES) or name.endswith(COLLECTIVE_SUFFIXES)
 
 
 def guess_kind(name: str) -> str:

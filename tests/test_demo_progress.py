@@ -1,6 +1,7 @@
 """Demo progress reports (tasks/demo.py, manage.py demo_progress)."""
 
 import datetime
+import json
 from decimal import Decimal
 from io import StringIO
 from pathlib import Path
@@ -18,6 +19,7 @@ from tasks.status import Status
 
 ROOT = Path(__file__).resolve().parent.parent
 TZ = ZoneInfo("Asia/Shanghai")
+UTC = datetime.UTC
 # A day long after the plan year, so that nothing is clipped to "now".
 LATER = datetime.datetime(2023, 6, 1, 10, 0, tzinfo=TZ)
 
@@ -234,6 +236,69 @@ class DemoProgressTests(TestCase):
         self.assertGreater(result.statuses[Status.NOT_REPORTED], 0)
         self.assertGreater(result.statuses[Status.ON_SCHEDULE], 90)
         self.assertEqual(result.statuses[Status.NOT_STARTED], 0)
+
+    def test_fixed_points_of_the_2022_demo_follow_from_the_data_files_and_the_generator(self):
+        # Reports as `manage.py setup` wrote them before the figures and phrases moved to
+        # fixtures/demo/ (bin/dump-demo): a change to either data file or to the generator
+        # that changes the demo shows here.
+        self.run_demo(weeks=20)
+
+        def report(number, period_key, role="lead"):
+            return ProgressReport.objects.get(
+                task__plan=self.plan, task__number=number, period_key=period_key, role=role
+            )
+
+        r32 = report("32", "2022-W10")
+        self.assertEqual(
+            (r32.department.name, r32.state, r32.percent, r32.problems),
+            ("区工业和信息化局", "accepted", Decimal("28.4"), ""),
+        )
+        self.assertEqual(
+            r32.progress,
+            "围绕“加快5G基站及应用示范建设”，本周组织相关科室和镇街召开推进会，对重点环节再部署、"
+            "再落实；向分管区领导专题汇报工作进展，按要求调整完善推进措施。截至3月10日，新建5G基站"
+            "134个，累计达到1176个。截至目前，累计完成年度任务的28.4%。",
+        )
+        self.assertEqual(r32.submitted_at, datetime.datetime(2022, 3, 10, 3, 25, 46, tzinfo=UTC))
+
+        r7 = report("7", "2022-W18")
+        self.assertIn(
+            "截至5月5日，96个实施类重点项目已开工复工55个，累计完成投资75.18亿元。", r7.progress
+        )
+        self.assertEqual(r7.percent, Decimal("34.9"))
+        self.assertEqual(
+            sorted((v.indicator.name, v.actual) for v in r7.values.all()),
+            [("年度投资", Decimal("75.18")), ("重点项目", Decimal(55))],
+        )
+
+        r49 = report("49", "2022-W15")
+        self.assertIn("截至4月14日，新增市场主体7960户。", r49.progress)
+        self.assertEqual(r49.problems, "受疫情影响，部分外地人员和物资进场受限，现场走访有所减少。")
+        self.assertEqual(
+            r49.next_steps,
+            "下步将围绕“推进‘15分钟政务服务圈’全覆盖”，继续加大推进力度，确保按序时进度完成年度任务；"
+            "加强与配合单位的协调联动，形成工作合力。",
+        )
+
+        r37 = report("37", "2022-W05", role="cooperating")
+        self.assertEqual(
+            (r37.department.name, r37.problems, r37.next_steps),
+            (
+                "区经济合作发展中心",
+                "部分前期手续涉及上级审批，办理周期较长。",
+                "按照职责分工抓好配合事项落实。",
+            ),
+        )
+        self.assertTrue(
+            r37.progress.startswith("配合区商务和投资促进局推进“充分释放香江电商科创中心")
+        )
+
+    def test_the_figures_data_file_is_what_the_generator_reads(self):
+        data = json.loads((ROOT / "fixtures" / "demo" / "figures-2022.json").read_text("utf-8"))
+        self.assertEqual([record["task"] for record in data["figures"]], list(REAL_FIGURES))
+        self.assertEqual(REAL_FIGURES["32"].values, (("0", "590"), ("1042", "1632")))
+        self.assertEqual(REAL_FIGURES["32"].as_of, datetime.date(2022, 10, 31))
+        self.assertTrue(REAL_FIGURES["32"].finished)
 
     def test_every_real_figure_quotes_its_source(self):
         source = ROOT.parent / "shared" / "seeds" / "003_0246da1f8c24bbdc.txt"

@@ -78,3 +78,13 @@ class ExactResolutionTests(TestCase):
         self.assertEqual(resolver.resolve(" 区商务和投资促进局 "), target)  # whitespace only
         for similar in ("区商务和投资局", "区商务促进局", "商务局", "区商务局局"):
             self.assertIsNone(resolver.resolve(similar), similar)
+
+    def test_a_new_collective_name_becomes_a_unit_group_not_a_department(self):
+        resolver = UnitResolver.load()
+        for written in ("市直各有关部门", "县直各部门", "区安委会成员单位"):
+            created = resolver.create(written)
+            self.assertIsInstance(created, UnitGroup, written)
+            self.assertFalse(Department.objects.filter(name=written).exists(), written)
+            self.assertEqual(resolver.resolve(written), created)
+        # A single unit's name still becomes a Department.
+        self.assertIsInstance(resolver.create("区数据局"), Department)

@@ -553,3 +553,18 @@ def test_plan_parse_error():
 def test_results_are_frozen(plan_2022):
     with pytest.raises(AttributeError):
         plan_2022.tasks[0].text = "changed"
+
+
+def test_the_parser_and_its_pieces_import_no_django():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, tasks.importer.parser, tasks.importer.tables, tasks.importer.flattened; "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'django'))"
+    )
+    root = Path(__file__).resolve().parent.parent
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=root, capture_output=True, text=True, check=True
+    )
+    assert out.stdout.strip() == "[]"

@@ -16,7 +16,7 @@ from .tables import DEADLINE, NUMBER, TASK, Row, column_kind, find_header
 
 __all__ = ["rows_from_text"]
 
-_SECTION_RE = re.compile(r"^([一二三四五六七八九十]{1,3})\s*[、.．]\s*(\S.*)$")
+SECTION_RE = re.compile(r"^([一二三四五六七八九十]{1,3})\s*[、.．]\s*(\S.*)$")
 _BARE_NUMBER_RE = re.compile(r"^\d{1,4}[.．、]?$")
 _MARKDOWN_RULE_RE = re.compile(r"^[|\s:：\-—–]+$")
 
@@ -126,7 +126,7 @@ def _cell_per_line_rows(lines: list[str], start: int, header: list[str]) -> list
         if NUMBER in columns and _BARE_NUMBER_RE.match(line):
             close()
             current.append((number, line))
-        elif _SECTION_RE.match(line) and (not current or len(current) >= width - 1):
+        elif SECTION_RE.match(line) and (not current or len(current) >= width - 1):
             close()
             rows.append(Row(number, (line,)))
         elif current:

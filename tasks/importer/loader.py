@@ -5,7 +5,6 @@ the transaction back, so what it reports is what a real import would do.
 """
 
 import logging
-from dataclasses import dataclass, field
 
 from django.db import transaction
 
@@ -14,43 +13,13 @@ from departments.resolver import UnitResolver
 from leaders.models import Leader
 
 from .. import revision
-from ..indicators import extract_indicators
-from ..models import Indicator, Plan, PlanSource, Section, Task, TaskLeader, TaskUnit
+from ..models import Plan, PlanSource, Section, Task, TaskLeader, TaskUnit
 from .checks import ImportRefused, check_lengths, check_year, number_order
-from .deadlines import parse_deadline
 from .parser import ParsedPlan, ParsedTask
+from .results import ImportResult
+from .syncing import link_parents, sync_deadlines, sync_indicators
 
 logger = logging.getLogger(__name__)
-
-
-@dataclass
-class ImportResult:
-    plan_slug: str = ""
-    plan_created: bool = False
-    plan_updated: bool = False
-    sections_created: int = 0
-    sections_updated: int = 0
-    tasks_created: list[str] = field(default_factory=list)
-    tasks_updated: list[str] = field(default_factory=list)
-    tasks_unchanged: int = 0
-    tasks_deleted: list[str] = field(default_factory=list)
-    leaders_created: list[str] = field(default_factory=list)
-    # written name -> task numbers where it appears, for names no record knew
-    unresolved: dict[str, list[str]] = field(default_factory=dict)
-    units_created: list[str] = field(default_factory=list)
-    dry_run: bool = False
-
-    @property
-    def changed(self) -> bool:
-        return bool(
-            self.plan_created
-            or self.plan_updated
-            or self.sections_created
-            or self.sections_updated
-            or self.tasks_created
-            or self.tasks_updated
-            or self.tasks_deleted
-        )
 
 
 class _DryRunRollback(Exception):
@@ -274,13 +243,11 @@ def _upsert_tasks(plan, parsed, sections, leaders, resolver, result):
             else:
                 result.tasks_unchanged += 1
         by_number[task.number] = task
-    _link_parents(parsed, by_number, result)
-    _sync_deadlines(plan, parsed, by_number, result)
+    link_parents(parsed, by_number, result)
+    sync_deadlines(plan, parsed, by_number, result)
     for task in by_number.values():
-        if _sync_indicators(task) and task.number not in result.tasks_created:
-            if task.number not in result.tasks_updated:
-                result.tasks_updated.append(task.number)
-                result.tasks_unchanged -= 1
+        if sync_indicators(task):
+            result.mark_updated(task.number)
     reported = sorted(
         {t.number for t in existing.values() if t.reports.exists() or t.instructions.exists()},
         key=number_order,
@@ -330,74 +297,3 @@ def _replace_responsibilities(task: Task, leader_ids: list[int], unit_rows: list
         )
         for role, position, department_id, group_id, written in unit_rows
     )
-
-
-def _sync_indicators(task: Task) -> bool:
-    """Bring the task's extracted indicators in line with its text; True if anything changed.
-
-    Updated in place, matched by name and unit: deleting and recreating would cascade to the
-    actual values units reported. Indicators the office edited, or that carry reported values,
-    are never removed; a task whose indicators the office edited is left alone entirely.
-    """
-    existing = list(task.indicators.all())
-    if any(i.edited_by_office for i in existing):
-        return False
-    wanted = extract_indicators(task.text)
-    by_key = {(i.name, i.unit): i for i in existing}
-    changed = False
-    kept = set()
-    for position, parsed in enumerate(wanted, start=1):
-        fields = {
-            "comparator": parsed.comparator,
-            "target": parsed.target,
-            "kind": parsed.kind,
-            "phrase": parsed.phrase[:200],
-            "position": position,
-        }
-        current = by_key.get((parsed.name[:100], parsed.unit[:20]))
-        if current is None:
-            current = Indicator.objects.create(
-                task=task, name=parsed.name[:100], unit=parsed.unit[:20], **fields
-            )
-            changed = True
-        elif any(getattr(current, k) != v for k, v in fields.items()):
-            for k, v in fields.items():
-                setattr(current, k, v)
-            current.save()
-            changed = True
-        kept.add(current.pk)
-    for stale in existing:
-        if stale.pk not in kept and not stale.values.exists():
-            stale.delete()
-            changed = True
-    return changed
-
-
-def _link_parents(parsed: ParsedPlan, by_number: dict[str, Task], result: ImportResult):
-    for parsed_task in parsed.tasks:
-        task = by_number[parsed_task.number]
-        parent = by_number.get(parsed_task.parent_number) if parsed_task.parent_number else None
-        parent_id = parent.pk if parent else None
-        if task.parent_id != parent_id:
-            task.parent_id = parent_id
-            task.save(update_fields=["parent"])
-            if task.number not in result.tasks_created and task.number not in result.tasks_updated:
-                result.tasks_updated.append(task.number)
-                result.tasks_unchanged -= 1
-
-
-def _sync_deadlines(plan: Plan, parsed: ParsedPlan, by_number: dict[str, Task], result):
-    """Each task's 完成时限 as a date (None: the plan's year end, or ongoing).
-
-    A task whose document row states no 完成时限 keeps the deadline it has (set by hand)."""
-    for parsed_task in parsed.tasks:
-        task = by_number[parsed_task.number]
-        if not parsed_task.deadline:
-            continue
-        wanted = parse_deadline(parsed_task.deadline, plan.year)
-        if task.deadline != wanted:
-            task.deadline = wanted
-            task.save(update_fields=["deadline"])
-            if task.number not in result.tasks_created and task.number not in result.tasks_updated:
-                result.tasks_updated.append(task.number)
-                result.tasks_unchanged -= 1

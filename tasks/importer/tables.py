@@ -15,6 +15,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from departments.naming import without_whitespace
+
 from . import doubts as doubt_kinds
 from .doubts import Doubt
 from .parser import (
@@ -65,8 +67,7 @@ _COLUMNS = (
 )
 _UNIT_KINDS = (LEADERS, LEAD, RESPONSIBLE, COOPERATING)
 
-_SPACE_RE = re.compile(r"\s+")
-_SECTION_RE = re.compile(r"^([一二三四五六七八九十]{1,3})\s*[、.．]\s*(\S.*)$")
+SECTION_RE = re.compile(r"^([一二三四五六七八九十]{1,3})\s*[、.．]\s*(\S.*)$")
 _NUMBER_RE = re.compile(r"^[（(〔\[［【]?\s*(\d{1,4})\s*[）)〕\]］】.．、]?$")
 
 
@@ -77,7 +78,7 @@ class Row:
 
 
 def _compact(text: str) -> str:
-    return _SPACE_RE.sub("", text or "")
+    return without_whitespace(text or "")
 
 
 def column_kind(cell: str) -> str | None:
@@ -175,7 +176,7 @@ def _is_task_row(cells: list[str], columns: dict[str, int]) -> bool:
 
 
 def _heading(line: int, text: str, sections: list[ParsedSection], drafts: list[_TaskRow]):
-    match = _SECTION_RE.match(text)
+    match = SECTION_RE.match(text)
     if match and chinese_numeral(match.group(1)) == len(sections) + 1:
         title = _compact(match.group(2))
         sections.append(ParsedSection(match.group(1), title, line, leaders=heading_leaders(title)))
