@@ -139,6 +139,8 @@ def text_cell(sheet, value, *, font=BODY_FONT, alignment=WRAP, fill=None, border
         kind = "n" if math.isfinite(value) else ""
     elif isinstance(value, datetime.date | datetime.time):
         kind = "d"
+        if isinstance(value, datetime.datetime) and value.tzinfo is not None:
+            value = value.astimezone().replace(tzinfo=None)  # local time (Django sets TZ)
         number_format = DATETIME_FORMAT if isinstance(value, datetime.datetime) else DATE_FORMAT
     else:
         # "" becomes a blank (styled) cell: an empty string cell is an oddity some readers reject.

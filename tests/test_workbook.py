@@ -596,3 +596,21 @@ def test_a_title_row_and_a_filter_on_a_sheet_of_rows(tmp_path):
     assert loaded.row_dimensions[1].height == 30
     assert loaded.auto_filter.ref == "A2:B4"
     assert loaded["B3"].number_format == '0.0"%"'
+
+
+def test_dates_and_times_stay_dates_in_local_time(tmp_path):
+    from common.xlsx import write_table
+
+    moment = datetime.datetime(2022, 5, 18, 9, 30, tzinfo=datetime.UTC)
+    path = tmp_path / "dates.xlsx"
+    write_table(
+        path,
+        sheet_title="s",
+        headers=["日期", "时间"],
+        rows=[[datetime.date(2022, 5, 18), moment]],
+        widths=[12, 18],
+    )
+    sheet = openpyxl.load_workbook(path)["s"]
+    assert sheet["A2"].value == datetime.datetime(2022, 5, 18)
+    assert sheet["A2"].number_format == "yyyy-mm-dd"
+    assert sheet["B2"].value == moment.astimezone().replace(tzinfo=None)
