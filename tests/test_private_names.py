@@ -7,7 +7,9 @@ benchmarks/ finds, for packages that are neither ours nor the standard library:
   (`from pkg import _x`);
 - `alias._x` where `alias` was bound by an import from such a package (a module, class or
   function of it), read or assigned, also through getattr/setattr/delattr with a literal name.
-Dunder names (`__version__`) are public. Django documents `Model._meta` as its API: allowed.
+Dunder names (`__version__`) are public. Django documents `Model._meta` and
+`Model._default_manager` as its API, and of `instance._state` only `adding` and `db`: those are
+allowed; any other `x._state.y` (on any object: model instances are not imported) is flagged.
 """
 
 import ast
@@ -17,7 +19,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 SKIPPED_DIRS = {"tests", "benchmarks", "var", "node_modules", "static", "templates"}
 # Underscore names a library documents as its public API.
-DOCUMENTED = {"_meta"}
+DOCUMENTED = {"_meta", "_default_manager"}
+STATE_DOCUMENTED = {"adding", "db"}
 
 
 def first_party_names(root: Path = ROOT) -> set[str]:
@@ -75,6 +78,13 @@ def private_uses(source: str, first_party: set[str]) -> list[str]:
                     found.append((node.lineno, f"from {node.module} import {item.name}"))
                 aliases[item.asname or item.name] = f"{node.module}.{item.name}"
     for node in ast.walk(tree):
+        if (
+            isinstance(node, ast.Attribute)
+            and isinstance(node.value, ast.Attribute)
+            and node.value.attr == "_state"
+            and node.attr not in STATE_DOCUMENTED
+        ):
+            found.append((node.lineno, f"{ast.unparse(node)} (Django's private ModelState)"))
         if isinstance(node, ast.Attribute) and _private(node.attr):
             root = node.value
             while isinstance(root, ast.Attribute):
@@ -155,6 +165,8 @@ getattr(Workbook, "_sheets", None)
 xlsx._private_helper
 Workbook.__name__
 Workbook._meta
+user._state.fields_cache["profile"]
+user._state.adding
 """
     assert private_uses(source, FIRST_PARTY) == [
         "8: openpyxl.worksheet._writer (openpyxl)",
@@ -162,4 +174,5 @@ Workbook._meta
         "10: worksheet.Worksheet._values_to_row (openpyxl.worksheet.worksheet)",
         "11: Workbook._sheets (openpyxl.Workbook)",
         "12: getattr(Workbook, '_sheets')",
+        "16: user._state.fields_cache (Django's private ModelState)",
     ]
