@@ -13,6 +13,7 @@ written into a binary stream (an io.BytesIO). A failed build leaves nothing behi
 """
 
 import datetime
+import decimal
 import math
 import re
 from dataclasses import dataclass
@@ -237,6 +238,10 @@ class RowWriter:
         self.sheet.append(cells, height=height)
 
 
+def _is_number(value) -> bool:
+    return isinstance(value, int | float | decimal.Decimal) and not isinstance(value, bool)
+
+
 def header_footer_text(value: str) -> str:
     """Plain text for a page header or footer: "&" starts a code there, so it is doubled."""
     return safe_value(value).replace("&", "&&")[:200]
@@ -300,7 +305,7 @@ def write_table(
             sheet.append(
                 [
                     number_cell(sheet, value, number_format=number_formats[index], missing="")
-                    if index in number_formats and isinstance(value, int | float)
+                    if index in number_formats and _is_number(value)
                     else text_cell(sheet, value)
                     for index, value in enumerate(row)
                 ]
@@ -316,12 +321,58 @@ def write_table(
         save_atomically(book, path)
 
 
-__all__ = [  # besides what is defined here: the workbook, from common.xlsx_book
+# The public API (the office's exports and the weekly workbook use these; keep the names).
+__all__ = [
+    "ACROSS",
+    "Alignment",
+    "BODY_FONT",
+    "BORDER",
     "Book",
+    "Border",
+    "CENTER",
     "Cell",
+    "DATETIME_FORMAT",
+    "DATE_FORMAT",
+    "FONT_NAME",
+    "FRACTION_PERCENT_FORMAT",
+    "Fill",
+    "Font",
+    "HEADER_FILL",
+    "HEADER_FONT",
+    "INTEGER_FORMAT",
+    "LIGHT_FILLS",
+    "MISSING",
+    "NO_BORDER",
+    "OVERFLOW",
+    "PAGE_NUMBERS",
+    "PERCENT_FORMAT",
+    "RowWriter",
+    "SECTION_FILL",
+    "SECTION_FONT",
+    "SPAN_FIRST",
+    "SPAN_LAST",
+    "SPAN_MIDDLE",
+    "SUBTITLE_FONT",
     "Sheet",
+    "TEXT",
+    "TITLE_ALIGN",
+    "TITLE_FONT",
+    "WRAP",
+    "autofilter",
+    "blank_cell",
     "discard_streams",
+    "fitted_height",
+    "header_footer_text",
+    "merged_cell",
     "new_workbook",
+    "number_cell",
+    "percent_cell",
+    "prepare_sheet",
+    "safe_value",
     "save_atomically",
     "save_to_stream",
+    "span_row",
+    "text_cell",
+    "title_row",
+    "write_table",
 ]

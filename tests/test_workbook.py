@@ -4,6 +4,7 @@ import datetime
 import io
 import math
 import tempfile
+from decimal import Decimal
 
 import openpyxl
 import pytest
@@ -542,7 +543,7 @@ def test_write_table_with_a_merged_title_filters_and_percent_numbers(tmp_path):
         path,
         sheet_title="任务清单",
         headers=["序号", "任务", "完成进度", "报送率"],
-        rows=[["1", "=1+1", 45.0, 0.5], ["2", "任务", None, "—"]],
+        rows=[["1", "=1+1", 45.0, 0.5], ["2", "任务", None, "—"], ["3", "x", Decimal("12.5"), 1]],
         widths=[8, 40, 10, 10],
         title="任务清单（截至2022年5月18日）",
         filters=True,
@@ -554,10 +555,11 @@ def test_write_table_with_a_merged_title_filters_and_percent_numbers(tmp_path):
         ["序号", "任务", "完成进度", "报送率"],
         ["1", "'=1+1", 45.0, 0.5],
         ["2", "任务", None, "—"],
+        ["3", "x", 12.5, 1],
     ]
     assert [str(r) for r in sheet.merged_cells.ranges] == ["A1:D1"]
     assert sheet["A1"].font.b and sheet["A1"].alignment.horizontal == "center"
-    assert sheet.auto_filter.ref == "A2:D4"
+    assert sheet.auto_filter.ref == "A2:D5"
     assert sheet["C3"].data_type == "n" and sheet["C3"].number_format == PERCENT_FORMAT
     assert sheet["D3"].number_format == FRACTION_PERCENT_FORMAT
     assert sheet.freeze_panes == "A3"
