@@ -78,7 +78,7 @@ def person_of(user) -> Person:
         return cached
     if not user.is_authenticated:
         person = Person(user=user, profile=None, leader=None)
-    elif type(user).profile.is_cached(user) and type(user).leader.is_cached(user):
+    elif (model := get_user_model()).profile.is_cached(user) and model.leader.is_cached(user):
         # Loaded with the user by accounts.backends.AccountBackend: no query needed (a missing
         # one is cached as absent: getattr's default, as below).
         person = Person(
