@@ -78,12 +78,13 @@ def person_of(user) -> Person:
         return cached
     if not user.is_authenticated:
         person = Person(user=user, profile=None, leader=None)
-    elif {"profile", "leader"} <= set(user._state.fields_cache):
-        # Loaded with the user by accounts.backends.AccountBackend: no query needed.
+    elif (model := get_user_model()).profile.is_cached(user) and model.leader.is_cached(user):
+        # Loaded with the user by accounts.backends.AccountBackend: no query needed (a missing
+        # one is cached as absent: getattr's default, as below).
         person = Person(
             user=user,
-            profile=user._state.fields_cache["profile"],
-            leader=user._state.fields_cache["leader"],
+            profile=getattr(user, "profile", None),
+            leader=getattr(user, "leader", None),
         )
     else:
         loaded = (

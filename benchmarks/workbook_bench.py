@@ -10,7 +10,8 @@ Cases, each measured in fresh subprocesses so that memory peaks do not mix:
                 no styles, no neutralising, no other sheets).
 Per case: wall time of the write (median and best of N runs; the data is built beforehand and
 not timed) and its median CPU time (steadier on a shared machine), tracemalloc peak of one write (in its own process: tracemalloc slows code down), and
-ru_maxrss growth during the write. Targets: (a) < 1 s; (b) within 2x of (c) and < 200 MB peak.
+ru_maxrss growth during the write. Targets: (a) < 1 s; (b) within 1.5x of (c) and < 200 MB peak.
+The writer is XlsxWriter (common.xlsx_book), the floor stays openpyxl's write-only mode.
 """
 
 import argparse
@@ -327,9 +328,11 @@ def main() -> None:
         return
 
     import openpyxl
+    import xlsxwriter
 
     print(
-        f"python {sys.version.split()[0]}, openpyxl {openpyxl.__version__}, "
+        f"python {sys.version.split()[0]}, xlsxwriter {xlsxwriter.__version__}, "
+        f"openpyxl {openpyxl.__version__} (the floor), "
         f"lxml {'yes' if openpyxl.LXML else 'no'}, cpu count {os.cpu_count()}"
     )
     print(
@@ -362,9 +365,11 @@ def main() -> None:
     )
     print()
     print(f"(a) 2022 workbook: {a['median']:.3f} s (target < 1 s): {ok(a['median'] < 1)}")
+    cpu_ratio = b["cpu_median"] / c["cpu_median"]
+    # Both: wall time is what a user waits, CPU time is steadier on a shared machine.
     print(
-        f"(b)/(c) time ratio: {ratio:.2f}x wall, {b['cpu_median'] / c['cpu_median']:.2f}x cpu "
-        f"(target <= 2x): {ok(ratio <= 2)}"
+        f"(b)/(c) time ratio: {ratio:.2f}x wall: {ok(ratio <= 1.5)}, {cpu_ratio:.2f}x cpu: "
+        f"{ok(cpu_ratio <= 1.5)} (target <= 1.5x)"
     )
     print(
         f"(b) peak memory: tracemalloc {mib(b['tracemalloc_peak']).strip()}, "

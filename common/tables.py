@@ -7,7 +7,7 @@
 """
 
 import django_tables2 as tables
-from django_tables2.data import TableQuerysetData
+from django_tables2.data import TableData, TableQuerysetData
 
 
 class _TiebreakQuerysetData(TableQuerysetData):
@@ -38,11 +38,13 @@ class BaseTable(tables.Table):
             per_page = min(max(int(per_page), 1), MAX_PER_PAGE)
         return super().paginate(*args, per_page=per_page, **kwargs)
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if isinstance(self.data, TableQuerysetData):
-            self.data.__class__ = _TiebreakQuerysetData
-            self.data.data = with_pk_tiebreak(self.data.data)
+    def __init__(self, data=None, *args, **kwargs):
+        # A TableData instance passed to Table() is used as it is (django-tables2's hook for
+        # custom data containers): querysets get the one that keeps the pk tie-breaker.
+        if not isinstance(data, TableData) and TableQuerysetData.validate(data):
+            data = _TiebreakQuerysetData(with_pk_tiebreak(data))
+        super().__init__(data, *args, **kwargs)
+        if isinstance(self.data, _TiebreakQuerysetData):
             prefetches = self._visible_prefetches()
             if prefetches:
                 self.data.data = self.data.data.prefetch_related(*prefetches)

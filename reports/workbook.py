@@ -1,12 +1,12 @@
-"""The weekly 督查 workbook: five print-ready sheets written from a WorkbookData (openpyxl).
+"""The weekly 督查 workbook: five print-ready sheets written from a WorkbookData (common.xlsx).
 
-Streaming (write-only) mode, so a 10,000-task plan stays small in memory; every cell goes
+Streaming (constant-memory) mode, so a 10,000-task plan stays small in memory; every cell goes
 through common.xlsx, which neutralises text that Excel or WPS would run as a formula.
 
 Layout decisions:
-- Section rows (总表) and the one-line "nothing to show" rows cannot be merged in write-only
-  mode: the text sits in column A, unwrapped, and runs on over the empty cells to its right;
-  the row is boxed by outer borders only, so no grid line cuts through it.
+- Section rows (总表) and the one-line "nothing to show" rows are not merged (a merged cell
+  is a nuisance when sorting or copying): the text sits in column A, unwrapped, and runs on over
+  the empty cells to its right; the row is boxed by outer borders only.
 - Title rows are centred across the table ("centre across selection", 跨列居中).
 - 完成进度 and 报送率 are number cells holding the percent value (45.0) with the format
   0.0"%", so they print "45.0%", sort and filter as numbers and read back exactly; a missing
@@ -19,8 +19,6 @@ Layout decisions:
 """
 
 import pathlib
-
-from openpyxl import Workbook
 
 from common.xlsx import (
     ACROSS,
@@ -40,6 +38,7 @@ from common.xlsx import (
     RowWriter,
     discard_streams,
     fitted_height,
+    new_workbook,
     number_cell,
     prepare_sheet,
     save_atomically,
@@ -88,7 +87,7 @@ NO_CHANGES = "本期无状态变化"
 
 def build_workbook(data: WorkbookData, path: pathlib.Path) -> None:
     """Write the weekly workbook to `path` atomically (a temp file beside it, then os.replace)."""
-    workbook = Workbook(write_only=True)
+    workbook = new_workbook()
     try:
         _main_sheet(workbook, data)
         _leader_sheet(workbook, data)
@@ -152,13 +151,13 @@ def _main_sheet(workbook, data: WorkbookData):
     ):
         rows.append(
             span_row(sheet, text, width, font=font, alignment=alignment, boxed=False),
-            height=_one_line(font.sz),
+            height=_one_line(font.size),
         )
     rows.append(_header_row(sheet, MAIN_HEADERS), MAIN_HEADERS)
     for section in data.sections:
         rows.append(
             span_row(sheet, section.title, width, font=SECTION_FONT, fill=SECTION_FILL),
-            height=_one_line(SECTION_FONT.sz),
+            height=_one_line(SECTION_FONT.size),
         )
         for row in section.rows:
             fill = LIGHT_FILLS.get(row.light)
