@@ -4,7 +4,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from accounts.views import login_view
-from reports.health import healthz
+from config.health import healthz
 from reports.views import home
 
 urlpatterns = [
