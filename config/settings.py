@@ -81,7 +81,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.person",
-                "reports.context_processors.notifications",
+                "notifications.context_processors.notifications",
             ],
             # {% submit_once %} in every POST form, next to {% csrf_token %} (common.once).
             "builtins": ["common.templatetags.once"],

@@ -19,5 +19,5 @@ urlpatterns = [
     path("leaders/", include("leaders.urls")),
     path("reports/", include("reports.urls")),
     path("notifications/channels/", include("notifications.urls")),
-    path("notifications/", include("reports.notify_urls")),
+    path("notifications/", include("notifications.centre_urls")),
 ]

@@ -12,6 +12,7 @@ from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerError
 
 from common import once
+from notifications.reminders import send_reminders
 from tasks import clock, reporting
 from tasks.models import Plan
 from tasks.periods import WEEKLY, parse_period_key
@@ -19,7 +20,6 @@ from tasks.periods import WEEKLY, parse_period_key
 from . import bulletin_archive, rollup, stuck
 from .bulletin import bulletin_period
 from .models import ReportJob
-from .reminders import send_reminders
 from .schedule import reminder_setting, roll_up_moment, weekly_rollup_setting
 
 logger = logging.getLogger(__name__)

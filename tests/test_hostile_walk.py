@@ -6,7 +6,8 @@ from django.conf import settings
 from django.test import Client, override_settings
 
 from departments.models import Profile
-from reports.models import Notification, ReportJob
+from notifications.models import Notification
+from reports.models import ReportJob
 
 from . import hostile, objects
 from .base import BaseTestCase

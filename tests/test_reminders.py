@@ -12,10 +12,9 @@ from django.core.mail.backends.base import BaseEmailBackend
 from django.test import override_settings
 
 from notifications.delivery import send_one
-from notifications.models import Delivery
+from notifications.models import Delivery, Notification, Reminder
+from notifications.reminders import notify, send_reminders, units_missing_reports
 from reports.jobs import send_due_reminders
-from reports.models import Notification, Reminder
-from reports.reminders import notify, send_reminders, units_missing_reports
 from reports.schedule import build_beat_schedule, parse_weekly_at
 from tasks.models import Plan, ProgressReport
 from tasks.periods import parse_period_key
