@@ -10,10 +10,10 @@ from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 
 from accounts import throttle
+from accounts.models import RoleChange
 from accounts.roles import person_of, start_url
 from common.charts import LIGHT_COLORS, bar_chart, donut_chart
 from common.export import maybe_export
-from departments.models import RoleChange
 from tasks import reporting
 from tasks.models import Plan
 from tasks.periods import parse_period_key, plan_periods

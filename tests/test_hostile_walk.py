@@ -5,7 +5,7 @@ import time
 from django.conf import settings
 from django.test import Client, override_settings
 
-from departments.models import Profile
+from accounts.models import Profile
 from notifications.models import Notification
 from reports.models import ReportJob
 
