@@ -16,9 +16,9 @@ from django.utils import timezone
 
 from reports import stuck
 from reports.models import ReportJob
-from reports.schedule import roll_up_moment, weekly_rollup_setting
 from tasks import clock, reporting
 from tasks.models import Plan
+from tasks.schedule import roll_up_moment, weekly_rollup_setting
 
 from .celery import app
 

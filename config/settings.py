@@ -312,7 +312,7 @@ SITE_URL = env_str("SITE_URL", "").rstrip("/")
 REMINDER_BEFORE_DUE = env_str("REMINDER_BEFORE_DUE", "thu 09:00")
 REMINDER_AFTER_DUE = env_str("REMINDER_AFTER_DUE", "fri 09:00")
 try:
-    from reports.schedule import build_beat_schedule, housekeeping_schedule
+    from tasks.schedule import build_beat_schedule, housekeeping_schedule
 
     CELERY_BEAT_SCHEDULE = {
         **build_beat_schedule(

@@ -16,11 +16,11 @@ from notifications.reminders import send_reminders
 from tasks import clock, reporting
 from tasks.models import Plan
 from tasks.periods import WEEKLY, parse_period_key
+from tasks.schedule import reminder_setting, roll_up_moment, weekly_rollup_setting
 
 from . import bulletin_archive, rollup, stuck
 from .bulletin import bulletin_period
 from .models import ReportJob
-from .schedule import reminder_setting, roll_up_moment, weekly_rollup_setting
 
 logger = logging.getLogger(__name__)
 RETRYABLE = (DatabaseError, BrokerError, ConnectionError, TimeoutError)

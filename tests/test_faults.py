@@ -19,9 +19,9 @@ from django.urls import reverse
 from config.celery import app
 from reports import jobs
 from reports.models import ReportJob, WeeklySnapshot
-from reports.schedule import housekeeping_schedule
 from reports.stuck import fail_stuck_jobs, stuck_jobs
 from tasks.models import Plan
+from tasks.schedule import housekeeping_schedule
 
 from .base import make_user
 from .helpers import ALL_FIXTURES, ROOT

@@ -15,9 +15,9 @@ from notifications.delivery import send_one
 from notifications.models import Delivery, Notification, Reminder
 from notifications.reminders import notify, send_reminders, units_missing_reports
 from reports.jobs import send_due_reminders
-from reports.schedule import build_beat_schedule, parse_weekly_at
 from tasks.models import Plan, ProgressReport
 from tasks.periods import parse_period_key
+from tasks.schedule import build_beat_schedule, parse_weekly_at
 
 from .base import BaseTestCase, make_user
 

@@ -13,9 +13,9 @@ from openpyxl import load_workbook
 from reports import rollup
 from reports.jobs import roll_up_week
 from reports.models import ReportJob, SnapshotRow, WeeklySnapshot
-from reports.schedule import build_beat_schedule, parse_weekly_at, roll_up_moment
 from tasks.models import Plan, ProgressReport, Task
 from tasks.periods import parse_period_key
+from tasks.schedule import build_beat_schedule, parse_weekly_at, roll_up_moment
 
 from .base import BaseTestCase
 from .helpers import run

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 from celery.schedules import crontab
 from django.conf import settings
 
-from tasks.periods import Period
+from .periods import Period
 
 WEEKDAYS = {"mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4, "sat": 5, "sun": 6}
 CATCH_UP_MINUTES = 15
