@@ -9,13 +9,11 @@ import re
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from celery.schedules import crontab
 from django.conf import settings
 
 from .periods import Period
 
 WEEKDAYS = {"mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4, "sat": 5, "sun": 6}
-CATCH_UP_MINUTES = 15
 
 
 @dataclass(frozen=True)
@@ -59,60 +57,3 @@ def reminder_setting(kind: str) -> WeeklyAt | None:
     """When the automatic reminder of `kind` ("before_due" / "after_due") goes out, or None."""
     name = REMINDER_SETTINGS[kind]
     return parse_weekly_at(getattr(settings, name), name)
-
-
-def _weekly_cron(at: WeeklyAt) -> crontab:
-    cron_weekday = (at.weekday + 1) % 7  # crontab counts Sunday as 0
-    return crontab(minute=at.time.minute, hour=at.time.hour, day_of_week=cron_weekday)
-
-
-def build_beat_schedule(rollup: str, *, before: str = "disable", after: str = "disable") -> dict:
-    """The beat entries: the weekly roll-up and the two automatic reminders, each with a
-    catch-up that fires every few minutes (the jobs are no-ops until their moment has come and
-    once their work is done, so a firing missed while the broker was down happens later, once).
-    """
-    schedule = {}
-    at = parse_weekly_at(rollup)
-    if at is not None:
-        schedule["weekly-roll-up"] = {
-            "task": "reports.jobs.roll_up_due_weeks",
-            "schedule": _weekly_cron(at),
-        }
-        schedule["weekly-roll-up-catch-up"] = {
-            "task": "reports.jobs.roll_up_due_weeks",
-            "schedule": crontab(minute=f"*/{CATCH_UP_MINUTES}"),
-        }
-    for kind, value in (("before_due", before), ("after_due", after)):
-        at = parse_weekly_at(value, REMINDER_SETTINGS[kind])
-        if at is None:
-            continue
-        name = "reminder-" + kind.replace("_", "-")
-        schedule[name] = {
-            "task": "reports.jobs.send_due_reminders",
-            "schedule": _weekly_cron(at),
-            "args": (kind,),
-        }
-        schedule[f"{name}-catch-up"] = {
-            "task": "reports.jobs.send_due_reminders",
-            "schedule": crontab(minute=f"*/{CATCH_UP_MINUTES}"),
-            "args": (kind,),
-        }
-    return schedule
-
-
-STUCK_CHECK_MINUTES = 2
-
-
-def housekeeping_schedule() -> dict:
-    """Entries that always run: the watchdog of report jobs (reports.stuck) every few minutes,
-    and the nightly removal of old one-time form tokens (common.once)."""
-    return {
-        "check-stuck-jobs": {
-            "task": "reports.jobs.check_stuck_jobs",
-            "schedule": crontab(minute=f"*/{STUCK_CHECK_MINUTES}"),
-        },
-        "forget-old-submissions": {
-            "task": "reports.jobs.forget_old_submissions",
-            "schedule": crontab(minute=17, hour=3),
-        },
-    }

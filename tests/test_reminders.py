@@ -11,13 +11,14 @@ from django.core import mail
 from django.core.mail.backends.base import BaseEmailBackend
 from django.test import override_settings
 
+from config.celery import app, build_beat_schedule
 from notifications.delivery import send_one
 from notifications.models import Delivery, Notification, Reminder
 from notifications.reminders import notify, send_reminders, units_missing_reports
 from reports.jobs import send_due_reminders
 from tasks.models import Plan, ProgressReport
 from tasks.periods import parse_period_key
-from tasks.schedule import build_beat_schedule, parse_weekly_at
+from tasks.schedule import parse_weekly_at
 
 from .base import BaseTestCase, make_user
 
@@ -285,7 +286,7 @@ def test_the_default_settings_schedule_the_reminders():
 
     assert settings.REMINDER_BEFORE_DUE == "thu 09:00"
     assert settings.REMINDER_AFTER_DUE == "fri 09:00"
-    assert "reminder-before-due" in settings.CELERY_BEAT_SCHEDULE
+    assert "reminder-before-due" in app.conf.beat_schedule
 
 
 needs_redis = pytest.mark.skipif(
