@@ -84,12 +84,12 @@ def build_beat_schedule(rollup: str, *, before: str = "disable", after: str = "d
             continue
         name = "reminder-" + kind.replace("_", "-")
         schedule[name] = {
-            "task": "reports.jobs.send_due_reminders",
+            "task": "notifications.jobs.send_due_reminders",
             "schedule": _weekly_cron(at),
             "args": (kind,),
         }
         schedule[f"{name}-catch-up"] = {
-            "task": "reports.jobs.send_due_reminders",
+            "task": "notifications.jobs.send_due_reminders",
             "schedule": crontab(minute=f"*/{CATCH_UP_MINUTES}"),
             "args": (kind,),
         }
