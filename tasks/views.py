@@ -5,7 +5,6 @@ from django_tables2 import RequestConfig
 
 from accounts.roles import person_of
 from common.export import export_bytes, maybe_export, xlsx_response
-from leaders.instructions import task_instruction_context, unit_pending_context
 
 from . import reporting, revision
 from .access import can_edit_indicators, can_report, reports_visible_to, tasks_visible_to
@@ -99,7 +98,6 @@ def my_tasks(request):
         "due": reporting.plan_due_at(plan, period),
         "counts": _state_counts([r for r in reports.values() if r.task_id in owed], len(owed)),
         "show_optional": show_optional,
-        **unit_pending_context(request.user),
     }
     return render(request, "tasks/my_tasks.html", context)
 
@@ -144,6 +142,5 @@ def task_detail(request, plan_key: str, number: str):
             ),
             "can_report": unit is not None and can_report(request.user, task, unit),
             "can_edit_indicators": can_edit_indicators(request.user),
-            **task_instruction_context(request.user, task),
         },
     )
