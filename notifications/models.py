@@ -1,5 +1,6 @@
 """Outbound channels: per-type rules, a unit's group robot, a person's SMS, the SMS gateway,
-and one row per outbound message (Delivery), sent by notifications.jobs.deliver."""
+and one row per outbound message (Delivery), sent by notifications.jobs.deliver; the in-app
+notification centre (Notification) and the reminder log (Reminder)."""
 
 from django.conf import settings
 from django.db import models
@@ -92,7 +93,7 @@ class UnitChannel(models.Model):
 
 
 class PersonChannel(models.Model):
-    """A person's SMS opt-in; the number is the 手机 of the account (departments.Profile)."""
+    """A person's SMS opt-in; the number is the 手机 of the account (accounts.Profile)."""
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="channel"
