@@ -156,6 +156,37 @@ def test_tasks_and_accounts_use_nothing_of_leaders_but_its_models():
     assert not outside, "\n".join(outside)
 
 
+def is_view_module(name: str) -> bool:
+    last = name.split(".")[-1]
+    return last == "views" or last.endswith("_views")
+
+
+def view_imports(edges: list[Import]) -> list[str]:
+    """Imports of a view module from anything but a urls module (views share tasks.lookups)."""
+    problems = []
+    for edge in edges:
+        parts = edge.target.split(".")
+        if edge.path.endswith("urls.py") or parts[0] == "django":
+            continue
+        if any(is_view_module(".".join(parts[: i + 1])) for i in range(1, len(parts))):
+            problems.append(f"{edge.path}:{edge.line} imports the view module of {edge.target}")
+    return problems
+
+
+def test_only_url_modules_import_view_modules():
+    problems = view_imports(graph(ROOT, within=True))
+    assert not problems, "\n".join(problems)
+
+
+def test_a_view_importing_another_view_module_fails():
+    edges = imports_in(
+        "from tasks.views import plan_or_404\n", Path("leaders/instruction_views.py")
+    )
+    assert view_imports(edges) == [
+        "leaders/instruction_views.py:1 imports the view module of tasks.views.plan_or_404"
+    ]
+
+
 def test_a_new_back_edge_fails_with_its_module_and_line(tmp_path):
     (tmp_path / "departments").mkdir()
     (tmp_path / "departments" / "__init__.py").write_text("")
