@@ -4,7 +4,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 
 from common.phones import normalize_phone, phone_problem
-from departments.models import Profile, RoleChange
+
+from .models import Profile, RoleChange
 
 
 class ProfileForm(forms.ModelForm):

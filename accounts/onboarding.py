@@ -17,11 +17,12 @@ from openpyxl import load_workbook
 
 from common.phones import normalize_phone, phone_problem
 from common.xlsx import write_table
-from departments.models import Department, Profile
+from departments.models import Department
 from departments.resolver import UnitResolver
 from leaders.models import Leader
 
 from . import roles
+from .models import Profile
 
 logger = logging.getLogger(__name__)
 

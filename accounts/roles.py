@@ -9,8 +9,10 @@ from dataclasses import dataclass
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
-from departments.models import Department, Profile
+from departments.models import Department
 from leaders.models import Leader
+
+from .models import Profile
 
 UNIT_STAFF = "unit_staff"
 UNIT_HEAD = "unit_head"

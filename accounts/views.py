@@ -18,10 +18,10 @@ from django_tables2 import RequestConfig
 
 from common.export import maybe_export
 from common.redirects import redirect_next
-from departments.models import Profile
 
 from . import onboarding, throttle
 from .filters import AccountFilterSet
+from .models import Profile
 from .roles import can_manage_accounts, person_of, start_url
 from .tables import AccountTable
 

@@ -81,7 +81,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.person",
-                "reports.context_processors.notifications",
+                "notifications.context_processors.notifications",
             ],
             # {% submit_once %} in every POST form, next to {% csrf_token %} (common.once).
             "builtins": ["common.templatetags.once"],
@@ -270,8 +270,7 @@ BULLETIN_ISSUER = env_str("BULLETIN_ISSUER", "东昌府区人民政府办公室"
 BULLETIN_COPY_TO = env_str("BULLETIN_COPY_TO", "区委办公室，区人大常委会办公室，区政协办公室")
 BULLETIN_SEND_TO = env_str("BULLETIN_SEND_TO", "区政府区长、副区长")
 BULLETIN_DRAFT_AFTER_ROLLUP = env_bool("BULLETIN_DRAFT_AFTER_ROLLUP", True)
-# CELERY_BEAT_SCHEDULE is built in the "Reminders and e-mail" block at the end of this file,
-# once the reminder times are known.
+# The beat schedule is built from these and REMINDER_* by config/celery.py (beat_schedule).
 
 # --- Logging: structured enough to grep, never a password (forms are not logged) -----------
 LOG_LEVEL = env_str("LOG_LEVEL", "INFO")
@@ -311,17 +310,6 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "督查台账 <noreply@localh
 SITE_URL = env_str("SITE_URL", "").rstrip("/")
 REMINDER_BEFORE_DUE = env_str("REMINDER_BEFORE_DUE", "thu 09:00")
 REMINDER_AFTER_DUE = env_str("REMINDER_AFTER_DUE", "fri 09:00")
-try:
-    from reports.schedule import build_beat_schedule, housekeeping_schedule
-
-    CELERY_BEAT_SCHEDULE = {
-        **build_beat_schedule(
-            WEEKLY_ROLLUP_SCHEDULE, before=REMINDER_BEFORE_DUE, after=REMINDER_AFTER_DUE
-        ),
-        **housekeeping_schedule(),
-    }
-except ValueError as error:
-    raise ImproperlyConfigured(str(error)) from None
 # --- end of reminders and e-mail -------------------------------------------------------------
 
 # --- Outbound channels: group robots (企业微信 / 钉钉) and SMS (notifications/) --------------
@@ -354,7 +342,3 @@ NOTIFY_DAILY_CAP = env_int("NOTIFY_DAILY_CAP", 20, minimum=1)  # messages per re
 NOTIFY_HTTP_TIMEOUT = env_int("NOTIFY_HTTP_TIMEOUT", 5, minimum=1)  # seconds
 NOTIFY_MAX_ATTEMPTS = env_int("NOTIFY_MAX_ATTEMPTS", 5, minimum=1)
 NOTIFY_RETRY_SECONDS = env_int("NOTIFY_RETRY_SECONDS", 30, minimum=0)  # doubles each attempt
-CELERY_BEAT_SCHEDULE["outbound-sweep"] = {
-    "task": "notifications.jobs.deliver_queued",
-    "schedule": 300.0,
-}

@@ -4,7 +4,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from accounts.views import login_view
-from reports.health import healthz
+from config.health import healthz
 from reports.views import home
 
 urlpatterns = [
@@ -19,5 +19,5 @@ urlpatterns = [
     path("leaders/", include("leaders.urls")),
     path("reports/", include("reports.urls")),
     path("notifications/channels/", include("notifications.urls")),
-    path("notifications/", include("reports.notify_urls")),
+    path("notifications/", include("notifications.centre_urls")),
 ]

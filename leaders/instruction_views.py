@@ -20,7 +20,7 @@ from common.export import maybe_export
 from common.redirects import redirect_next
 from common.tables import BaseTable
 from tasks.access import tasks_visible_to
-from tasks.views import plan_or_404
+from tasks.lookups import plan_or_404
 
 from .instruction_sheet import instruction_sheet, sheet_filename
 from .instructions import (

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
-from departments.models import RoleChange
+from accounts.models import RoleChange
 
 
 class Leader(models.Model):

@@ -10,6 +10,7 @@ from accounts.roles import person_of
 from common.charts import LIGHT_COLORS, bar_chart, donut_chart, line_chart
 from common.export import export_response
 from tasks import reporting, revision
+from tasks.lookups import period_or_404
 from tasks.models import Plan, Task
 from tasks.periods import plan_periods
 from tasks.progress import plan_status_history, plan_task_states
@@ -50,10 +51,7 @@ def portfolio(request, leader_id: int):
     plan = _plan_for(leader, request.GET.get("plan"))
     if plan is None:
         return render(request, "leaders/portfolio.html", {"leader": leader, "plan": None})
-    try:
-        period = reporting.period_for(plan, request.GET.get("period"))
-    except ValueError:
-        raise Http404("期次格式应为 2022-W20") from None
+    period = period_or_404(plan, request.GET.get("period"))
     as_of = min(period.end, reporting.as_of_date(plan))
     context = {
         "leader": leader,

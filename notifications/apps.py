@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class NotificationsConfig(AppConfig):
     name = "notifications"
     verbose_name = "通知渠道"
+
+    def ready(self):
+        from . import receivers
+
+        receivers.connect()

@@ -2,7 +2,7 @@
 adding a channel (or a robot flavour) is adding a class and registering it.
 
 In-app notices are not here: they are written in the notice's own transaction by the app that
-raises it (reports.reminders.notify), so a failing channel can never lose one.
+raises it (notifications.reminders.notify), so a failing channel can never lose one.
 """
 
 import base64

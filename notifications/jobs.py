@@ -1,4 +1,5 @@
-"""Celery jobs of the notifications app: send one outbound message, and sweep the queue."""
+"""Celery jobs of the notifications app: send one outbound message, sweep the queue, and the
+beat's automatic reminders (催办)."""
 
 import datetime
 import logging
@@ -8,6 +9,10 @@ from django.db import DatabaseError
 from django.db.models import Q
 from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerError
+
+from tasks import clock, reporting
+from tasks.models import Plan
+from tasks.schedule import reminder_setting, roll_up_moment
 
 from . import delivery
 from .models import Delivery
@@ -67,3 +72,34 @@ def enqueue(ids) -> None:
                 "broker unavailable, delivery %s waits for the sweep: %s", delivery_id, error
             )
             return
+
+
+@shared_task(name="notifications.jobs.send_due_reminders", acks_late=True)
+def send_due_reminders(kind: str) -> list[int]:
+    """The beat's reminders: for each active plan's current period, once its moment has come.
+
+    "before_due" goes out from REMINDER_BEFORE_DUE within the period, "after_due" from
+    REMINDER_AFTER_DUE and only once the plan's deadline for the period has passed. A unit is
+    reminded at most once per kind and period (notifications.reminders), so the catch-up firings and
+    a second run are no-ops. Returns the ids of the reminders created.
+    """
+    from .reminders import send_reminders  # reminders → dispatch → this module: not at import
+
+    if kind not in ("before_due", "after_due"):
+        raise ValueError(f"send_due_reminders: unknown kind {kind!r}")
+    at = reminder_setting(kind)
+    if at is None:
+        return []
+    now = clock.now()
+    sent = []
+    for plan in Plan.objects.filter(is_active=True):
+        period = reporting.current_period(plan, now.date())
+        if not period.start <= now.date() <= period.end:
+            continue  # the plan's year is over (or not begun): nobody is chased for it
+        if now < roll_up_moment(period, at):
+            continue
+        if kind == "after_due" and now <= reporting.plan_due_at(plan, period):
+            continue
+        reminders = send_reminders(plan, period, kind=kind, now=now)
+        sent.extend(r.pk for r in reminders)
+    return sent

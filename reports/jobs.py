@@ -15,12 +15,11 @@ from common import once
 from tasks import clock, reporting
 from tasks.models import Plan
 from tasks.periods import WEEKLY, parse_period_key
+from tasks.schedule import roll_up_moment, weekly_rollup_setting
 
 from . import bulletin_archive, rollup, stuck
 from .bulletin import bulletin_period
 from .models import ReportJob
-from .reminders import send_reminders
-from .schedule import reminder_setting, roll_up_moment, weekly_rollup_setting
 
 logger = logging.getLogger(__name__)
 RETRYABLE = (DatabaseError, BrokerError, ConnectionError, TimeoutError)
@@ -268,32 +267,3 @@ def request_bulletin(bulletin, user) -> ReportJob:
     )
     transaction.on_commit(lambda: _send(job.pk, write_bulletin))
     return job
-
-
-@shared_task(name="reports.jobs.send_due_reminders", acks_late=True)
-def send_due_reminders(kind: str) -> list[int]:
-    """The beat's reminders: for each active plan's current period, once its moment has come.
-
-    "before_due" goes out from REMINDER_BEFORE_DUE within the period, "after_due" from
-    REMINDER_AFTER_DUE and only once the plan's deadline for the period has passed. A unit is
-    reminded at most once per kind and period (reports.reminders), so the catch-up firings and
-    a second run are no-ops. Returns the ids of the reminders created.
-    """
-    if kind not in ("before_due", "after_due"):
-        raise ValueError(f"send_due_reminders: unknown kind {kind!r}")
-    at = reminder_setting(kind)
-    if at is None:
-        return []
-    now = clock.now()
-    sent = []
-    for plan in Plan.objects.filter(is_active=True):
-        period = reporting.current_period(plan, now.date())
-        if not period.start <= now.date() <= period.end:
-            continue  # the plan's year is over (or not begun): nobody is chased for it
-        if now < roll_up_moment(period, at):
-            continue
-        if kind == "after_due" and now <= reporting.plan_due_at(plan, period):
-            continue
-        reminders = send_reminders(plan, period, kind=kind, now=now)
-        sent.extend(r.pk for r in reminders)
-    return sent

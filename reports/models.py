@@ -2,9 +2,7 @@
 
 from django.conf import settings
 from django.db import models
-from django.utils import timezone
 
-from departments.models import Department
 from tasks.models import Plan, Task
 
 
@@ -166,83 +164,3 @@ class ReportJob(models.Model):
 
     def __str__(self):
         return f"{self.plan.slug} {self.period_key} {self.state}"
-
-
-# --- Notifications and reminders (催办) ------------------------------------------------------
-
-
-class Notification(models.Model):
-    """A message in one person's notification centre (the header shows the unread count)."""
-
-    class Kind(models.TextChoices):
-        REMINDER = "reminder", "催办"
-        INSTRUCTION = "instruction", "批示"
-        RETURNED = "returned", "退回"
-        OTHER = "other", "其他"
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.CASCADE,
-        related_name="notifications",
-        verbose_name="接收人",
-    )
-    kind = models.CharField("类别", max_length=20, choices=Kind.choices, default=Kind.OTHER)
-    title = models.CharField("标题", max_length=200)
-    body = models.TextField("内容", blank=True)
-    url = models.CharField("链接", max_length=500, blank=True)  # a path inside this site
-    created_at = models.DateTimeField("时间", default=timezone.now)
-    read_at = models.DateTimeField("已读时间", null=True, blank=True)
-
-    class Meta:
-        verbose_name = "通知"
-        verbose_name_plural = "通知"
-        ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["user", "read_at"], name="notification_user_read")]
-
-    def __str__(self):
-        return f"{self.user_id} {self.title}"
-
-
-class Reminder(models.Model):
-    """One 催办 of one unit for one plan × period × kind; the constraint makes it happen once."""
-
-    class Kind(models.TextChoices):
-        BEFORE_DUE = "before_due", "截止前提醒"
-        AFTER_DUE = "after_due", "逾期催办"
-        MANUAL = "manual", "督查室催办"
-
-    plan = models.ForeignKey(
-        Plan, on_delete=models.CASCADE, related_name="reminders", verbose_name="方案"
-    )
-    period_key = models.CharField("期次", max_length=10)
-    department = models.ForeignKey(
-        Department, on_delete=models.CASCADE, related_name="reminders", verbose_name="单位"
-    )
-    kind = models.CharField("方式", max_length=20, choices=Kind.choices)
-    sent_at = models.DateTimeField("催办时间")
-    sent_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name="催办人",
-    )  # None: sent automatically by the beat
-    missing_tasks = models.PositiveIntegerField("未报送任务数", default=0)
-    recipients = models.PositiveIntegerField("通知人数", default=0)
-    emailed = models.PositiveIntegerField("邮件发送数", default=0)
-    email_error = models.CharField("邮件错误", max_length=500, blank=True)
-
-    class Meta:
-        verbose_name = "催办记录"
-        verbose_name_plural = "催办记录"
-        ordering = ["-sent_at", "-pk"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["plan", "period_key", "department", "kind"],
-                name="reminder_once_per_unit_period_kind",
-            )
-        ]
-
-    def __str__(self):
-        return f"{self.plan_id} {self.period_key} {self.department_id} {self.kind}"

@@ -10,11 +10,12 @@ from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 
 from accounts import throttle
+from accounts.models import RoleChange
 from accounts.roles import person_of, start_url
 from common.charts import LIGHT_COLORS, bar_chart, donut_chart
 from common.export import maybe_export
-from departments.models import RoleChange
 from tasks import reporting
+from tasks.lookups import period_or_404
 from tasks.models import Plan
 from tasks.periods import parse_period_key, plan_periods
 from tasks.status import Status
@@ -52,10 +53,7 @@ def home(request):
     plan = next((p for p in plans if p.slug == key), None) if key else plans[0]
     if plan is None:
         raise Http404("未找到该方案")
-    try:
-        period = reporting.period_for(plan, request.GET.get("period"))
-    except ValueError:
-        raise Http404("期次格式应为 2022-W20") from None
+    period = period_or_404(plan, request.GET.get("period"))
     view = period_overview(plan, period, full=False)
     counts = view.status_counts()
     units = sorted(view.units.values(), key=lambda u: (u.rate, -u.due, u.department.sort_order))

@@ -26,9 +26,9 @@ from .access import (
     tasks_visible_to,
 )
 from .forms import IndicatorFormSet, ReportForm, ReturnForm
+from .lookups import period_or_404, plan_or_404
 from .models import ProgressReport, Task
 from .tables import ReviewTable
-from .views import plan_or_404
 
 logger = logging.getLogger(__name__)
 State = ProgressReport.State
@@ -68,10 +68,7 @@ def report_form(request, plan_key: str, number: str):
     task = get_object_or_404(visible.select_related("plan", "section"), number=number)
     if unit is None or not can_report(request.user, task, unit):
         raise PermissionDenied("无权填报该任务")
-    try:
-        period = reporting.period_for(plan, request.GET.get("period") or request.POST.get("period"))
-    except ValueError as error:
-        raise Http404(str(error)) from None
+    period = period_or_404(plan, request.GET.get("period") or request.POST.get("period"))
     report = (
         reports_visible_to(
             request.user,

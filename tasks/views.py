@@ -1,12 +1,10 @@
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django_tables2 import RequestConfig
 
 from accounts.roles import person_of
 from common.export import export_bytes, maybe_export, xlsx_response
-from leaders.instructions import task_instruction_context, unit_pending_context
 
 from . import reporting, revision
 from .access import can_edit_indicators, can_report, reports_visible_to, tasks_visible_to
@@ -14,23 +12,11 @@ from .duties import plan_duties
 from .export import responsibility_names, tasks_with_responsibilities
 from .filters import TaskFilterSet
 from .history import indicator_charts, timeline_for
+from .lookups import period_or_404, plan_or_404
 from .models import Plan, ProgressReport
 from .periods import plan_periods
 from .progress import plan_task_states
 from .tables import TaskTable, UnitTodoTable
-
-
-def plan_or_404(key: str | None) -> Plan:
-    if not key:
-        plan = Plan.objects.filter(is_active=True).order_by("-year", "pk").first()
-        plan = plan or Plan.objects.order_by("-year", "pk").first()
-        if plan is None:
-            raise Http404("尚未导入任何方案")
-        return plan
-    try:
-        return Plan.objects.by_key(key)
-    except (Plan.DoesNotExist, Plan.MultipleObjectsReturned):
-        raise Http404("未找到该方案") from None
 
 
 def _filtered_table(request, plan, table_class, **table_kwargs):
@@ -67,10 +53,7 @@ def my_tasks(request):
     if unit is None:
         raise PermissionDenied("仅单位账号可用")
     plan = plan_or_404(request.GET.get("plan"))
-    try:
-        period = reporting.period_for(plan, request.GET.get("period"))
-    except ValueError:
-        raise Http404("期次格式应为 2022-W20") from None
+    period = period_or_404(plan, request.GET.get("period"))
     as_of = min(period.end, reporting.as_of_date(plan))
     queryset = tasks_visible_to(request.user, plan.tasks.select_related("section", "plan"))
     reports = {
@@ -115,7 +98,6 @@ def my_tasks(request):
         "due": reporting.plan_due_at(plan, period),
         "counts": _state_counts([r for r in reports.values() if r.task_id in owed], len(owed)),
         "show_optional": show_optional,
-        **unit_pending_context(request.user),
     }
     return render(request, "tasks/my_tasks.html", context)
 
@@ -136,10 +118,7 @@ def task_detail(request, plan_key: str, number: str):
     task = get_object_or_404(visible.select_related("parent", "plan"), number=number)
     leaders, lead_units, cooperating_units = responsibility_names(task)
     children = list(task.children.order_by("sort_order"))
-    try:
-        period = reporting.period_for(plan, request.GET.get("period"))
-    except ValueError:
-        raise Http404("期次格式应为 2022-W20") from None
+    period = period_or_404(plan, request.GET.get("period"))
     as_of = min(period.end, reporting.as_of_date(plan))
     state = plan_task_states(plan, as_of)[task.pk]
     unit = person_of(request.user).unit
@@ -163,6 +142,5 @@ def task_detail(request, plan_key: str, number: str):
             ),
             "can_report": unit is not None and can_report(request.user, task, unit),
             "can_edit_indicators": can_edit_indicators(request.user),
-            **task_instruction_context(request.user, task),
         },
     )

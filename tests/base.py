@@ -6,7 +6,8 @@ from django.contrib.auth import get_user_model
 from django.test import TestCase
 
 from accounts.middleware import SessionRenewalMiddleware
-from departments.models import Department, Profile
+from accounts.models import Profile
+from departments.models import Department
 from leaders.models import Leader
 from tasks.models import Task
 

@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import Workbook, load_workbook
 
-from departments.models import Profile, RoleChange
+from accounts.models import Profile, RoleChange
 from leaders.models import Leader
 
 from .base import PASSWORD, BaseTestCase, make_user

@@ -5,7 +5,7 @@ import os
 import pytest
 from celery.contrib.testing.worker import start_worker
 
-from config.celery import app
+from config.celery import app, beat_schedule, check_beat_schedule
 from reports.jobs import ping
 
 needs_redis = pytest.mark.skipif(
@@ -16,6 +16,23 @@ needs_redis = pytest.mark.skipif(
 def test_jobs_are_discovered_from_jobs_modules():
     app.loader.import_default_modules()
     assert "reports.jobs.ping" in app.tasks
+
+
+def test_the_beat_schedule_is_built_in_config_celery_from_the_settings(settings):
+    assert app.conf.beat_schedule == beat_schedule()
+    assert {"weekly-roll-up", "reminder-after-due", "check-stuck-jobs", "outbound-sweep"} <= set(
+        app.conf.beat_schedule
+    )
+    settings.WEEKLY_ROLLUP_SCHEDULE = "disable"
+    assert "weekly-roll-up" not in beat_schedule()
+
+
+def test_a_bad_schedule_value_fails_the_system_check(settings):
+    assert check_beat_schedule(None) == []
+    settings.REMINDER_AFTER_DUE = "friday at nine"
+    (error,) = check_beat_schedule(None)
+    assert error.id == "config.E001"
+    assert "REMINDER_AFTER_DUE" in error.msg
 
 
 @needs_redis

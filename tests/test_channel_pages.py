@@ -339,7 +339,7 @@ class ChannelQueryCountTests(BaseTestCase):
         return len(queries), [q["sql"][:90] for q in queries]
 
     def test_the_reminder_result_costs_six_queries_however_many_units(self):
-        from reports.reminders import send_reminders
+        from notifications.reminders import send_reminders
         from tasks.periods import parse_period_key
 
         plan, period = self.task["1"].plan, parse_period_key("2022-W20")

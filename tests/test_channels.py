@@ -15,7 +15,7 @@ from notifications import egress, texts
 from notifications.channels import DingTalkRobot
 from notifications.delivery import send_one
 from notifications.models import Delivery, NoticeRule, PersonChannel, SmsGateway, UnitChannel
-from reports.reminders import send_reminders
+from notifications.reminders import send_reminders
 from tasks.models import Plan
 from tasks.periods import parse_period_key
 
@@ -346,8 +346,8 @@ class SignalChannelTests(ChannelTestCase):
         )
 
     def test_instructions_and_returns_are_in_app_only_by_default(self):
-        from reports.models import Notification
-        from reports.signals import notify_unit_of_return, notify_units_of_instruction
+        from notifications.models import Notification
+        from notifications.receivers import notify_unit_of_return, notify_units_of_instruction
         from tasks.models import ProgressReport
 
         set_robot(self.drc, "wecom", self.fake.url("/cgi-bin/webhook/send?key=k"))
@@ -371,7 +371,7 @@ class SignalChannelTests(ChannelTestCase):
         )
 
     def test_an_instruction_reaches_the_unit_robot_when_the_office_turns_it_on(self):
-        from reports.signals import notify_units_of_instruction
+        from notifications.receivers import notify_units_of_instruction
 
         NoticeRule.objects.create(notice_type="instruction", robot=True)
         set_robot(self.drc, "wecom", self.fake.url("/cgi-bin/webhook/send?key=k"), fmt="markdown")

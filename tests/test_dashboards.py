@@ -3,7 +3,7 @@
 from django.test import override_settings
 from django.urls import reverse
 
-from reports.models import Reminder
+from notifications.models import Reminder
 from tasks.models import IndicatorValue, Task
 
 from .base import BaseTestCase

@@ -23,7 +23,8 @@ from common.once import FIELD, new_token
 from departments.models import Department
 from leaders.instructions import published_recipients
 from leaders.models import Acknowledgement, Instruction, Leader
-from reports.models import Notification, Reminder, ReportJob
+from notifications.models import Notification, Reminder
+from reports.models import ReportJob
 from tasks.models import Plan, ProgressReport, ReportEvent, Task
 
 from .base import make_user

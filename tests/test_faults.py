@@ -16,10 +16,9 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
-from config.celery import app
+from config.celery import app, housekeeping_schedule
 from reports import jobs
 from reports.models import ReportJob, WeeklySnapshot
-from reports.schedule import housekeeping_schedule
 from reports.stuck import fail_stuck_jobs, stuck_jobs
 from tasks.models import Plan
 
@@ -57,7 +56,7 @@ def test_table_exports_leave_no_descriptor_open(client):
 
 
 def test_the_watchdog_is_on_the_beat_schedule():
-    entry = settings.CELERY_BEAT_SCHEDULE["check-stuck-jobs"]
+    entry = app.conf.beat_schedule["check-stuck-jobs"]
     assert entry == housekeeping_schedule()["check-stuck-jobs"]
     app.loader.import_default_modules()
     assert entry["task"] in app.tasks

@@ -5,8 +5,9 @@ import time
 from django.conf import settings
 from django.test import Client, override_settings
 
-from departments.models import Profile
-from reports.models import Notification, ReportJob
+from accounts.models import Profile
+from notifications.models import Notification
+from reports.models import ReportJob
 
 from . import hostile, objects
 from .base import BaseTestCase

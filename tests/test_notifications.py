@@ -7,9 +7,9 @@ from django.test import RequestFactory, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from reports.context_processors import notifications
-from reports.models import Notification, Reminder
-from reports.reminders import notify, units_missing_reports
+from notifications.context_processors import notifications
+from notifications.models import Notification, Reminder
+from notifications.reminders import notify, units_missing_reports
 from tasks.models import Plan
 from tasks.periods import parse_period_key
 

@@ -9,8 +9,9 @@ from django.test import override_settings
 from django.urls import reverse
 
 from leaders.models import Instruction
+from notifications.models import Notification
 from reports.bulletin_archive import bulletin_path
-from reports.models import Bulletin, Notification, ReportJob
+from reports.models import Bulletin, ReportJob
 from tasks.models import Attachment, PlanImport, ProgressReport, Task
 
 from . import objects

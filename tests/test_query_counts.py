@@ -141,7 +141,8 @@ class ListPageQueryCountTests(BaseTestCase):
 
         from departments.models import Department
         from leaders.models import Instruction
-        from reports.models import Notification, Reminder, WeeklySnapshot
+        from notifications.models import Notification, Reminder
+        from reports.models import WeeklySnapshot
 
         plan = Plan.objects.get(year=2022)
         tasks = list(Task.objects.filter(plan=plan).order_by("sort_order"))

@@ -11,14 +11,14 @@ from django.core import mail
 from django.core.mail.backends.base import BaseEmailBackend
 from django.test import override_settings
 
+from config.celery import app, build_beat_schedule
 from notifications.delivery import send_one
-from notifications.models import Delivery
-from reports.jobs import send_due_reminders
-from reports.models import Notification, Reminder
-from reports.reminders import notify, send_reminders, units_missing_reports
-from reports.schedule import build_beat_schedule, parse_weekly_at
+from notifications.jobs import send_due_reminders
+from notifications.models import Delivery, Notification, Reminder
+from notifications.reminders import notify, send_reminders, units_missing_reports
 from tasks.models import Plan, ProgressReport
 from tasks.periods import parse_period_key
+from tasks.schedule import parse_weekly_at
 
 from .base import BaseTestCase, make_user
 
@@ -254,7 +254,7 @@ def test_the_beat_schedule_has_the_reminder_entries():
     schedule = build_beat_schedule("fri 18:00", before="thu 09:00", after="fri 09:00")
     before = schedule["reminder-before-due"]
     after = schedule["reminder-after-due"]
-    assert before["task"] == after["task"] == "reports.jobs.send_due_reminders"
+    assert before["task"] == after["task"] == "notifications.jobs.send_due_reminders"
     assert (before["args"], after["args"]) == (("before_due",), ("after_due",))
     assert before["schedule"].day_of_week == {4} and before["schedule"].hour == {9}
     assert after["schedule"].day_of_week == {5} and after["schedule"].minute == {0}
@@ -286,7 +286,7 @@ def test_the_default_settings_schedule_the_reminders():
 
     assert settings.REMINDER_BEFORE_DUE == "thu 09:00"
     assert settings.REMINDER_AFTER_DUE == "fri 09:00"
-    assert "reminder-before-due" in settings.CELERY_BEAT_SCHEDULE
+    assert "reminder-before-due" in app.conf.beat_schedule
 
 
 needs_redis = pytest.mark.skipif(

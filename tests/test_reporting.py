@@ -302,7 +302,7 @@ class PastPlanTests(BaseTestCase):
 @ON_TIME
 class ReturnNoticeTests(BaseTestCase):
     def test_a_return_notifies_the_units_staff_and_head_only(self):
-        from reports.models import Notification
+        from notifications.models import Notification
 
         self.client.force_login(self.staff)
         self.client.post(

@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.test import TestCase
 
 from accounts.backends import AccountBackend
+from accounts.models import Profile
 from accounts.roles import (
     ADMIN,
     LEADER,
@@ -23,7 +24,7 @@ from accounts.roles import (
     person_of,
     start_url,
 )
-from departments.models import Department, Profile, UnitGroup
+from departments.models import Department, UnitGroup
 from leaders.models import Leader
 from tasks.access import (
     can_approve,

@@ -10,12 +10,13 @@ from django.test import override_settings
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from config.celery import build_beat_schedule
 from reports import rollup
 from reports.jobs import roll_up_week
 from reports.models import ReportJob, SnapshotRow, WeeklySnapshot
-from reports.schedule import build_beat_schedule, parse_weekly_at, roll_up_moment
 from tasks.models import Plan, ProgressReport, Task
 from tasks.periods import parse_period_key
+from tasks.schedule import parse_weekly_at, roll_up_moment
 
 from .base import BaseTestCase
 from .helpers import run

@@ -35,7 +35,8 @@ from django.contrib.auth.hashers import make_password  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.db.models import Count, Q  # noqa: E402
 
-from departments.models import Department, Profile  # noqa: E402
+from accounts.models import Profile  # noqa: E402
+from departments.models import Department  # noqa: E402
 from leaders.models import Leader  # noqa: E402
 from tasks.access import involving_unit, unit_role_in  # noqa: E402
 from tasks.models import Plan, Task, TaskUnit  # noqa: E402

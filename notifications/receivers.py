@@ -1,4 +1,4 @@
-"""Receivers that turn events of other apps into notifications (nothing imports reports).
+"""Receivers that turn other apps' signals into notifications (so no lower app imports this one).
 
 Each writes the in-app notices and queues the outbound messages the office chose for the
 notice type (notifications.dispatch; by default 批示 and 退回 are in-app only).

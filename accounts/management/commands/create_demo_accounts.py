@@ -4,7 +4,8 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from departments.models import Department, Profile
+from accounts.models import Profile
+from departments.models import Department
 from leaders.models import Leader
 
 # username, password, full name, unit, roles (reporter, head, office), leader name, superuser

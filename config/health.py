@@ -14,13 +14,13 @@ from django.db import connection
 from django.http import JsonResponse
 from django.utils import timezone
 
-from config.celery import app
+from reports import stuck
+from reports.models import ReportJob
 from tasks import clock, reporting
 from tasks.models import Plan
+from tasks.schedule import roll_up_moment, weekly_rollup_setting
 
-from . import stuck
-from .models import ReportJob
-from .schedule import roll_up_moment, weekly_rollup_setting
+from .celery import app
 
 logger = logging.getLogger(__name__)
 OVERDUE = datetime.timedelta(hours=1)

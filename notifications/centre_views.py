@@ -40,7 +40,7 @@ def notification_list(request):
         F("read_at").asc(nulls_first=True), "-created_at", "-pk"
     )
     page = Paginator(queryset, NOTIFICATIONS_PER_PAGE).get_page(request.GET.get("page"))
-    return render(request, "reports/notifications.html", {"page": page})
+    return render(request, "notifications/notifications.html", {"page": page})
 
 
 @login_required
@@ -181,7 +181,7 @@ def reminder_log(request):
         return exported
     return render(
         request,
-        "reports/reminders.html",
+        "notifications/reminders.html",
         {"filter": filterset, "table": table, "pending": _pending()},
     )
 
@@ -296,7 +296,7 @@ def reminder_result(request, plan_id: int, period_key: str):
         "unreached": list(dict.fromkeys(unreached)),
         "pending": pending,
     }
-    return render(request, "reports/reminder_result.html", context)
+    return render(request, "notifications/reminder_result.html", context)
 
 
 def _posted_plan(request) -> Plan | None:

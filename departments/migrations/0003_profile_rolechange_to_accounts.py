@@ -1,0 +1,45 @@
+"""Profile and RoleChange now belong to accounts (accounts/0003); state only.
+
+The tables stay (the models keep db_table); the content types follow the models, so
+permissions and admin log entries that point at them stay valid.
+"""
+
+from django.db import migrations
+
+MOVED = ("profile", "rolechange")
+
+
+def content_types_to(app_label_from, app_label_to):
+    def move(apps, schema_editor):
+        ContentType = apps.get_model("contenttypes", "ContentType")
+        for model in MOVED:
+            # A row created for the new label by an earlier post_migrate would clash.
+            ContentType.objects.filter(app_label=app_label_to, model=model).delete()
+            ContentType.objects.filter(app_label=app_label_from, model=model).update(
+                app_label=app_label_to
+            )
+
+    return move
+
+
+class Migration(migrations.Migration):
+
+    dependencies = [
+        ("accounts", "0003_profile_rolechange_from_departments"),
+        ("contenttypes", "0002_remove_content_type_name"),
+        ("departments", "0002_district"),
+    ]
+
+    operations = [
+        migrations.SeparateDatabaseAndState(
+            database_operations=[],
+            state_operations=[
+                migrations.DeleteModel(name="Profile"),
+                migrations.DeleteModel(name="RoleChange"),
+            ],
+        ),
+        migrations.RunPython(
+            content_types_to("departments", "accounts"),
+            content_types_to("accounts", "departments"),
+        ),
+    ]

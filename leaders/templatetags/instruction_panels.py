@@ -1,0 +1,24 @@
+"""Panels of leaders' instructions (批示) on pages of other apps, as template tags.
+
+`{% task_instructions task %}` on a task's page and `{% pending_instructions %}` on a unit's
+我的任务: the pages load `instruction_panels` and their views know nothing of instructions
+(tasks imports nothing of leaders but its models). Both need `request` in the context.
+"""
+
+from django import template
+
+from leaders.instructions import task_instruction_context, unit_pending_context
+
+register = template.Library()
+
+
+@register.inclusion_tag("leaders/_task_instructions.html", takes_context=True)
+def task_instructions(context, task):
+    request = context["request"]
+    return {"request": request, **task_instruction_context(request.user, task)}
+
+
+@register.inclusion_tag("leaders/_pending_instructions.html", takes_context=True)
+def pending_instructions(context):
+    request = context["request"]
+    return {"request": request, **unit_pending_context(request.user)}

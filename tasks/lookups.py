@@ -1,0 +1,32 @@
+"""Look-ups views share: the plan and the period a request names, or a 404 that says why.
+
+Views of every app import these instead of importing each other's view modules.
+"""
+
+from django.http import Http404
+
+from . import reporting
+from .models import Plan
+from .periods import Period
+
+
+def plan_or_404(key: str | None) -> Plan:
+    if not key:
+        plan = Plan.objects.filter(is_active=True).order_by("-year", "pk").first()
+        plan = plan or Plan.objects.order_by("-year", "pk").first()
+        if plan is None:
+            raise Http404("尚未导入任何方案")
+        return plan
+    try:
+        return Plan.objects.by_key(key)
+    except (Plan.DoesNotExist, Plan.MultipleObjectsReturned):
+        raise Http404("未找到该方案") from None
+
+
+def period_or_404(plan: Plan, key: str | None) -> Period:
+    """The period `?period=` names (the current one without it); a malformed key, one of
+    another cycle or one at the calendar's edge is a 404 with the reason in Chinese."""
+    try:
+        return reporting.period_for(plan, key)
+    except ValueError as error:
+        raise Http404(str(error)) from None
