@@ -15,6 +15,7 @@ from django.db.models import Exists, OuterRef, Q
 from accounts.roles import UNIT_HEAD, person_of
 
 from .models import Attachment, ProgressReport, Task, TaskLeader, TaskUnit
+from .unit_role import unit_role
 
 # States in which a report is read by everyone who reads its task (a draft is its unit's own).
 SHARED_STATES = frozenset(
@@ -81,17 +82,14 @@ def leads_task(user, task: Task) -> bool:
 
 
 def unit_role_in(task: Task, department) -> str | None:
-    """ "lead" or "cooperating" for the unit's part in the task (lead wins), or None."""
-    roles = set(
+    """ "lead" or "cooperating" for the unit's part in the task (tasks.unit_role), or None."""
+    links = list(
         TaskUnit.objects.filter(task=task)
         .filter(Q(department=department) | Q(group__members=department))
-        .values_list("role", flat=True)
+        .values_list("role", "department_id", "group_id", named=True)
     )
-    if TaskUnit.Role.LEAD in roles:
-        return TaskUnit.Role.LEAD
-    if TaskUnit.Role.COOPERATING in roles:
-        return TaskUnit.Role.COOPERATING
-    return None
+    # Every group link read here has the unit among its members (the filter says so).
+    return unit_role(links, department.pk, {link.group_id for link in links if link.group_id})
 
 
 def can_report(user, task: Task, unit) -> bool:

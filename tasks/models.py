@@ -12,6 +12,9 @@ from django.urls import reverse
 from departments.models import Department, UnitGroup
 from leaders.models import Leader
 
+from .unit_role import COOPERATING as COOPERATING_ROLE
+from .unit_role import LEAD as LEAD_ROLE
+
 
 class PlanQuerySet(models.QuerySet):
     def by_key(self, key: str):
@@ -167,8 +170,8 @@ class TaskUnit(models.Model):
     """A lead or cooperating unit of a task: one department or one unit group, in order."""
 
     class Role(models.TextChoices):
-        LEAD = "lead", "牵头"
-        COOPERATING = "cooperating", "配合"
+        LEAD = LEAD_ROLE, "牵头"  # the values of the one rule, tasks.unit_role
+        COOPERATING = COOPERATING_ROLE, "配合"
 
     task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="unit_links")
     role = models.CharField("角色", max_length=20, choices=Role.choices)

@@ -16,9 +16,9 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from . import clock
-from .access import can_approve, can_report, can_review
+from .access import can_approve, can_report, can_review, unit_role_in
 from .evidence import content_type_for
-from .models import Attachment, IndicatorValue, Plan, ProgressReport, ReportEvent, Task, TaskUnit
+from .models import Attachment, IndicatorValue, Plan, ProgressReport, ReportEvent, Task
 from .periods import Period, as_of_for_plan, due_at, parse_period_key, period_containing
 from .signals import report_returned
 
@@ -173,7 +173,7 @@ def _save_report(
             period_key=period.key,
             period_start=period.start,
             period_end=period.end,
-            role=_role_of(task, unit),
+            role=unit_role_in(task, unit),  # lead wins (tasks.unit_role)
             created_by=user,
             version=0,
         )
@@ -228,13 +228,6 @@ def _repeats(report, user, data: ReportData, expected_version, submit: bool, fil
         and report.percent == data.percent
         and values == dict(data.values)
     )
-
-
-def _role_of(task: Task, unit) -> str:
-    roles = set(
-        TaskUnit.objects.filter(task=task, department=unit).values_list("role", flat=True)
-    ) or set(TaskUnit.objects.filter(task=task, group__members=unit).values_list("role", flat=True))
-    return TaskUnit.Role.LEAD if TaskUnit.Role.LEAD in roles else TaskUnit.Role.COOPERATING
 
 
 def _save_values(report: ProgressReport, values: dict[int, Decimal]):
