@@ -171,6 +171,11 @@ def _is_author(person, instruction) -> bool:
     return person.leader is not None and instruction.leader_id == person.leader.pk
 
 
+def is_author(user, instruction: Instruction) -> bool:
+    """Did this person (as a leader) write the instruction?"""
+    return _is_author(person_of(user), instruction)
+
+
 def _may_open(person, instruction, concerned_ids) -> bool:
     if _is_author(person, instruction):
         return True

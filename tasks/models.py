@@ -2,6 +2,7 @@
 
 import datetime
 import uuid
+from enum import nonmember
 from pathlib import PurePosixPath
 
 from django.conf import settings
@@ -248,11 +249,31 @@ class ProgressReport(models.Model):
     """One unit's report on one task for one period (task × unit × period)."""
 
     class State(models.TextChoices):
+        """A report's state, and the one place that says what each state allows.
+
+        draft → submitted → approved (unit head) → accepted (office); submitted/approved/
+        accepted → returned (with a reason) → submitted again (tasks.reporting).
+        """
+
         DRAFT = "draft", "草稿"
         SUBMITTED = "submitted", "已提交"
         APPROVED = "approved", "已审核"
         ACCEPTED = "accepted", "已采纳"
         RETURNED = "returned", "已退回"
+
+        # Not members (enum.nonmember): sets of the values above, for queries and tests.
+        # A report the office can use: counts for progress, 报送率, reminders, partner reports.
+        COUNTED = nonmember(frozenset({"submitted", "approved", "accepted"}))
+        # Handed in: read by everyone who reads the task (a draft only by its own unit).
+        SHARED = nonmember(frozenset({"submitted", "approved", "accepted", "returned"}))
+        # The unit may still change it (and save or submit it again).
+        EDITABLE = nonmember(frozenset({"draft", "returned"}))
+        # Waiting for its unit head's approval; the head may approve or return it.
+        APPROVABLE = nonmember(frozenset({"submitted"}))
+        # Waiting for the office, which may accept it (also without a head's approval).
+        ACCEPTABLE = nonmember(frozenset({"submitted", "approved"}))
+        # The office may return any report that counts, an accepted one too.
+        RETURNABLE_BY_OFFICE = nonmember(frozenset({"submitted", "approved", "accepted"}))
 
     task = models.ForeignKey(Task, on_delete=models.PROTECT, related_name="reports")
     department = models.ForeignKey(
@@ -305,7 +326,12 @@ class ProgressReport(models.Model):
     @property
     def counts_as_reported(self) -> bool:
         """Drafts and returned reports are not (yet) a report the office can use."""
-        return self.state in {self.State.SUBMITTED, self.State.APPROVED, self.State.ACCEPTED}
+        return self.state in self.State.COUNTED
+
+    @property
+    def is_editable(self) -> bool:
+        """The unit may still change it (in an open period: tasks.reporting.open_periods)."""
+        return self.state in self.State.EDITABLE
 
     @classmethod
     def from_db(cls, db, field_names, values):

@@ -155,7 +155,7 @@ class UnitTodoTable(UnitTaskTable):
     def render_action(self, record):
         url = reverse("tasks:report", args=[record.plan.slug, record.number])
         report = self.reports.get(record.pk)
-        writable = self.can_write and (report is None or report.state in ("draft", "returned"))
+        writable = self.can_write and (report is None or report.is_editable)
         label = "填报" if writable else "查看"
         return format_html(
             '<a class="button" href="{}?period={}">{}</a>', url, self.period.key, label
