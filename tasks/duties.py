@@ -17,6 +17,12 @@ from .models import TaskUnit
 from .unit_role import unit_role
 
 
+def owing_links(department) -> Q:
+    """The TaskUnit links that make `department` owe reports on their task (as expected_units):
+    it is named directly, or it is a member of a group named as lead unit. For subqueries."""
+    return Q(department=department) | Q(role=TaskUnit.Role.LEAD, group__members=department)
+
+
 def expected_units(tasks) -> dict[int, list[tuple[Department, str]]]:
     """task id -> [(department, role)] in document order. Two queries, whatever the size.
 
