@@ -2,6 +2,7 @@
 as the action: a button is shown exactly when pressing it would succeed."""
 
 from django.core.exceptions import PermissionDenied
+from django.test import override_settings
 
 from tasks import reporting
 from tasks.models import ProgressReport
@@ -93,3 +94,30 @@ class DecisionsAgreeWithTheirPredicatesTests(RulePlan):
         self.assertEqual(list(accepted.events.values_list("action", flat=True)), ["accepted"])
         self.assertFalse(reporting.may_return(head, accepted))
         self.assertTrue(reporting.may_return(office, accepted))
+
+
+@override_settings(AS_OF_DATE="2022-05-18")
+class ReportFormSaysReturnedOnlyWhenItWasTests(RulePlan):
+    url = "/tasks/2022/1/report/?period=2022-W20"
+
+    def test_a_new_report_is_not_called_returned(self):
+        self.client.force_login(self.staff_a)
+        response = self.client.get(self.url)
+        self.assertEqual(response.status_code, 200)
+        self.assertNotContains(response, "已被退回")
+
+    def test_a_returned_report_shows_its_reason(self):
+        ProgressReport.objects.create(
+            task=self.t1,
+            department=self.a,
+            role="lead",
+            period_key="2022-W20",
+            period_start="2022-05-16",
+            period_end="2022-05-22",
+            state=State.RETURNED,
+            return_reason="请补充佐证材料",
+            created_by=self.staff_a,
+            updated_by=self.staff_a,
+        )
+        self.client.force_login(self.staff_a)
+        self.assertContains(self.client.get(self.url), "已被退回：请补充佐证材料")
