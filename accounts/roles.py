@@ -101,24 +101,47 @@ def person_of(user) -> Person:
     return person
 
 
-def can_manage_accounts(user) -> bool:
+def _office(user) -> bool:
+    """The supervision office, administrators included (an anonymous user has no role)."""
     return person_of(user).is_office
 
 
-def can_configure_channels(user) -> bool:
-    """Group robots, SMS numbers and the gateway, and the channel rules: the office and admin."""
-    return user.is_authenticated and person_of(user).is_office
+# What the office (and administrators) alone may do: one test, under names that say what each
+# permits, so a view asks the question it means and a change of the rule is made here once.
+can_manage_accounts = _office  # accounts, onboarding, roles
+can_configure_channels = _office  # group robots, SMS numbers, the gateway, the channel rules
+can_issue_bulletins = _office  # 督查通报: preview and issue
+can_use_dashboard = _office  # the office dashboard (/)
+can_generate_reports = _office  # the weekly workbook: generate, retry a job
+can_remind = _office  # 催办 and the reminder log
+can_track_instructions = _office  # published instructions and the units yet to read them
+can_review = _office  # accept or return submissions (tasks.reporting)
+can_edit_indicators = _office  # correct a task's indicators (指标)
+can_import_plans = _office  # upload and load plan documents
 
 
-def can_issue_bulletins(user) -> bool:
-    """督查通报: the office previews and issues them."""
-    return person_of(user).is_office
+def can_read_reports(user) -> bool:
+    """The office runs the reports (weekly workbooks, figures); leaders read them."""
+    person = person_of(user)
+    return person.is_office or person.leader is not None
+
+
+def can_view_portfolio(user, leader: Leader) -> bool:
+    """The office sees every leader's portfolio; a leader sees his or her own."""
+    person = person_of(user)
+    return person.is_office or (person.leader is not None and person.leader.pk == leader.pk)
 
 
 def can_read_bulletins(user) -> bool:
     """Issued bulletins go to leaders and to every unit: anyone with a role reads them."""
     person = person_of(user)
     return person.is_office or person.leader is not None or person.unit is not None
+
+
+def approving_unit(user) -> Department | None:
+    """The unit whose submissions this person approves: a unit head's own unit, else None."""
+    person = person_of(user)
+    return person.unit if UNIT_HEAD in person.roles else None
 
 
 def start_url(user) -> str:

@@ -82,7 +82,7 @@ HAND_MUTANTS = {
             [("if (link.task_id, department.pk) not in seen:", "if True:")],
         ),
         (
-            "cooperating sorts before lead (lead does not win)",
+            "cooperating sorts before lead (lead units no longer first)",
             [("u.role != TaskUnit.Role.LEAD", "u.role == TaskUnit.Role.LEAD")],
         ),
         (

@@ -12,7 +12,6 @@ from common.docx import Notice, notice_bytes
 from tasks import clock
 from tasks.export import responsibility_names
 from tasks.models import ProgressReport, Task, TaskUnit
-from tasks.progress import COUNTED
 
 from .instructions import acknowledgement_status
 from .models import Instruction
@@ -33,7 +32,7 @@ def _reply(instruction: Instruction) -> str:
         ProgressReport.objects.filter(
             task_id=instruction.task_id,
             role=TaskUnit.Role.LEAD,
-            state__in=COUNTED,
+            state__in=ProgressReport.State.COUNTED,
             submitted_at__gte=instruction.published_at,
         )
         .select_related("department")

@@ -15,7 +15,7 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 
-from accounts.roles import person_of
+from accounts.roles import can_track_instructions, person_of
 from common.export import maybe_export
 from common.redirects import redirect_next
 from common.tables import BaseTable
@@ -35,6 +35,7 @@ from .instructions import (
     can_open_instruction,
     can_write_instruction,
     instructions_visible_to,
+    is_author,
     save_instruction,
 )
 from .models import Instruction
@@ -70,7 +71,7 @@ def instruction_write(request, plan_key: str, number: str):
             request.method == "POST"
             and instruction.is_published
             and request.POST.get("action") == "publish"
-            and instruction.leader_id == getattr(person_of(request.user).leader, "pk", None)
+            and is_author(request.user, instruction)
         ):
             # The publish of this draft sent twice: it is published, show it.
             messages.info(request, "该批示已发布，未重复发布。")
@@ -222,7 +223,7 @@ class PendingInstructionTable(BaseTable):
 @login_required
 def instructions_pending(request):
     """The office's list of published instructions with the units that have not read them."""
-    if not person_of(request.user).is_office:
+    if not can_track_instructions(request.user):
         raise PermissionDenied("仅督查室可用")
     queryset = awaiting_acknowledgement().select_related("task__plan", "leader")
     table = PendingInstructionTable(queryset)

@@ -26,7 +26,7 @@ from accounts.roles import person_of
 from departments.models import Department
 from tasks import clock
 from tasks.access import leads_task, tasks_visible_to
-from tasks.duties import expected_units
+from tasks.duties import expected_units, owing_links
 from tasks.models import Task, TaskUnit
 
 from .models import Acknowledgement, Instruction
@@ -44,11 +44,6 @@ class InstructionError(Exception):
 
 
 # --- Who must acknowledge ---------------------------------------------------------------------
-
-
-def _concerning(department) -> Q:
-    """TaskUnit links that make `department` answerable for their task (as expected_reporters)."""
-    return Q(department=department) | Q(role=TaskUnit.Role.LEAD, group__members=department)
 
 
 def _units_by_task(task_ids) -> dict[int, list[Department]]:
@@ -108,7 +103,7 @@ def acknowledgement_status(instruction: Instruction) -> list[UnitStatus]:
 
 def pending_for_unit(department):
     """Published instructions the unit must still acknowledge, newest first (a queryset)."""
-    concerned = TaskUnit.objects.filter(task=OuterRef("task")).filter(_concerning(department))
+    concerned = TaskUnit.objects.filter(task=OuterRef("task")).filter(owing_links(department))
     acknowledged = Acknowledgement.objects.filter(instruction=OuterRef("pk"), department=department)
     return (
         Instruction.objects.filter(state=State.PUBLISHED)
@@ -124,7 +119,7 @@ def awaiting_acknowledgement(queryset=None):
     pending_units = Department.objects.filter(
         Exists(
             TaskUnit.objects.filter(task=OuterRef(OuterRef("task"))).filter(
-                _concerning(OuterRef("pk"))
+                owing_links(OuterRef("pk"))
             )
         ),
         ~Exists(
@@ -169,6 +164,11 @@ def instructions_visible_to(user, queryset=None):
 
 def _is_author(person, instruction) -> bool:
     return person.leader is not None and instruction.leader_id == person.leader.pk
+
+
+def is_author(user, instruction: Instruction) -> bool:
+    """Did this person (as a leader) write the instruction?"""
+    return _is_author(person_of(user), instruction)
 
 
 def _may_open(person, instruction, concerned_ids) -> bool:

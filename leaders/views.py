@@ -6,7 +6,7 @@ from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 from django_tables2 import RequestConfig
 
-from accounts.roles import person_of
+from accounts.roles import can_view_portfolio
 from common.charts import LIGHT_COLORS, bar_chart, donut_chart, line_chart
 from common.export import export_response
 from tasks import reporting, revision
@@ -14,7 +14,7 @@ from tasks.lookups import period_or_404
 from tasks.models import Plan, Task
 from tasks.periods import plan_periods
 from tasks.progress import plan_status_history, plan_task_states
-from tasks.status import Status
+from tasks.status import Status, summarize
 from tasks.tables import LEADERS, UNITS
 
 from .models import Leader
@@ -22,12 +22,6 @@ from .tables import PortfolioTable
 
 TREND_PERIODS = 12
 ON_SCHEDULE = {Status.DONE, Status.ON_SCHEDULE}
-
-
-def can_view_portfolio(user, leader: Leader) -> bool:
-    """The office sees every portfolio; a leader sees his or her own."""
-    person = person_of(user)
-    return person.is_office or (person.leader is not None and person.leader.pk == leader.pk)
 
 
 def _plan_for(leader: Leader, key: str | None) -> Plan | None:
@@ -103,9 +97,7 @@ def _body(request, leader, plan, period, as_of) -> str:
 
 
 def _charts(plan, period, states, numbers: dict[int, str]) -> list:
-    counts = dict.fromkeys(Status, 0)
-    for state in states.values():
-        counts[state.status] += 1
+    counts = summarize(state.status for state in states.values())
     donut = donut_chart(
         [(s.label, counts[s], LIGHT_COLORS[s.light]) for s in Status if counts[s]],
         title="任务状态分布",

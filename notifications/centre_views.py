@@ -13,7 +13,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 from django_tables2 import RequestConfig
 
-from accounts.roles import person_of
+from accounts.roles import can_remind
 from common.export import maybe_export
 from common.tables import BaseTable
 from departments.models import Department
@@ -74,7 +74,7 @@ def mark_all_read(request):
 
 
 def _require_office(user) -> None:
-    if not person_of(user).is_office:
+    if not can_remind(user):
         raise PermissionDenied("仅督查室可以催办")
 
 

@@ -27,7 +27,6 @@ from tasks import clock, reporting
 from tasks.duties import plan_duties
 from tasks.models import Plan, ProgressReport, Task
 from tasks.periods import Period
-from tasks.progress import COUNTED
 
 from .models import Notification, Reminder
 
@@ -68,7 +67,7 @@ def units_missing_reports(plan: Plan, period: Period) -> dict[int, list[Task]]:
     duties = plan_duties(plan)
     reported = set(
         ProgressReport.objects.filter(
-            task__plan=plan, period_key=period.key, state__in=COUNTED
+            task__plan=plan, period_key=period.key, state__in=ProgressReport.State.COUNTED
         ).values_list("task_id", "department_id")
     )
     owed: dict[int, list[Task]] = defaultdict(list)

@@ -14,15 +14,10 @@ from tasks.duties import plan_duties
 from tasks.export import tasks_with_responsibilities
 from tasks.models import Plan, ProgressReport, Task, TaskUnit
 from tasks.periods import Period
-from tasks.progress import COUNTED, TaskState, plan_task_states
-from tasks.status import Status
+from tasks.progress import TaskState, plan_task_states
+from tasks.status import Status, summarize
 
 LAGGING = (Status.SERIOUSLY_BEHIND, Status.NOT_REPORTED, Status.BEHIND)
-STATE_WORDS = {
-    ProgressReport.State.SUBMITTED: "已提交",
-    ProgressReport.State.APPROVED: "已审核",
-    ProgressReport.State.ACCEPTED: "已采纳",
-}
 
 
 def short(task: Task, limit: int = 30) -> str:
@@ -80,7 +75,7 @@ class Overview:
             if report is None or not report.counts_as_reported:
                 word = "未报送"
             else:
-                word = "逾期报送" if report.is_late else STATE_WORDS[report.state]
+                word = "逾期报送" if report.is_late else report.get_state_display()
             words.append(
                 {"unit": self.units[department_id].department.name, "role": role, "state": word}
             )
@@ -98,10 +93,7 @@ class Overview:
         return round(100 * self.received / due, 1) if due else 100.0
 
     def status_counts(self) -> dict[Status, int]:
-        counts = dict.fromkeys(Status, 0)
-        for state in self.states.values():
-            counts[state.status] += 1
-        return counts
+        return summarize(state.status for state in self.states.values())
 
     def lagging(self) -> list[Task]:
         order = {status: i for i, status in enumerate(LAGGING)}
@@ -134,12 +126,11 @@ class Overview:
         return found
 
     def by_section(self) -> list[tuple[str, dict[Status, int]]]:
-        rows: dict[int, tuple[str, dict]] = {}
+        rows: dict[int, tuple[str, list[Status]]] = {}
         for task in self.tasks:
             title = f"{task.section.number}、{task.section.title}"
-            counts = rows.setdefault(task.section_id, (title, dict.fromkeys(Status, 0)))[1]
-            counts[self.states[task.pk].status] += 1
-        return list(rows.values())
+            rows.setdefault(task.section_id, (title, []))[1].append(self.states[task.pk].status)
+        return [(title, summarize(statuses)) for title, statuses in rows.values()]
 
 
 def as_of_for(plan: Plan, period: Period, today: datetime.date | None = None) -> datetime.date:
@@ -182,7 +173,7 @@ def period_overview(
             period_key=period.previous().key,
             period_start=period.previous().start,  # the (task, role, period_start) index
             role=TaskUnit.Role.LEAD,
-            state__in=COUNTED,
+            state__in=ProgressReport.State.COUNTED,
         ).order_by("-submitted_at")
     }
     counts = defaultdict(int)

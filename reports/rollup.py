@@ -8,7 +8,6 @@ into place, so a reader never sees half a workbook.
 
 import datetime
 import logging
-from collections import defaultdict
 from collections.abc import Callable
 from pathlib import Path
 
@@ -20,7 +19,7 @@ from tasks import clock
 from tasks.export import responsibility_names, tasks_with_responsibilities
 from tasks.models import Plan
 from tasks.periods import Period
-from tasks.status import Status
+from tasks.status import Status, summarize
 
 from .models import SnapshotRow, WeeklySnapshot
 from .overview import LAGGING, period_overview, short
@@ -95,16 +94,18 @@ def _summary(view) -> dict:
     for task in view.tasks:
         status = view.states[task.pk].status
         for link in task.leader_links.all():
-            entry = leaders.setdefault(
-                link.leader.name, {"counts": defaultdict(int), "lagging": []}
-            )
-            entry["counts"][status.label] += 1
+            entry = leaders.setdefault(link.leader.name, {"statuses": [], "lagging": []})
+            entry["statuses"].append(status)
             if status in LAGGING:
                 entry["lagging"].append(f"{short(task)}（{status.label}）")
     units = sorted(view.units.values(), key=lambda u: (u.department.sort_order, u.department.name))
     return {
         "leaders": [
-            {"name": name, "counts": dict(e["counts"]), "lagging": e["lagging"]}
+            {
+                "name": name,
+                "counts": {s.label: n for s, n in summarize(e["statuses"]).items() if n},
+                "lagging": e["lagging"],
+            }
             for name, e in leaders.items()
         ],
         "units": [

@@ -11,7 +11,7 @@ from django_tables2 import RequestConfig
 
 from accounts import throttle
 from accounts.models import RoleChange
-from accounts.roles import person_of, start_url
+from accounts.roles import can_generate_reports, can_read_reports, can_use_dashboard, start_url
 from common.charts import LIGHT_COLORS, bar_chart, donut_chart
 from common.export import maybe_export
 from tasks import reporting
@@ -35,16 +35,10 @@ class GenerateForm(forms.Form):
     )
 
 
-def can_read_reports(user) -> bool:
-    """The office runs the reports; leaders read them."""
-    person = person_of(user)
-    return person.is_office or person.leader is not None
-
-
 @login_required
 def home(request):
     """`/`: the office's dashboard; everybody else goes to his or her own start page."""
-    if not person_of(request.user).is_office:
+    if not can_use_dashboard(request.user):
         return redirect(start_url(request.user))
     plans = list(Plan.objects.order_by("-is_active", "-year", "slug"))
     if not plans:
@@ -119,7 +113,7 @@ def report_list(request):
             "table": table,
             "choices": choices,
             "jobs": recent_jobs,
-            "can_generate": person_of(request.user).is_office,
+            "can_generate": can_generate_reports(request.user),
         },
     )
 
@@ -127,7 +121,7 @@ def report_list(request):
 @login_required
 @require_POST
 def generate(request):
-    if not person_of(request.user).is_office:
+    if not can_generate_reports(request.user):
         raise PermissionDenied("仅督查室可以生成周报")
     form = GenerateForm(request.POST)
     if not form.is_valid():
@@ -162,7 +156,7 @@ def _queued_or_unavailable(request, job: ReportJob, started: str):
 @require_POST
 def retry(request, job_id: int):
     """重试: queue a failed job again (the office)."""
-    if not person_of(request.user).is_office:
+    if not can_generate_reports(request.user):
         raise PermissionDenied("仅督查室可以生成周报")
     job = get_object_or_404(ReportJob, pk=job_id)
     if job.state != ReportJob.State.FAILED:
@@ -197,7 +191,7 @@ def job_status(request, job_id: int):
         {
             "job": job,
             "download": job_download_url(job),
-            "can_retry": person_of(request.user).is_office,
+            "can_retry": can_generate_reports(request.user),
         },
     )
 

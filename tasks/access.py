@@ -12,19 +12,16 @@ returned after that); a draft only by its own unit's staff and head.
 
 from django.db.models import Exists, OuterRef, Q
 
-from accounts.roles import UNIT_HEAD, person_of
+from accounts.roles import approving_unit, person_of
+
+# The office's permissions on tasks and reports, defined once in accounts.roles and asked here
+# too (re-exported: task pages ask tasks.access).
+from accounts.roles import can_edit_indicators as can_edit_indicators
+from accounts.roles import can_import_plans as can_import_plans
+from accounts.roles import can_review as can_review
 
 from .models import Attachment, ProgressReport, Task, TaskLeader, TaskUnit
-
-# States in which a report is read by everyone who reads its task (a draft is its unit's own).
-SHARED_STATES = frozenset(
-    {
-        ProgressReport.State.SUBMITTED,
-        ProgressReport.State.APPROVED,
-        ProgressReport.State.ACCEPTED,
-        ProgressReport.State.RETURNED,
-    }
-)
+from .unit_role import unit_role
 
 
 def involving_unit(queryset, department):
@@ -55,7 +52,7 @@ def reports_visible_to(user, queryset=None):
     if not user.is_authenticated:
         return queryset.none()
     person = person_of(user)
-    readable = Q(state__in=SHARED_STATES)
+    readable = Q(state__in=ProgressReport.State.SHARED)
     if person.unit is not None:
         readable |= Q(department=person.unit)
     queryset = queryset.filter(readable)
@@ -81,17 +78,14 @@ def leads_task(user, task: Task) -> bool:
 
 
 def unit_role_in(task: Task, department) -> str | None:
-    """ "lead" or "cooperating" for the unit's part in the task (lead wins), or None."""
-    roles = set(
+    """ "lead" or "cooperating" for the unit's part in the task (tasks.unit_role), or None."""
+    links = list(
         TaskUnit.objects.filter(task=task)
         .filter(Q(department=department) | Q(group__members=department))
-        .values_list("role", flat=True)
+        .values_list("role", "department_id", "group_id", named=True)
     )
-    if TaskUnit.Role.LEAD in roles:
-        return TaskUnit.Role.LEAD
-    if TaskUnit.Role.COOPERATING in roles:
-        return TaskUnit.Role.COOPERATING
-    return None
+    # Every group link read here has the unit among its members (the filter says so).
+    return unit_role(links, department.pk, {link.group_id for link in links if link.group_id})
 
 
 def can_report(user, task: Task, unit) -> bool:
@@ -104,23 +98,5 @@ def can_report(user, task: Task, unit) -> bool:
 
 def can_approve(user, report) -> bool:
     """The head of the reporting unit approves its submissions before they go to the office."""
-    person = person_of(user)
-    return (
-        UNIT_HEAD in person.roles
-        and person.unit is not None
-        and person.unit.pk == report.department_id
-    )
-
-
-def can_review(user) -> bool:
-    """The office accepts or returns submissions."""
-    return person_of(user).is_office
-
-
-def can_edit_indicators(user) -> bool:
-    return person_of(user).is_office
-
-
-def can_import_plans(user) -> bool:
-    """Only the office (and administrators) import plans."""
-    return person_of(user).is_office
+    unit = approving_unit(user)
+    return unit is not None and unit.pk == report.department_id

@@ -14,6 +14,13 @@ from departments.models import Department, UnitGroup
 
 from . import revision
 from .models import TaskUnit
+from .unit_role import unit_role
+
+
+def owing_links(department) -> Q:
+    """The TaskUnit links that make `department` owe reports on their task (as expected_units):
+    it is named directly, or it is a member of a group named as lead unit. For subqueries."""
+    return Q(department=department) | Q(role=TaskUnit.Role.LEAD, group__members=department)
 
 
 def expected_units(tasks) -> dict[int, list[tuple[Department, str]]]:
@@ -42,8 +49,15 @@ def expected_units(tasks) -> dict[int, list[tuple[Department, str]]]:
         .distinct()
     )
     members: dict[int, list[Department]] = defaultdict(list)
+    # department id -> the lead groups it belongs to: enough for its role (tasks.unit_role),
+    # since a cooperating group alone makes nobody owe a report.
+    lead_groups: dict[int, set[int]] = defaultdict(set)
     for membership in memberships:
         members[membership.unitgroup_id].append(membership.department)
+        lead_groups[membership.department_id].add(membership.unitgroup_id)
+    links_of: dict[int, list[TaskUnit]] = defaultdict(list)
+    for link in links:
+        links_of[link.task_id].append(link)
     duties: dict[int, list[tuple[Department, str]]] = defaultdict(list)
     seen: set[tuple[int, int]] = set()
     for link in sorted(links, key=lambda u: (u.task_id, u.role != TaskUnit.Role.LEAD, u.position)):
@@ -51,7 +65,8 @@ def expected_units(tasks) -> dict[int, list[tuple[Department, str]]]:
         for department in found:
             if (link.task_id, department.pk) not in seen:
                 seen.add((link.task_id, department.pk))
-                duties[link.task_id].append((department, link.role))
+                role = unit_role(links_of[link.task_id], department.pk, lead_groups[department.pk])
+                duties[link.task_id].append((department, role))
     return dict(duties)
 
 

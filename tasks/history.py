@@ -9,7 +9,7 @@ from common.charts import line_chart
 from .access import reports_visible_to
 from .models import ProgressReport, Task, TaskUnit
 from .periods import parse_period_key
-from .progress import COUNTED, TaskState, counted_lead_values
+from .progress import TaskState, counted_lead_values
 from .status import expected_progress
 
 
@@ -31,7 +31,9 @@ def _week_label(key: str) -> str:
 def indicator_charts(task: Task, state: TaskState, as_of: datetime.date) -> list[str]:
     """SVG charts: completion against 序时进度, then each indicator against its target."""
     reports = list(
-        task.reports.filter(role=TaskUnit.Role.LEAD, state__in=COUNTED, period_start__lte=as_of)
+        task.reports.filter(
+            role=TaskUnit.Role.LEAD, state__in=ProgressReport.State.COUNTED, period_start__lte=as_of
+        )
         .order_by("period_start", "submitted_at")
         .values("period_key", "period_end", "percent")
     )

@@ -15,15 +15,9 @@ from django.db.models import OuterRef, Subquery
 
 from . import revision
 from .indicators import completion_percent
-from .models import Indicator, IndicatorValue, Plan, ProgressReport, Task, TaskUnit
+from .models import Indicator, IndicatorValue, Plan, ProgressReport, TaskUnit
 from .periods import Period, as_of_for_plan, parse_period_key, period_containing
 from .status import Status, Thresholds, effective_completion, evaluate, expected_progress
-
-COUNTED = [
-    ProgressReport.State.SUBMITTED,
-    ProgressReport.State.APPROVED,
-    ProgressReport.State.ACCEPTED,
-]
 
 
 @dataclass
@@ -56,12 +50,6 @@ def thresholds() -> Thresholds:
     )
 
 
-def task_span(plan: Plan, task: Task) -> tuple[datetime.date, datetime.date]:
-    start = datetime.date(plan.year, 1, 1)
-    end = task.deadline or datetime.date(plan.year, 12, 31)
-    return start, max(start, end)
-
-
 def periods_after(earlier: Period, later: Period) -> int:
     """How many periods `later` comes after `earlier` (0 when the same)."""
     count, cursor = 0, earlier
@@ -75,14 +63,16 @@ def counted_lead_values(up_to: datetime.date):
     """Indicator values reported by lead units in reports that count, up to a date."""
     return IndicatorValue.objects.filter(
         report__role=TaskUnit.Role.LEAD,
-        report__state__in=COUNTED,
+        report__state__in=ProgressReport.State.COUNTED,
         report__period_start__lte=up_to,
     )
 
 
 def _lead_reports_before(as_of: datetime.date):
     return ProgressReport.objects.filter(
-        role=TaskUnit.Role.LEAD, state__in=COUNTED, period_start__lte=as_of
+        role=TaskUnit.Role.LEAD,
+        state__in=ProgressReport.State.COUNTED,
+        period_start__lte=as_of,
     )
 
 

@@ -21,7 +21,8 @@ from .models import (
     TaskLeader,
     TaskUnit,
 )
-from .progress import COUNTED
+
+COUNTED = ProgressReport.State.COUNTED
 
 # Any change to these can change a status, a duty or a name on a remembered figure.
 STRUCTURE = (Plan, Section, Task, TaskLeader, TaskUnit, Indicator, Department, UnitGroup, Leader)

@@ -11,14 +11,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 
-from accounts.roles import UNIT_HEAD, person_of
+from accounts.roles import approving_unit, person_of
 from common.export import maybe_export
 from common.redirects import redirect_next
 
 from . import reporting
 from .access import (
     attachments_visible_to,
-    can_approve,
     can_edit_indicators,
     can_report,
     can_review,
@@ -80,7 +79,7 @@ def report_form(request, plan_key: str, number: str):
     indicators = list(task.indicators.all())
     open_periods = reporting.open_periods(plan)
     is_open = period in open_periods
-    editable = is_open and (report is None or report.state in (State.DRAFT, State.RETURNED))
+    editable = is_open and (report is None or report.is_editable)
     status = 200
     if request.method == "POST" and editable and request.POST.get("action") == "copy":
         previous = reporting.previous_report_data(task, unit, period)
@@ -155,7 +154,7 @@ def _partner_reports(user, task: Task, unit, period):
     handed_in = ProgressReport.objects.filter(
         task=task,
         period_key=period.key,
-        state__in=[State.SUBMITTED, State.APPROVED, State.ACCEPTED],
+        state__in=State.COUNTED,
     )
     return list(
         reports_visible_to(user, handed_in)
@@ -204,8 +203,10 @@ def report_history(request, report_id: int):
         {
             "report": report,
             "events": events,
-            "can_approve": can_approve(request.user, report),
-            "can_review": can_review(request.user),
+            # What this person may do with the report now (tasks.reporting decides).
+            "may_approve": reporting.may_approve(request.user, report),
+            "may_accept": reporting.may_accept(request.user, report),
+            "may_return": reporting.may_return(request.user, report),
         },
     )
 
@@ -232,11 +233,11 @@ def attachment_download(request, attachment_id: int):
 @login_required
 def review_queue(request):
     """Heads: their unit's submissions to approve. Office: submissions to accept or return."""
-    person = person_of(request.user)
-    if person.is_office:
-        queryset = ProgressReport.objects.filter(state__in=[State.SUBMITTED, State.APPROVED])
-    elif UNIT_HEAD in person.roles:
-        queryset = ProgressReport.objects.filter(state=State.SUBMITTED, department=person.unit)
+    head_of = approving_unit(request.user)
+    if can_review(request.user):
+        queryset = ProgressReport.objects.filter(state__in=State.ACCEPTABLE)
+    elif head_of is not None:
+        queryset = ProgressReport.objects.filter(state__in=State.APPROVABLE, department=head_of)
     else:
         raise PermissionDenied("仅单位负责人和督查室可用")
     queryset = reports_visible_to(request.user, queryset)

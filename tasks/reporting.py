@@ -7,6 +7,7 @@ version is ever lost; a save that started from an older version is refused, not 
 
 import datetime
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -16,9 +17,9 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from . import clock
-from .access import can_approve, can_report, can_review
+from .access import can_approve, can_report, can_review, unit_role_in
 from .evidence import content_type_for
-from .models import Attachment, IndicatorValue, Plan, ProgressReport, ReportEvent, Task, TaskUnit
+from .models import Attachment, IndicatorValue, Plan, ProgressReport, ReportEvent, Task
 from .periods import Period, as_of_for_plan, due_at, parse_period_key, period_containing
 from .signals import report_returned
 
@@ -173,7 +174,7 @@ def _save_report(
             period_key=period.key,
             period_start=period.start,
             period_end=period.end,
-            role=_role_of(task, unit),
+            role=unit_role_in(task, unit),  # lead wins (tasks.unit_role)
             created_by=user,
             version=0,
         )
@@ -183,7 +184,7 @@ def _save_report(
                 "保存失败：在您编辑期间，他人已修改并保存了这份报告。您填写的内容仍保留在下方，"
                 "请对照最新内容后再保存。"
             )
-        if report.state not in (State.DRAFT, State.RETURNED):
+        if not report.is_editable:
             raise ReportError(
                 f"这份报告{report.get_state_display()}，不能再修改；如需修改，请单位负责人或督查室退回。"
             )
@@ -230,13 +231,6 @@ def _repeats(report, user, data: ReportData, expected_version, submit: bool, fil
     )
 
 
-def _role_of(task: Task, unit) -> str:
-    roles = set(
-        TaskUnit.objects.filter(task=task, department=unit).values_list("role", flat=True)
-    ) or set(TaskUnit.objects.filter(task=task, group__members=unit).values_list("role", flat=True))
-    return TaskUnit.Role.LEAD if TaskUnit.Role.LEAD in roles else TaskUnit.Role.COOPERATING
-
-
 def _save_values(report: ProgressReport, values: dict[int, Decimal]):
     allowed = set(report.task.indicators.values_list("pk", flat=True))
     report.values.exclude(indicator_id__in=[i for i in values if i in allowed]).delete()
@@ -272,47 +266,81 @@ def _locked(report: ProgressReport) -> ProgressReport:
     return ProgressReport.objects.select_for_update().select_related("task__plan").get(pk=report.pk)
 
 
+# --- decisions on a submission ---------------------------------------------------------------
+
+
+def may_approve(user, report: ProgressReport) -> bool:
+    """The unit head approves a submission of his or her unit, passing it on to the office."""
+    return can_approve(user, report) and report.state in State.APPROVABLE
+
+
+def may_accept(user, report: ProgressReport) -> bool:
+    """The office accepts a submission, approved or not: a unit without a head account must
+    not be stuck."""
+    return can_review(user) and report.state in State.ACCEPTABLE
+
+
+def may_return(user, report: ProgressReport) -> bool:
+    """The head returns a submission not yet approved; the office any report that counts."""
+    return (can_approve(user, report) and report.state in State.APPROVABLE) or (
+        can_review(user) and report.state in State.RETURNABLE_BY_OFFICE
+    )
+
+
+@dataclass(frozen=True)
+class _Decision:
+    may: Callable  # may_approve, may_accept
+    allowed: Callable  # who may take it in some state: can_approve(user, report), can_review
+    denied: str  # the refusal for anyone else
+    verb: str  # 审核, 采纳
+    state: str  # the report's state after it
+    action: str  # the ReportEvent's action
+
+
+_APPROVE = _Decision(
+    may=may_approve,
+    allowed=can_approve,
+    denied="只有本单位负责人可以审核",
+    verb="审核",
+    state=State.APPROVED,
+    action=ReportEvent.Action.APPROVED,
+)
+_ACCEPT = _Decision(
+    may=may_accept,
+    allowed=lambda user, report: can_review(user),
+    denied="只有督查室可以采纳",
+    verb="采纳",
+    state=State.ACCEPTED,
+    action=ReportEvent.Action.ACCEPTED,
+)
+
+
 @transaction.atomic
+def _decide(report: ProgressReport, user, decision: _Decision) -> ProgressReport:
+    """Approve or accept: the report locked, the person and the state checked, one event."""
+    report = _locked(report)
+    if not decision.may(user, report):
+        if not decision.allowed(user, report):
+            raise PermissionDenied(decision.denied)
+        raise ReportError(f"这份报告{report.get_state_display()}，不能{decision.verb}。")
+    report.state = decision.state
+    report.save(update_fields=["state", "updated_at"])
+    ReportEvent.objects.create(report=report, action=decision.action, actor=user, at=clock.now())
+    return report
+
+
 def approve(report: ProgressReport, user) -> ProgressReport:
-    report = _locked(report)
-    if not can_approve(user, report):
-        raise PermissionDenied("只有本单位负责人可以审核")
-    if report.state != State.SUBMITTED:
-        raise ReportError(f"这份报告{report.get_state_display()}，不能审核。")
-    report.state = State.APPROVED
-    report.save(update_fields=["state", "updated_at"])
-    ReportEvent.objects.create(
-        report=report, action=ReportEvent.Action.APPROVED, actor=user, at=clock.now()
-    )
-    return report
+    return _decide(report, user, _APPROVE)
 
 
-@transaction.atomic
 def accept(report: ProgressReport, user) -> ProgressReport:
-    report = _locked(report)
-    if not can_review(user):
-        raise PermissionDenied("只有督查室可以采纳")
-    # A unit without a head account must not be stuck: the office may accept a submission.
-    if report.state not in (State.SUBMITTED, State.APPROVED):
-        raise ReportError(f"这份报告{report.get_state_display()}，不能采纳。")
-    report.state = State.ACCEPTED
-    report.save(update_fields=["state", "updated_at"])
-    ReportEvent.objects.create(
-        report=report, action=ReportEvent.Action.ACCEPTED, actor=user, at=clock.now()
-    )
-    return report
+    return _decide(report, user, _ACCEPT)
 
 
 @transaction.atomic
 def return_report(report: ProgressReport, user, reason: str) -> ProgressReport:
     report = _locked(report)
-    by_head = can_approve(user, report) and report.state == State.SUBMITTED
-    by_office = can_review(user) and report.state in (
-        State.SUBMITTED,
-        State.APPROVED,
-        State.ACCEPTED,
-    )
-    if not (by_head or by_office):
+    if not may_return(user, report):
         if not (can_approve(user, report) or can_review(user)):
             raise PermissionDenied("无权退回这份报告")
         raise ReportError(f"这份报告{report.get_state_display()}，不能退回。")

@@ -6,6 +6,7 @@ from django.utils.html import format_html
 from common.tables import BaseTable, JoinedColumn
 
 from .models import ProgressReport, Task, TaskLeader, TaskUnit
+from .unit_role import unit_role
 
 LEADERS = Prefetch(
     "leader_links", queryset=TaskLeader.objects.select_related("leader").order_by("position")
@@ -68,20 +69,18 @@ class UnitTaskTable(TaskTable):
         self.group_ids = group_ids
         super().__init__(*args, **kwargs)
 
-    def _role(self, record) -> str:
-        roles = {
-            link.role
-            for link in record.unit_links.all()
-            if link.department_id == self.unit.pk or link.group_id in self.group_ids
-        }
-        return TaskUnit.Role.LEAD if TaskUnit.Role.LEAD in roles else TaskUnit.Role.COOPERATING
+    def _role(self, record) -> str | None:
+        return unit_role(record.unit_links.all(), self.unit.pk, self.group_ids)
 
     def render_unit_role(self, record):
         role = self._role(record)
+        if role is None:  # not a task of the unit's (the unit's lists show none such)
+            return "—"
         return format_html('<span class="role role-{}">{}</span>', role, TaskUnit.Role(role).label)
 
     def value_unit_role(self, record):
-        return TaskUnit.Role(self._role(record)).label
+        role = self._role(record)
+        return "" if role is None else TaskUnit.Role(role).label
 
 
 def light_html(status) -> str:
@@ -156,7 +155,7 @@ class UnitTodoTable(UnitTaskTable):
     def render_action(self, record):
         url = reverse("tasks:report", args=[record.plan.slug, record.number])
         report = self.reports.get(record.pk)
-        writable = self.can_write and (report is None or report.state in ("draft", "returned"))
+        writable = self.can_write and (report is None or report.is_editable)
         label = "填报" if writable else "查看"
         return format_html(
             '<a class="button" href="{}?period={}">{}</a>', url, self.period.key, label

@@ -3,12 +3,7 @@
 from django.contrib.auth.models import AnonymousUser
 from django.core.files.base import ContentFile
 
-from tasks.access import (
-    SHARED_STATES,
-    attachments_visible_to,
-    can_read_report,
-    reports_visible_to,
-)
+from tasks.access import attachments_visible_to, can_read_report, reports_visible_to
 from tasks.models import Attachment, ProgressReport
 
 from .base import BaseTestCase
@@ -50,7 +45,7 @@ class ReportRuleTests(BaseTestCase):
         return {key for key, report in self.reports.items() if report.pk in ids}
 
     def test_the_shared_states_are_every_state_but_the_draft(self):
-        self.assertEqual(set(STATES) - SHARED_STATES, {"draft"})
+        self.assertEqual(set(STATES) - ProgressReport.State.SHARED, {"draft"})
 
     def test_a_unit_reads_its_own_drafts_and_what_others_handed_in_on_its_tasks(self):
         handed_in = {("区发展和改革局", s) for s in STATES if s != "draft"}
