@@ -11,11 +11,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 
-from accounts.roles import UNIT_HEAD, person_of
+from accounts.roles import person_of
 from common.export import maybe_export
 from common.redirects import redirect_next
 
-from . import reporting
+from . import head_review, reporting
 from .access import (
     attachments_visible_to,
     can_approve,
@@ -25,8 +25,11 @@ from .access import (
     reports_visible_to,
     tasks_visible_to,
 )
+from .attachments import AttachmentError, add_files, remove_attachment
 from .forms import IndicatorFormSet, ReportForm, ReturnForm
 from .models import ProgressReport, Task
+from .periods import parse_period_key
+from .report_context import completion_context, expected_at, previous_report
 from .tables import ReviewTable
 from .views import plan_or_404
 
@@ -72,20 +75,14 @@ def report_form(request, plan_key: str, number: str):
         period = reporting.period_for(plan, request.GET.get("period") or request.POST.get("period"))
     except ValueError as error:
         raise Http404(str(error)) from None
-    report = (
-        reports_visible_to(
-            request.user,
-            ProgressReport.objects.filter(task=task, department=unit, period_key=period.key),
-        )
-        .prefetch_related("values", "attachments")
-        .first()
-    )
+    report = _own_report(request.user, task, unit, period)
     indicators = list(task.indicators.all())
     open_periods = reporting.open_periods(plan)
     is_open = period in open_periods
     editable = is_open and (report is None or report.state in (State.DRAFT, State.RETURNED))
-    status = 200
-    if request.method == "POST" and editable and request.POST.get("action") == "copy":
+    status, conflict = 200, None
+    action = request.POST.get("action", "")
+    if request.method == "POST" and editable and action == "copy":
         previous = reporting.previous_report_data(task, unit, period)
         if previous is None:
             messages.info(request, "没有上一期的报告可以复制。")
@@ -95,10 +92,27 @@ def report_form(request, plan_key: str, number: str):
             initial=_initial(report, previous or (report and _report_data(report))),
             indicators=indicators,
         )
+    elif request.method == "POST" and editable and action.startswith("remove:"):
+        # Remove one file; what the person typed is shown again as typed (not saved yet).
+        try:
+            name = remove_attachment(
+                user=request.user,
+                unit=unit,
+                attachment_id=_int_or_none(action.removeprefix("remove:")),
+                open_period_keys={p.key for p in open_periods},
+            )
+        except AttachmentError as error:
+            messages.error(request, str(error))
+            status = 400
+        else:
+            messages.success(request, f"已删除附件“{name}”。其他内容尚未保存，请记得保存或提交。")
+        report = _own_report(request.user, task, unit, period)
+        form = ReportForm(_without_files(request.POST), indicators=indicators)
+        form.is_valid()
     elif request.method == "POST":
         form = ReportForm(request.POST, request.FILES, indicators=indicators)
         if form.is_valid():
-            submit = request.POST.get("action") == "submit"
+            submit = action == "submit"
             try:
                 report = reporting.save_report(
                     task=task,
@@ -111,15 +125,12 @@ def report_form(request, plan_key: str, number: str):
                     files=form.cleaned_data["attachments"],
                 )
             except reporting.ConflictError as error:
-                messages.error(request, str(error))
                 status = 409
-                report = (
-                    ProgressReport.objects.prefetch_related("values", "attachments").get(
-                        pk=report.pk
-                    )
-                    if report
-                    else None
+                messages.error(request, str(error))
+                form = _conflict_form(
+                    request, form, _own_report(request.user, task, unit, period), indicators
                 )
+                report = conflict = _own_report(request.user, task, unit, period)
             except reporting.ReportError as error:
                 messages.error(request, str(error))
                 status = 400
@@ -137,6 +148,8 @@ def report_form(request, plan_key: str, number: str):
         form = ReportForm(
             initial=_initial(report, report and _report_data(report)), indicators=indicators
         )
+    if report is not None and report.state not in (State.DRAFT, State.RETURNED):
+        editable = False  # handed in meanwhile (a conflict can find it so)
     context = {
         "plan": plan,
         "task": task,
@@ -148,9 +161,50 @@ def report_form(request, plan_key: str, number: str):
         "editable": editable,
         "is_open": is_open,
         "open_periods": open_periods,
+        "conflict": conflict,
         "partner_reports": _partner_reports(request.user, task, unit, period),
+        **completion_context(task, unit, period),
     }
     return render(request, "tasks/report_form.html", context, status=status)
+
+
+def _own_report(user, task, unit, period) -> ProgressReport | None:
+    return (
+        reports_visible_to(
+            user, ProgressReport.objects.filter(task=task, department=unit, period_key=period.key)
+        )
+        .prefetch_related("values", "attachments")
+        .first()
+    )
+
+
+def _int_or_none(text: str) -> int | None:
+    return int(text) if text.isdigit() and len(text) < 12 else None
+
+
+def _without_files(data):
+    data = data.copy()
+    data.pop("attachments", None)
+    return data
+
+
+def _conflict_form(request, form, report, indicators) -> ReportForm:
+    """The person's text again, now based on the saved version they see beside it: saving once
+    more writes over it (instead of meeting the same conflict again). Their chosen files are
+    kept on the report when it is still a draft or returned."""
+    files = form.cleaned_data["attachments"]
+    if files and report is not None:
+        try:
+            add_files(report, request.user, files)
+        except AttachmentError as error:
+            messages.error(request, str(error))
+        else:
+            messages.info(request, f"您选择的 {len(files)} 个附件已保存到报告中。")
+    data = _without_files(request.POST)
+    data["version"] = str(report.version if report else 0)
+    rebased = ReportForm(data, indicators=indicators)
+    rebased.is_valid()
+    return rebased
 
 
 def _partner_reports(user, task: Task, unit, period):
@@ -201,11 +255,15 @@ def report_action(request, report_id: int, action: str):
 def report_history(request, report_id: int):
     report = _report_in_scope(request, report_id)
     events = list(report.events.select_related("actor").order_by("-at", "-pk"))
+    period = parse_period_key(report.period_key)
     return render(
         request,
         "tasks/report_history.html",
         {
             "report": report,
+            "period": period,
+            "expected": expected_at(report.task, period),
+            "previous": previous_report(request.user, report.task, report.department, period),
             "events": events,
             "can_approve": can_approve(request.user, report),
             "can_review": can_review(request.user),
@@ -238,8 +296,8 @@ def review_queue(request):
     person = person_of(request.user)
     if person.is_office:
         queryset = ProgressReport.objects.filter(state__in=[State.SUBMITTED, State.APPROVED])
-    elif UNIT_HEAD in person.roles:
-        queryset = ProgressReport.objects.filter(state=State.SUBMITTED, department=person.unit)
+    elif head_review.is_head(request.user):
+        return head_review.queue_page(request)
     else:
         raise PermissionDenied("仅单位负责人和督查室可用")
     queryset = reports_visible_to(request.user, queryset)
