@@ -18,6 +18,7 @@ from common.export import maybe_export
 from . import reporting
 from .access import reports_visible_to
 from .models import ProgressReport
+from .periods import parse_period_key
 from .tables import ReviewTable
 
 State = ProgressReport.State
@@ -59,6 +60,12 @@ class HeadReviewTable(ReviewTable):
             record.pk,
             record.task.number,
         )
+
+    def render_period_key(self, record):
+        return parse_period_key(record.period_key).short_label
+
+    def value_period_key(self, record):
+        return parse_period_key(record.period_key).label
 
     def render_action(self, record):
         return format_html('<a class="button" href="{}">审核</a>', record.get_absolute_url())
