@@ -55,8 +55,8 @@ class HeadReviewTable(ReviewTable):
 
     def render_pick(self, record):
         return format_html(
-            '<input type="checkbox" name="report" value="{}" form="batch-approve" '
-            'aria-label="选择任务 {} 的报告">',
+            '<label class="pick"><input type="checkbox" name="report" value="{}" '
+            'form="batch-approve" aria-label="选择任务 {} 的报告"> 选择</label>',
             record.pk,
             record.task.number,
         )
