@@ -256,6 +256,7 @@ def report_history(request, report_id: int):
     report = _report_in_scope(request, report_id)
     events = list(report.events.select_related("actor").order_by("-at", "-pk"))
     period = parse_period_key(report.period_key)
+    previous = previous_report(request.user, report.task, report.department, period)
     return render(
         request,
         "tasks/report_history.html",
@@ -263,7 +264,8 @@ def report_history(request, report_id: int):
             "report": report,
             "period": period,
             "expected": expected_at(report.task, period),
-            "previous": previous_report(request.user, report.task, report.department, period),
+            "previous": previous,
+            "previous_label": previous and parse_period_key(previous.period_key).short_label,
             "events": events,
             "can_approve": can_approve(request.user, report),
             "can_review": can_review(request.user),

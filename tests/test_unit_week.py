@@ -165,7 +165,7 @@ class ReportFormTests(OwnMedia, BaseTestCase):
         self.client.force_login(self.staff)
         page = self.client.get(self.url()).content.decode()
         self.assertIn("牵头单位填写的数值就是任务的完成进度", page)
-        self.assertIn("上期：<strong>35.5%</strong>（第19周（5月9日—5月15日））", page)
+        self.assertIn("上期 第19周（5月9日—5月15日）：<strong>35.5%</strong>", page)
         self.assertIn("序时进度：<strong>", page)
         self.assertIn("每个文件最大 20 MB", page)
 

@@ -90,7 +90,7 @@ def test_u1_the_unit_finds_its_returned_report_first_and_fixes_it(ui, shared, tm
     expect(page.get_by_text(f"已被退回：{REASON}")).to_be_visible()
     expect(page.get_by_text(re.compile(r"每个文件最大 20 MB"))).to_be_visible()
     expect(page.get_by_text(re.compile(r"序时进度：\d"))).to_be_visible()
-    expect(page.get_by_text(re.compile("上期："))).to_be_visible()
+    expect(page.get_by_text(re.compile(r"上期 第18周.*：\d"))).to_be_visible()
     form_url = page.url
 
     # --- a file is added with a draft, then removed before submitting --------------------
