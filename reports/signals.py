@@ -89,7 +89,7 @@ def notify_unit_of_return(sender, report, reason, **kwargs):
         .filter(Q(profile__is_reporter=True) | Q(profile__is_unit_head=True))
         .select_related("profile")
     )
-    title = f"任务 {report.task.number} 的{report.period_key}报告已被退回"
+    title = f"任务 {report.task.number} 的{parse_period_key(report.period_key).label}报告已被退回"
     url = (
         reverse("tasks:report", args=[report.task.plan.slug, report.task.number])
         + f"?period={report.period_key}"
