@@ -174,7 +174,8 @@ def test_u2_the_head_reviews_several_reports_at_once(ui, shared):
     assert waiting >= 2, waiting
     # The unit's resubmission reached the head's notification centre.
     head.goto("/notifications/")
-    expect(head.get_by_text(f"任务 {shared['number']} 的2022年第19周")).to_be_visible()
+    notice = re.compile(f"任务 {re.escape(shared['number'])} 的2022年第19周.*待您审核")
+    expect(head.get_by_text(notice)).to_be_visible()
 
     entry = head.get_by_role("navigation").get_by_role("link", name=re.compile("待审核"))
     entry.click()
