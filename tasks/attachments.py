@@ -39,15 +39,15 @@ def store_files(report: ProgressReport, user, files: list, written: list) -> lis
 
 
 @transaction.atomic
-def remove_attachment(*, user, unit, attachment_id, open_period_keys) -> str:
+def remove_attachment(*, user, unit, report_id, attachment_id, open_period_keys) -> str:
     """Remove one file of the unit's own draft or returned report; returns its name.
 
     Refused (AttachmentError) when the report has been handed in or its period is closed;
-    an attachment of another unit's report is not found (as if there were none).
+    an attachment of another report (or of another unit's) is not found, as if there were none.
     """
     attachment = (
         Attachment.objects.select_related("report__task__plan")
-        .filter(pk=attachment_id, report__department=unit)
+        .filter(pk=attachment_id, report_id=report_id, report__department=unit)
         .first()
     )
     if attachment is None:

@@ -98,6 +98,7 @@ def report_form(request, plan_key: str, number: str):
             name = remove_attachment(
                 user=request.user,
                 unit=unit,
+                report_id=report.pk if report else None,
                 attachment_id=_int_or_none(action.removeprefix("remove:")),
                 open_period_keys={p.key for p in open_periods},
             )

@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from reports.models import Notification
 from tasks import todo
+from tasks.attachments import AttachmentError, remove_attachment
 from tasks.models import Attachment, ProgressReport, Task
 from tasks.periods import parse_period_key
 
@@ -195,19 +196,41 @@ class ReportFormTests(OwnMedia, BaseTestCase):
         report.refresh_from_db()
         self.assertEqual(report.progress, "进展")  # removing a file saves nothing else
 
-    def test_files_of_a_handed_in_or_another_units_report_are_not_removed(self):
-        submitted = make_report(self, "15", W19, "submitted")
+    def test_files_of_another_report_or_another_units_are_not_removed_through_this_form(self):
+        other_week = make_report(self, "15", W19, "draft")
         theirs = make_report(self, "1", W20, "draft", unit=self.town)
-        own_file, their_file = attach(submitted), attach(theirs)
+        own_file, their_file = attach(other_week), attach(theirs)
         make_report(self, "15", W20, "draft")
         self.client.force_login(self.staff)
-        for attachment, message in ((own_file, "附件不能再删除"), (their_file, "未找到该附件")):
+        for attachment in (own_file, their_file):
             with self.subTest(attachment.report.department.name):
                 with self.captureOnCommitCallbacks(execute=True):
                     response = self.post(action=f"remove:{attachment.pk}")
-                self.assertContains(response, message, status_code=400)
+                self.assertContains(response, "未找到该附件", status_code=400)
                 self.assertTrue(Attachment.objects.filter(pk=attachment.pk).exists())
         self.assertEqual(len(stored_files()), 2)
+
+    def test_a_file_of_a_handed_in_report_is_refused_by_the_rule_itself(self):
+        report = make_report(self, "15", W19, "submitted")
+        attachment = attach(report)
+        with self.assertRaisesMessage(AttachmentError, "附件不能再删除"):
+            remove_attachment(
+                user=self.staff,
+                unit=self.drc,
+                report_id=report.pk,
+                attachment_id=attachment.pk,
+                open_period_keys={W19, W20},
+            )
+        with self.assertRaisesMessage(AttachmentError, "已关闭"):
+            remove_attachment(
+                user=self.staff,
+                unit=self.drc,
+                report_id=report.pk,
+                attachment_id=attachment.pk,
+                open_period_keys={W20},
+            )
+        self.assertTrue(Attachment.objects.filter(pk=attachment.pk).exists())
+        self.assertEqual(len(stored_files()), 1)
 
     def test_a_file_of_a_submitted_report_of_an_open_week_is_not_removed(self):
         report = make_report(self, "15", W19, "submitted")
