@@ -283,6 +283,19 @@ class HeadReviewTests(BaseTestCase):
         states = set(ProgressReport.objects.values_list("state", flat=True))
         self.assertEqual(states, {"approved"})
 
+    def test_a_double_click_on_batch_approve_approves_once_and_says_so(self):
+        first, second = (
+            make_report(self, "15", W20, "submitted"),
+            make_report(self, "1", W20, "submitted"),
+        )
+        self.client.force_login(self.head)
+        data = {"report": [first.pk, second.pk], "_once": "a" * 32}
+        self.client.post(reverse("tasks:review_approve"), data)
+        again = self.client.post(reverse("tasks:review_approve"), data, follow=True)
+        self.assertContains(again, "该操作已提交过一次，未重复执行。")
+        self.assertEqual(ProgressReport.objects.filter(state="approved").count(), 2)
+        self.assertEqual(first.events.filter(action="approved").count(), 1)
+
     def test_one_refused_report_leaves_the_whole_batch_unapproved(self):
         submitted = make_report(self, "15", W20, "submitted")
         draft = make_report(self, "1", W20, "draft")
