@@ -121,7 +121,7 @@ def my_tasks(request):
         "due": reporting.plan_due_at(plan, period),
         "counts": _state_counts([r for r in reports.values() if r.task_id in owed], len(owed)),
         "show_optional": show_optional,
-        "todo": _todo(plan, open_periods, owed, by_period),
+        "todo": _todo(plan, open_periods, owed, by_period, period),
         **unit_pending_context(request.user),
     }
     return render(request, "tasks/my_tasks.html", context)
@@ -141,7 +141,7 @@ def _by_need(queryset, reports: dict):
 TODO_SHOWN = 10  # items of each kind listed in the 待办 block (the rest are counted)
 
 
-def _todo(plan, open_periods, owed: set[int], by_period: dict) -> dict:
+def _todo(plan, open_periods, owed: set[int], by_period: dict, shown_period) -> dict:
     """The 待办 block: returned, drafts, overdue, not started, across the open periods."""
     due = {p.key: reporting.plan_due_at(plan, p) for p in open_periods}
     items = todo.todo_items(
@@ -169,7 +169,8 @@ def _todo(plan, open_periods, owed: set[int], by_period: dict) -> dict:
         for kind in todo.KINDS
         if kinds[kind]
     ]
-    return {"groups": groups, "total": len(items)}
+    elsewhere = sum(1 for i in kinds[todo.RETURNED] if i.period != shown_period)
+    return {"groups": groups, "total": len(items), "returned_elsewhere": elsewhere}
 
 
 def _state_counts(reports, total: int) -> dict:

@@ -129,6 +129,7 @@ class MyTasksTodoTests(BaseTestCase):
         self.assertIn("第19周（5月9日—5月15日）", todo_block[returned:draft])
         self.assertIn("请补充投资数据", todo_block[returned:draft])
         self.assertIn("/tasks/2022/15/report/?period=2022-W19", todo_block[returned:draft])
+        self.assertIn("另有 1 份其他期次的报告被退回", page)
 
     def test_the_list_sorts_by_what_needs_action(self):
         make_report(self, "15", W20, "submitted")
