@@ -109,7 +109,7 @@ def test_u1_the_unit_finds_its_returned_report_first_and_fixes_it(ui, shared, tm
     success(page, "已删除附件“多传的材料.pdf”")
     expect(page.locator("ul.files li").filter(has_text="多传的材料.pdf")).to_have_count(0)
     expect(page.get_by_label("工作进展")).to_have_value(re.compile("删附件时正在写的字"))
-    ui.shot(page, "file-removed")
+    ui.shot(page, "file-removed", phone=True)  # the 390 px shot is the form as loaded
 
     # --- 复制上期内容 asks first when text has been typed -----------------------------------
     asked = []
@@ -227,6 +227,15 @@ def test_u3_phones_get_cards_folded_filters_and_no_sideways_scroll(ui):
         assert_cards(phone)
     assert_no_sideways_scroll(phone)
     phone.screenshot(path=ui.shots / "u3-03-head-queue-390.png", full_page=True)
+
+    office = ui.login("ducha")
+    office.goto("/tasks/?plan=2022")
+    phone = phone_page(ui, office)
+    phone.goto("/tasks/?plan=2022")
+    assert_no_sideways_scroll(phone)
+    expect(phone.locator("button.filtertoggle")).to_be_visible()
+    phone.screenshot(path=ui.shots / "u3-05-task-list-390.png")
+    office.screenshot(path=ui.shots / "u3-05-task-list-1366.png")
 
     leader = ui.login("zhangya")
     phone = phone_page(ui, leader)
