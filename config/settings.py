@@ -82,6 +82,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.person",
                 "notifications.context_processors.notifications",
+                "tasks.context_processors.review",
             ],
             # {% submit_once %} in every POST form, next to {% csrf_token %} (common.once).
             "builtins": ["common.templatetags.once"],

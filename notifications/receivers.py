@@ -16,8 +16,10 @@ from leaders.signals import instruction_published
 from notifications import notices, texts
 from notifications.dispatch import Dispatcher, Outbound, enabled_channels
 from tasks import clock
-from tasks.signals import report_returned
+from tasks.periods import parse_period_key
+from tasks.signals import report_returned, report_submitted
 
+from .models import Notification
 from .reminders import notify, queue_outbound
 
 
@@ -87,7 +89,7 @@ def notify_unit_of_return(sender, report, reason, **kwargs):
         .filter(Q(profile__is_reporter=True) | Q(profile__is_unit_head=True))
         .select_related("profile")
     )
-    title = f"任务 {report.task.number} 的{report.period_key}报告已被退回"
+    title = f"任务 {report.task.number} 的{parse_period_key(report.period_key).label}报告已被退回"
     url = (
         reverse("tasks:report", args=[report.task.plan.slug, report.task.number])
         + f"?period={report.period_key}"
@@ -112,8 +114,25 @@ def notify_unit_of_return(sender, report, reason, **kwargs):
     )
 
 
+def notify_head_of_submission(sender, report, **kwargs):
+    """The unit's heads have a report to 审核 (the one who submitted it is not told)."""
+    heads = (
+        get_user_model()
+        .objects.filter(is_active=True, profile__department=report.department_id)
+        .filter(profile__is_unit_head=True)
+        .exclude(pk=report.updated_by_id)
+    )
+    period = parse_period_key(report.period_key).label
+    title = f"任务 {report.task.number} 的{period}报告已提交，待您审核"
+    body = f"{report.department.name}提交了任务 {report.task.number} 的报告。"
+    notify(heads, Notification.Kind.OTHER, title, body, reverse("tasks:review"))
+
+
 def connect():
     report_returned.connect(notify_unit_of_return, dispatch_uid="reports.notify_unit_of_return")
+    report_submitted.connect(
+        notify_head_of_submission, dispatch_uid="reports.notify_head_of_submission"
+    )
     instruction_published.connect(
         notify_units_of_instruction, dispatch_uid="reports.notify_units_of_instruction"
     )

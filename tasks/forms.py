@@ -3,7 +3,7 @@ from decimal import Decimal, InvalidOperation
 from django import forms
 from django.conf import settings
 
-from .evidence import ALLOWED_TEXT, upload_problem
+from .evidence import ALLOWED, ALLOWED_TEXT, upload_problem
 from .models import Attachment, Indicator, IndicatorValue, Task
 from .reporting import ReportData
 
@@ -19,6 +19,9 @@ def _fit_column(number: Decimal, column) -> Decimal | None:
         return None
     rounded = number.quantize(Decimal(1).scaleb(-column.decimal_places))
     return rounded if abs(rounded) < limit else None
+
+
+ACCEPT = ",".join(f".{extension}" for extension in ALLOWED)
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -51,7 +54,13 @@ class ReportForm(forms.Form):
         widget=forms.TextInput(attrs={"inputmode": "decimal", "size": 6}),
     )
     attachments = MultipleFileField(
-        label="佐证材料", required=False, help_text=f"可多选；{ALLOWED_TEXT}"
+        label="佐证材料",
+        required=False,
+        help_text=(
+            f"可多选；只能上传 {ALLOWED_TEXT} 文件，每个文件最大 "
+            f"{settings.ATTACHMENT_MAX_BYTES // 1048576} MB（一次上传合计也不超过这个大小）"
+        ),
+        widget=MultipleFileInput(attrs={"accept": ACCEPT}),
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 

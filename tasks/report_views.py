@@ -15,7 +15,7 @@ from accounts.roles import approving_unit, person_of
 from common.export import maybe_export
 from common.redirects import redirect_next
 
-from . import reporting
+from . import head_review, reporting
 from .access import (
     attachments_visible_to,
     can_edit_indicators,
@@ -24,9 +24,12 @@ from .access import (
     reports_visible_to,
     tasks_visible_to,
 )
+from .attachments import AttachmentError, add_files, remove_attachment
 from .forms import IndicatorFormSet, ReportForm, ReturnForm
 from .lookups import period_or_404, plan_or_404
 from .models import ProgressReport, Task
+from .periods import parse_period_key
+from .report_context import completion_context, expected_at, previous_report
 from .tables import ReviewTable
 
 logger = logging.getLogger(__name__)
@@ -68,20 +71,14 @@ def report_form(request, plan_key: str, number: str):
     if unit is None or not can_report(request.user, task, unit):
         raise PermissionDenied("无权填报该任务")
     period = period_or_404(plan, request.GET.get("period") or request.POST.get("period"))
-    report = (
-        reports_visible_to(
-            request.user,
-            ProgressReport.objects.filter(task=task, department=unit, period_key=period.key),
-        )
-        .prefetch_related("values", "attachments")
-        .first()
-    )
+    report = _own_report(request.user, task, unit, period)
     indicators = list(task.indicators.all())
     open_periods = reporting.open_periods(plan)
     is_open = period in open_periods
     editable = is_open and (report is None or report.is_editable)
-    status = 200
-    if request.method == "POST" and editable and request.POST.get("action") == "copy":
+    status, conflict = 200, None
+    action = request.POST.get("action", "")
+    if request.method == "POST" and editable and action == "copy":
         previous = reporting.previous_report_data(task, unit, period)
         if previous is None:
             messages.info(request, "没有上一期的报告可以复制。")
@@ -91,10 +88,28 @@ def report_form(request, plan_key: str, number: str):
             initial=_initial(report, previous or (report and _report_data(report))),
             indicators=indicators,
         )
+    elif request.method == "POST" and editable and action.startswith("remove:"):
+        # Remove one file; what the person typed is shown again as typed (not saved yet).
+        try:
+            name = remove_attachment(
+                user=request.user,
+                unit=unit,
+                report_id=report.pk if report else None,
+                attachment_id=_int_or_none(action.removeprefix("remove:")),
+                open_period_keys={p.key for p in open_periods},
+            )
+        except AttachmentError as error:
+            messages.error(request, str(error))
+            status = 400
+        else:
+            messages.success(request, f"已删除附件“{name}”。其他内容尚未保存，请记得保存或提交。")
+        report = _own_report(request.user, task, unit, period)
+        form = ReportForm(_without_files(request.POST), indicators=indicators)
+        form.is_valid()
     elif request.method == "POST":
         form = ReportForm(request.POST, request.FILES, indicators=indicators)
         if form.is_valid():
-            submit = request.POST.get("action") == "submit"
+            submit = action == "submit"
             try:
                 report = reporting.save_report(
                     task=task,
@@ -107,15 +122,12 @@ def report_form(request, plan_key: str, number: str):
                     files=form.cleaned_data["attachments"],
                 )
             except reporting.ConflictError as error:
-                messages.error(request, str(error))
                 status = 409
-                report = (
-                    ProgressReport.objects.prefetch_related("values", "attachments").get(
-                        pk=report.pk
-                    )
-                    if report
-                    else None
+                messages.error(request, str(error))
+                form = _conflict_form(
+                    request, form, _own_report(request.user, task, unit, period), indicators
                 )
+                report = conflict = _own_report(request.user, task, unit, period)
             except reporting.ReportError as error:
                 messages.error(request, str(error))
                 status = 400
@@ -133,6 +145,8 @@ def report_form(request, plan_key: str, number: str):
         form = ReportForm(
             initial=_initial(report, report and _report_data(report)), indicators=indicators
         )
+    if report is not None and report.state not in (State.DRAFT, State.RETURNED):
+        editable = False  # handed in meanwhile (a conflict can find it so)
     context = {
         "plan": plan,
         "task": task,
@@ -144,9 +158,50 @@ def report_form(request, plan_key: str, number: str):
         "editable": editable,
         "is_open": is_open,
         "open_periods": open_periods,
+        "conflict": conflict,
         "partner_reports": _partner_reports(request.user, task, unit, period),
+        **completion_context(task, unit, period),
     }
     return render(request, "tasks/report_form.html", context, status=status)
+
+
+def _own_report(user, task, unit, period) -> ProgressReport | None:
+    return (
+        reports_visible_to(
+            user, ProgressReport.objects.filter(task=task, department=unit, period_key=period.key)
+        )
+        .prefetch_related("values", "attachments")
+        .first()
+    )
+
+
+def _int_or_none(text: str) -> int | None:
+    return int(text) if text.isdigit() and len(text) < 12 else None
+
+
+def _without_files(data):
+    data = data.copy()
+    data.pop("attachments", None)
+    return data
+
+
+def _conflict_form(request, form, report, indicators) -> ReportForm:
+    """The person's text again, now based on the saved version they see beside it: saving once
+    more writes over it (instead of meeting the same conflict again). Their chosen files are
+    kept on the report when it is still a draft or returned."""
+    files = form.cleaned_data["attachments"]
+    if files and report is not None:
+        try:
+            add_files(report, request.user, files)
+        except AttachmentError as error:
+            messages.error(request, str(error))
+        else:
+            messages.info(request, f"您选择的 {len(files)} 个附件已保存到报告中。")
+    data = _without_files(request.POST)
+    data["version"] = str(report.version if report else 0)
+    rebased = ReportForm(data, indicators=indicators)
+    rebased.is_valid()
+    return rebased
 
 
 def _partner_reports(user, task: Task, unit, period):
@@ -197,11 +252,17 @@ def report_action(request, report_id: int, action: str):
 def report_history(request, report_id: int):
     report = _report_in_scope(request, report_id)
     events = list(report.events.select_related("actor").order_by("-at", "-pk"))
+    period = parse_period_key(report.period_key)
+    previous = previous_report(request.user, report.task, report.department, period)
     return render(
         request,
         "tasks/report_history.html",
         {
             "report": report,
+            "period": period,
+            "expected": expected_at(report.task, period),
+            "previous": previous,
+            "previous_label": previous and parse_period_key(previous.period_key).short_label,
             "events": events,
             # What this person may do with the report now (tasks.reporting decides).
             "may_approve": reporting.may_approve(request.user, report),
@@ -233,11 +294,10 @@ def attachment_download(request, attachment_id: int):
 @login_required
 def review_queue(request):
     """Heads: their unit's submissions to approve. Office: submissions to accept or return."""
-    head_of = approving_unit(request.user)
     if can_review(request.user):
         queryset = ProgressReport.objects.filter(state__in=State.ACCEPTABLE)
-    elif head_of is not None:
-        queryset = ProgressReport.objects.filter(state__in=State.APPROVABLE, department=head_of)
+    elif approving_unit(request.user) is not None:
+        return head_review.queue_page(request)
     else:
         raise PermissionDenied("仅单位负责人和督查室可用")
     queryset = reports_visible_to(request.user, queryset)

@@ -18,10 +18,10 @@ from django.db import transaction
 
 from . import clock
 from .access import can_approve, can_report, can_review, unit_role_in
-from .evidence import content_type_for
-from .models import Attachment, IndicatorValue, Plan, ProgressReport, ReportEvent, Task
+from .attachments import store_files
+from .models import IndicatorValue, Plan, ProgressReport, ReportEvent, Task
 from .periods import Period, as_of_for_plan, due_at, parse_period_key, period_containing
-from .signals import report_returned
+from .signals import report_returned, report_submitted
 
 logger = logging.getLogger(__name__)
 State = ProgressReport.State
@@ -190,6 +190,9 @@ def _save_report(
             )
     if submit and not data.progress.strip():
         raise ReportError("提交前请填写“工作进展”。")
+    if submit and data.percent is None:
+        # The typed percent is the task's completion (a draft may leave it empty).
+        raise ReportError("提交前请填写“完成进度”（0 到 100 之间的百分数）；保存草稿时可以先不填。")
     report.progress = data.progress.strip()
     report.problems = data.problems.strip()
     report.next_steps = data.next_steps.strip()
@@ -198,17 +201,7 @@ def _save_report(
     report.version += 1
     report.save()
     _save_values(report, data.values)
-    for upload in files:
-        attachment = Attachment(
-            report=report,
-            original_name=upload.name[:200],
-            size=upload.size,
-            content_type=content_type_for(upload.name),
-            uploaded_by=user,
-        )
-        attachment.file.save(upload.name, upload, save=False)
-        written.append(attachment.file)
-        attachment.save()
+    store_files(report, user, files, written)
     if submit:
         _submit(report, user)
     return report
@@ -256,6 +249,7 @@ def _submit(report: ProgressReport, user):
         snapshot=_snapshot(report),
     )
     logger.info("report %s submitted by user %s (late=%s)", report.pk, user.pk, report.is_late)
+    transaction.on_commit(lambda: report_submitted.send(sender=ProgressReport, report=report))
 
 
 def _period_of(report: ProgressReport) -> Period:

@@ -4,3 +4,6 @@ import django.dispatch
 
 # Sent after a report was returned to its unit, with `report` and `reason`.
 report_returned = django.dispatch.Signal()
+
+# Sent after a unit handed a report in (submitted), with `report`: its head has one to 审核.
+report_submitted = django.dispatch.Signal()

@@ -38,6 +38,7 @@ class TaskTable(BaseTable):
     )
 
     class Meta(BaseTable.Meta):
+        attrs = {"class": "table cards"}  # a card per row on a phone (app.css)
         model = Task
         fields = ["number", "text", "section", "lead_leaders", "lead_units", "cooperating_units"]
         order_by = ("number",)
@@ -97,7 +98,8 @@ class UnitTodoTable(UnitTaskTable):
     """我的任务: every task the unit reports on this period, its light and this period's report."""
 
     light = tables.Column("状态", empty_values=(), orderable=False)
-    report_state = tables.Column("本期填报", empty_values=(), orderable=False)
+    # Ordered by what the report needs (the `need` rank my_tasks annotates), then plan order.
+    report_state = tables.Column("本期填报", empty_values=(), order_by=("need", "sort_order"))
     due = tables.Column("截止时间", empty_values=(), orderable=False)
     action = tables.Column("操作", empty_values=(), orderable=False, exclude_from_export=True)
 
@@ -177,6 +179,7 @@ class ReviewTable(BaseTable):
     action = tables.Column("操作", empty_values=(), orderable=False, exclude_from_export=True)
 
     class Meta(BaseTable.Meta):
+        attrs = {"class": "table cards"}
         model = ProgressReport
         fields = ["period_key", "task", "department", "role", "state", "submitted_at", "is_late"]
         order_by = ("period_key",)

@@ -1,12 +1,13 @@
 from django.urls import path
 
-from . import import_views, report_views, views
+from . import head_review, import_views, report_views, views
 
 app_name = "tasks"
 urlpatterns = [
     path("", views.task_list, name="list"),
     path("mine/", views.my_tasks, name="mine"),
     path("review/", report_views.review_queue, name="review"),
+    path("review/approve/", head_review.approve_selected, name="review_approve"),
     path("import/", import_views.upload, name="import"),
     path("import/<int:import_id>/", import_views.preview_page, name="import_preview"),
     path("import/<int:import_id>/status/", import_views.status_page, name="import_status"),

@@ -1,12 +1,13 @@
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Case, Value, When
 from django.shortcuts import get_object_or_404, render
 from django_tables2 import RequestConfig
 
 from accounts.roles import person_of
 from common.export import export_bytes, maybe_export, xlsx_response
 
-from . import reporting, revision
+from . import clock, reporting, revision, todo
 from .access import can_edit_indicators, can_report, reports_visible_to, tasks_visible_to
 from .duties import plan_duties
 from .export import responsibility_names, tasks_with_responsibilities
@@ -56,13 +57,17 @@ def my_tasks(request):
     period = period_or_404(plan, request.GET.get("period"))
     as_of = min(period.end, reporting.as_of_date(plan))
     queryset = tasks_visible_to(request.user, plan.tasks.select_related("section", "plan"))
-    reports = {
-        r.task_id: r
+    open_periods = reporting.open_periods(plan)
+    # One query: the unit's reports of the period shown and of every period still open.
+    keys = {period.key, *(p.key for p in open_periods)}
+    by_period = {
+        (r.period_key, r.task_id): r
         for r in reports_visible_to(
             request.user,
-            ProgressReport.objects.filter(department=unit, period_key=period.key, task__plan=plan),
+            ProgressReport.objects.filter(department=unit, period_key__in=keys, task__plan=plan),
         )
     }
+    reports = {task_id: r for (key, task_id), r in by_period.items() if key == period.key}
     owed = {
         task_id
         for task_id, duties in plan_duties(plan).items()
@@ -74,7 +79,7 @@ def my_tasks(request):
         queryset = queryset.filter(pk__in=owed | set(reports))
     filterset = TaskFilterSet(request.GET or None, queryset=queryset, plan=plan)
     table = UnitTodoTable(
-        filterset.qs,
+        _by_need(filterset.qs, reports),
         unit=unit,
         group_ids=set(unit.groups.values_list("pk", flat=True)),
         states=plan_task_states(plan, as_of),
@@ -82,7 +87,8 @@ def my_tasks(request):
         owed=owed,
         period=period,
         due=reporting.plan_due_at(plan, period),
-        can_write=period in reporting.open_periods(plan),
+        can_write=period in open_periods,
+        order_by=("report_state",),  # what needs action first (?sort= still wins)
     )
     RequestConfig(request, paginate={"per_page": 50}).configure(table)
     if exported := maybe_export(request, table, f"我的任务-{period.key}"):
@@ -98,8 +104,55 @@ def my_tasks(request):
         "due": reporting.plan_due_at(plan, period),
         "counts": _state_counts([r for r in reports.values() if r.task_id in owed], len(owed)),
         "show_optional": show_optional,
+        "todo": _todo(plan, open_periods, owed, by_period, period),
     }
     return render(request, "tasks/my_tasks.html", context)
+
+
+def _by_need(queryset, reports: dict):
+    """Tasks ranked by what their report of the period needs (todo.ROW_RANK), for sorting."""
+    ranks = {}
+    for task_id, report in reports.items():
+        ranks.setdefault(todo.ROW_RANK[report.state], []).append(task_id)
+    unreported = todo.ROW_RANK[None]
+    whens = [When(pk__in=ids, then=Value(rank)) for rank, ids in sorted(ranks.items())]
+    need = Case(*whens, default=Value(unreported)) if whens else Value(unreported)
+    return queryset.annotate(need=need)
+
+
+TODO_SHOWN = 10  # items of each kind listed in the 待办 block (the rest are counted)
+
+
+def _todo(plan, open_periods, owed: set[int], by_period: dict, shown_period) -> dict:
+    """The 待办 block: returned, drafts, overdue, not started, across the open periods."""
+    due = {p.key: reporting.plan_due_at(plan, p) for p in open_periods}
+    items = todo.todo_items(
+        periods=open_periods, due=due, owed=owed, reports=by_period, now=clock.now()
+    )
+    kinds = {kind: [i for i in items if i.kind == kind] for kind in todo.KINDS}
+    shown = [item for kind in todo.KINDS for item in kinds[kind][:TODO_SHOWN]]
+    # Always one query (-1 names no task), so the page's count is the same with nothing to do.
+    ids = sorted({i.task_id for i in shown}) or [-1]
+    tasks = {t.pk: t for t in plan.tasks.filter(pk__in=ids)}
+    groups = [
+        {
+            "kind": kind,
+            "label": todo.LABELS[kind],
+            "count": len(kinds[kind]),
+            "more": max(0, len(kinds[kind]) - TODO_SHOWN),
+            "items": [
+                {"item": i, "task": tasks[i.task_id]}
+                for i in sorted(
+                    kinds[kind][:TODO_SHOWN],
+                    key=lambda i: (i.period.start, tasks[i.task_id].sort_order),
+                )
+            ],
+        }
+        for kind in todo.KINDS
+        if kinds[kind]
+    ]
+    elsewhere = sum(1 for i in kinds[todo.RETURNED] if i.period != shown_period)
+    return {"groups": groups, "total": len(items), "returned_elsewhere": elsewhere}
 
 
 def _state_counts(reports, total: int) -> dict:

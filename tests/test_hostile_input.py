@@ -2,6 +2,7 @@
 
 import os
 import tempfile
+from decimal import Decimal
 from pathlib import Path
 
 from axes.models import AccessAttempt
@@ -171,7 +172,13 @@ class AttachmentNameTests(OwnMediaRoot, BaseTestCase):
         self.client.force_login(self.staff)
         return self.client.post(
             reverse("tasks:report", args=["2022", "15"]) + "?period=2022-W20",
-            {"progress": "进展。", "version": 0, "action": action, "attachments": list(uploads)},
+            {
+                "progress": "进展。",
+                "percent": "30",
+                "version": 0,
+                "action": action,
+                "attachments": list(uploads),
+            },
         )
 
     def test_a_name_longer_than_the_file_system_allows_is_kept_and_served(self):
@@ -202,7 +209,7 @@ class AttachmentNameTests(OwnMediaRoot, BaseTestCase):
         bad = SimpleUploadedFile("第二份.pdf", PDF, content_type="application/pdf")
         bad.size = 2**40  # overflows the size column: the database refuses the second row
         period = parse_period_key("2022-W20")
-        data = reporting.ReportData("进展", "", "", None, {})
+        data = reporting.ReportData("进展", "", "", Decimal("30"), {})
         with self.assertRaises(DataError):
             reporting.save_report(
                 task=self.task["15"],

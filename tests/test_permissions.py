@@ -180,6 +180,13 @@ class PermissionMatrixTests(BaseTestCase):
                 reverse("tasks:review"),
                 row(302, 403, 403, 200, 403, 403, 200, 200),
             ),
+            # Batch 审核 is the unit head's (nothing ticked here: back to the queue).
+            (
+                "batch approve",
+                "post",
+                reverse("tasks:review_approve"),
+                row(302, 403, 403, 302, 403, 403, 403, 403),
+            ),
             (
                 "edit indicators",
                 "get",

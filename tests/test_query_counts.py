@@ -88,10 +88,11 @@ class QueryCountTests(BaseTestCase):
         self.assert_fixed(13, self.office, reverse("tasks:list"), lambda p: {"plan": p.slug})
 
     def test_my_tasks(self):
-        # 3 + plan; the unit's groups; this period's reports; duties (2); task states (3);
-        # filter choices (4); count; page; leaders; units; instructions to acknowledge = 20
+        # 3 + plan; the unit's groups; the reports of this period and the open ones; duties
+        # (2); task states (3); filter choices (4); count; page; leaders; units; the 待办
+        # block's tasks; instructions to acknowledge = 21
         self.assert_fixed(
-            20, self.staff, reverse("tasks:mine"), lambda p: {"plan": p.slug, "period": W20}
+            21, self.staff, reverse("tasks:mine"), lambda p: {"plan": p.slug, "period": W20}
         )
 
     def test_task_detail(self):
@@ -120,6 +121,15 @@ class QueryCountTests(BaseTestCase):
         ProgressReport.objects.filter(task__plan=self.big).update(state="approved")
         big = self.count(self.office, reverse("tasks:review"))
         self.assertEqual(small, big)
+
+    def test_head_review_queue(self):
+        # 3 + the menu's 待审核 count; the table's count; one page of reports (with task,
+        # plan, unit) = 6, whether the unit has a handful of submissions or ten times more
+        ProgressReport.objects.filter(task__plan=self.big).update(state="draft")
+        small = self.count(self.head, reverse("tasks:review"))
+        ProgressReport.objects.filter(task__plan=self.big).update(state="submitted")
+        big = self.count(self.head, reverse("tasks:review"))
+        self.assertEqual((small, big), (6, 6))
 
 
 @override_settings(AS_OF_DATE="2022-05-18")

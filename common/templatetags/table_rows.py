@@ -10,7 +10,7 @@ and localisation as {{ cell }} — with the per-column work done once per table,
 from django import template
 from django.template.base import render_value_in_context
 from django.utils.formats import localize
-from django.utils.html import conditional_escape, format_html
+from django.utils.html import conditional_escape, format_html, strip_tags
 from django.utils.safestring import mark_safe
 
 register = template.Library()
@@ -38,7 +38,14 @@ def _cell_html(bound_column, cell, context) -> str:
 @register.simple_tag(takes_context=True)
 def table_rows(context, table):
     columns = list(table.columns)
-    static_td = {c.name: c.attrs["td"].as_html() for c in columns if not _dynamic_td(table, c)}
+    # data-label: the column's header on each cell, shown beside the value when a phone lays
+    # the rows out as cards (table.cards in app.css); it costs nothing on a desktop.
+    labels = {c.name: format_html(' data-label="{}"', strip_tags(str(c.header))) for c in columns}
+    static_td = {
+        c.name: c.attrs["td"].as_html() + labels[c.name]
+        for c in columns
+        if not _dynamic_td(table, c)
+    }
     parts = []
     for row in table.paginated_rows:
         parts.append(format_html("<tr {}>", row.attrs.as_html()))
@@ -47,7 +54,7 @@ def table_rows(context, table):
             td = static_td.get(column.name)
             if td is None:  # callable attrs see the row, as in BoundRow.items()
                 column.current_value, column.current_record = cell, row.record
-                td = column.attrs["td"].as_html()
+                td = column.attrs["td"].as_html() + labels[column.name]
             parts.append(f"<td {td}>{_cell_html(column, cell, context)}</td>")
         parts.append("</tr>")
     if not parts and table.empty_text:

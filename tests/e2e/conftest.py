@@ -40,7 +40,7 @@ LAUNCH_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-DESKTOP = {"width": 1280, "height": 900}
+DESKTOP = {"width": 1366, "height": 900}  # the common office laptop
 PHONE = {"width": 390, "height": 844}
 TIMEOUT_MS = 15_000
 # Chromium reports every HTTP error status of a page or resource as a console error.
@@ -338,7 +338,7 @@ class UI:
 
     # --- screenshots --------------------------------------------------------------------
     def shot(self, page, step: str, phone: bool = False) -> None:
-        """<scenario>-<nn>-<step>-1280.png, and the same URL at 390 px when `phone`."""
+        """<scenario>-<nn>-<step>-1366.png, and the same URL at 390 px when `phone`."""
         self.step += 1
         name = f"{self.scenario}-{self.step:02d}-{step}"
         page.screenshot(path=self.shots / f"{name}-{DESKTOP['width']}.png", full_page=True)
