@@ -17,7 +17,14 @@ from . import revision
 from .indicators import completion_percent
 from .models import Indicator, IndicatorValue, Plan, ProgressReport, TaskUnit
 from .periods import Period, as_of_for_plan, parse_period_key, period_containing
-from .status import Status, Thresholds, effective_completion, evaluate, expected_progress
+from .status import (
+    Status,
+    Thresholds,
+    effective_completion,
+    evaluate,
+    expected_progress,
+    task_span,
+)
 
 
 @dataclass
@@ -119,8 +126,7 @@ def task_states(plan: Plan, as_of: datetime.date, tasks=None) -> dict[int, TaskS
     periods_elapsed = periods_after(period_containing(year_start, plan.cycle), now_period) + 1
     states = {}
     for row in rows:
-        start = year_start
-        end = row["deadline"] or datetime.date(plan.year, 12, 31)
+        start, end = task_span(plan.year, row["deadline"])
         latest = reports.get(row["latest_report_id"])
         since = None
         if latest is not None:
@@ -133,7 +139,7 @@ def task_states(plan: Plan, as_of: datetime.date, tasks=None) -> dict[int, TaskS
         status = evaluate(
             as_of=as_of,
             start=start,
-            end=max(start, end),
+            end=end,
             completion=completion,
             accepted_done=bool(
                 latest is not None
@@ -148,7 +154,7 @@ def task_states(plan: Plan, as_of: datetime.date, tasks=None) -> dict[int, TaskS
         states[row["pk"]] = TaskState(
             task_id=row["pk"],
             status=status,
-            expected=expected_progress(as_of, start, max(start, end)),
+            expected=expected_progress(as_of, start, end),
             completion=completion,
             latest=latest,
             periods_since_report=since,
@@ -232,7 +238,7 @@ def status_history(
         elapsed = periods_after(first_period, now_period) + 1
         statuses = {}
         for row in task_rows:
-            end = max(year_start, row["deadline"] or datetime.date(plan.year, 12, 31))
+            _, end = task_span(plan.year, row["deadline"])
             report = latest.get(row["pk"])
             percent = (
                 None if report is None or report["percent"] is None else float(report["percent"])

@@ -4,9 +4,8 @@ last period's report and the 序时进度 of the period (the form and the 审核
 from .access import reports_visible_to, unit_role_in
 from .models import ProgressReport, Task, TaskUnit
 from .periods import parse_period_key
-from .progress import task_span
 from .reporting import as_of_date
-from .status import expected_progress
+from .status import expected_progress, task_span
 
 LEAD_RULE = (
     "完成进度填写本任务的总体完成百分比：牵头单位填写的数值就是任务的完成进度，"
@@ -21,7 +20,7 @@ COOPERATING_RULE = (
 def expected_at(task: Task, period) -> float:
     """序时进度 of the task at the end of the period (or today, if that comes first)."""
     as_of = min(period.end, as_of_date(task.plan))
-    return expected_progress(as_of, *task_span(task.plan, task))
+    return expected_progress(as_of, *task_span(task.plan.year, task.deadline))
 
 
 def previous_report(user, task: Task, department, period) -> ProgressReport | None:

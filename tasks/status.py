@@ -105,6 +105,14 @@ _SEVERITY = (
 )
 
 
+def task_span(year: int, deadline: date | None) -> tuple[date, date]:
+    """The span 序时进度 runs over: the plan year's first day to the task's deadline, or to the
+    year's end when it has none (a deadline before the year starts counts as the first day)."""
+    start = date(year, 1, 1)
+    end = deadline or date(year, 12, 31)
+    return start, max(start, end)
+
+
 def expected_progress(as_of: date, start: date, end: date) -> float:
     """序时进度 in percent, 0..100, rounded half-up to 1 decimal.
 
