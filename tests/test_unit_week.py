@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 from django.urls import reverse
 
-from reports.models import Notification
+from notifications.models import Notification
 from tasks import todo
 from tasks.attachments import AttachmentError, remove_attachment
 from tasks.models import Attachment, ProgressReport, Task
