@@ -126,19 +126,15 @@ def expected_progress(as_of: date, start: date, end: date) -> float:
     return tenths / 10
 
 
-def effective_completion(
-    reported_percent: float | None, indicator_completions: Iterable[float | None]
-) -> float | None:
-    """The completion that speaks for the task, in percent 0..100, or None if unknown.
+def effective_completion(reported_percent: float | None) -> float | None:
+    """The task's 完成进度 in percent 0..100, or None if the lead unit typed none.
 
-    Indicators with actual values are measured facts, so when there are any their mean wins
-    over the unit's self-reported percent. Each indicator is capped at 100 (and floored at 0)
-    before averaging: overshooting one target must not hide shortfall on another. ``None``
-    entries (indicators without an actual value yet) are ignored.
+    The figure is the percent the lead unit typed in its report (clamped to 0..100), and it
+    alone drives the light. Indicators are measured apart: each has its own 完成率 (actual
+    against target, tasks.indicators.completion_percent), shown beside the task's figure, never
+    blended into it. One rule, so the form, the task page, the portfolio, the dashboard and every
+    workbook show the same number.
     """
-    values = [_clamp(v) for v in indicator_completions if v is not None]
-    if values:
-        return sum(values) / len(values)
     if reported_percent is None:
         return None
     return _clamp(reported_percent)
