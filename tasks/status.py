@@ -210,9 +210,17 @@ def evaluate(
     if as_of > end and actual < 100:
         return Status.SERIOUSLY_BEHIND
 
-    # 5. Compare with 序时进度. Both thresholds are "more than": a gap of exactly 10 is still
-    #    序时推进, of exactly 30 still 滞后. Ahead of schedule (negative gap) is on schedule.
-    gap = round(expected_progress(as_of, start, end) - actual, _GAP_DIGITS)
+    # 5. Compare with 序时进度.
+    return pace_status(actual, expected_progress(as_of, start, end), thresholds)
+
+
+def pace_status(
+    completion: float, expected: float, thresholds: Thresholds = Thresholds()
+) -> Status:
+    """序时推进, 滞后 or 严重滞后: a completion against 序时进度 alone (a task's, or an
+    indicator's 完成率 shown beside it). Both thresholds are "more than": a gap of exactly 10 is
+    still 序时推进, of exactly 30 still 滞后. Ahead of schedule (negative gap) is on schedule."""
+    gap = round(expected - completion, _GAP_DIGITS)
     if gap > thresholds.red_points:
         return Status.SERIOUSLY_BEHIND
     if gap > thresholds.yellow_points:

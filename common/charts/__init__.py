@@ -16,7 +16,8 @@ Text widths cannot be measured on the server, so they are estimated (``_text_wid
 other wide characters count 1 em, everything else 0.62 em, which errs on the wide side.
 """
 
-from .bars import bar_chart, progress_bar
+from .bars import bar_chart, pace_bar_chart, progress_bar
+from .columns import stacked_column_chart
 from .donut import donut_chart
 from .lines import line_chart
 from .svg import LIGHT_COLORS, MAX_WIDTH_PX, PALETTE
@@ -28,5 +29,7 @@ __all__ = [
     "bar_chart",
     "donut_chart",
     "line_chart",
+    "pace_bar_chart",
     "progress_bar",
+    "stacked_column_chart",
 ]

@@ -3,8 +3,10 @@
 from .svg import (
     FONT,
     LIGHT_COLORS,
+    MUTED,
     PAD,
     PALETTE,
+    SMALL,
     TOP,
     TRACK,
     WIDTH,
@@ -19,6 +21,7 @@ from .svg import (
     text_el,
     text_width,
     title_row,
+    wrap,
 )
 
 # --- bar chart ----------------------------------------------------------------------------------
@@ -118,3 +121,85 @@ def progress_bar(value: float, *, expected: float | None = None, light: str = "g
         'viewBox="0 0 100 10" width="100%" height="10" preserveAspectRatio="none" '
         f'role="img" aria-label="{label}"><title>{label}</title>' + "".join(parts) + "</svg>"
     )
+
+
+# --- bars against 序时进度 ------------------------------------------------------------------------
+
+PACE_LINE = 16  # one wrapped label line
+PACE_BAR = 12  # bar height
+PACE_GAP = 10  # air below each item
+MARKER_COLOR = "#000"
+
+
+def pace_bar_chart(
+    items: list[tuple[str, float, float | None, str]],
+    *,
+    title: str,
+    unit: str = "%",
+    max_value: float = 100,
+) -> str:
+    """One bar per item against its 序时 marker: (label, value, expected, colour).
+
+    The whole label is shown, wrapped over as many lines as it needs above its bar (never cut).
+    The bar runs over the full width; a black tick at `expected` marks 序时进度, so a short bar
+    that is on pace reads as on pace. The value and the 序时 figure are printed at the right.
+    Values are clamped to 0..max_value for drawing; the printed figures are the real ones.
+    """
+    rows = [
+        (one_line(label), num(value) or 0.0, num(expected), str(color))
+        for label, value, expected, color in items
+    ]
+    if not rows:
+        return empty_chart("pace", title)
+    scale = num(max_value) or 100.0
+    value_texts = [f"{fmt(v)}{unit}" for _, v, _, _ in rows]
+    pace_texts = ["" if e is None else f"序时{fmt(e)}{unit}" for _, _, e, _ in rows]
+    value_w = max(text_width(t, FONT) for t in value_texts)
+    pace_w = max(text_width(t, SMALL) for t in pace_texts)
+    track_w = WIDTH - 2 * PAD - max(value_w, pace_w) - 8
+    body = title_row(title)
+    legend_y = TOP + 6
+    body.append(
+        f'<line x1="{coord(PAD + 4)}" y1="{coord(legend_y - 9)}" x2="{coord(PAD + 4)}" '
+        f'y2="{coord(legend_y + 2)}" stroke="{MARKER_COLOR}" stroke-width="2"/>'
+    )
+    body.append(text_el(PAD + 10, legend_y, "序时进度", size=SMALL, fill=MUTED, css="legend"))
+    y = legend_y + 10
+    for (label, value, expected, color), value_text, pace_text in zip(
+        rows, value_texts, pace_texts, strict=True
+    ):
+        for line in wrap(label, WIDTH - 2 * PAD, FONT):
+            y += PACE_LINE
+            body.append(text_el(PAD, y - 4, line, css="label"))
+        bar_y = y + 2
+        body.append(
+            f'<rect x="{coord(PAD)}" y="{coord(bar_y)}" width="{coord(track_w)}" '
+            f'height="{PACE_BAR}" rx="2" fill="{TRACK}"/>'
+        )
+        length = track_w * min(max(value, 0.0), scale) / scale
+        if length > 0:
+            body.append(
+                f'<rect class="bar" x="{coord(PAD)}" y="{coord(bar_y)}" width="{coord(length)}" '
+                f'height="{PACE_BAR}" rx="2" fill="{esc(color)}"/>'
+            )
+        if expected is not None:
+            x = PAD + track_w * min(max(expected, 0.0), scale) / scale
+            body.append(
+                f'<line class="expected" x1="{coord(x)}" y1="{coord(bar_y - 3)}" '
+                f'x2="{coord(x)}" y2="{coord(bar_y + PACE_BAR + 3)}" stroke="{MARKER_COLOR}" '
+                f'stroke-width="2"/>'
+            )
+        text_x = PAD + track_w + 8
+        body.append(text_el(text_x, bar_y + PACE_BAR - 2, value_text, css="value"))
+        if pace_text:
+            body.append(
+                text_el(
+                    text_x, bar_y + PACE_BAR + 10, pace_text, size=SMALL, fill=MUTED, css="pace"
+                )
+            )
+        y = bar_y + PACE_BAR + PACE_GAP + 4
+    summary = "，".join(
+        f"{label} {value_text}" + (f"（{pace_text}）" if pace_text else "")
+        for (label, *_), value_text, pace_text in zip(rows, value_texts, pace_texts, strict=True)
+    )
+    return svg_root("pace", y + PAD, title, summary, body)

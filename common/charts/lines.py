@@ -53,7 +53,7 @@ def _tick_digits(step: float) -> int:
     return 6
 
 
-def _x_label_stride(labels: list[str], spacing: float) -> int:
+def x_label_stride(labels: list[str], spacing: float) -> int:
     """Show every k-th x label, k just large enough that the widest labels do not touch."""
     widest = max(text_width(label, SMALL) for label in labels)
     if spacing <= 0:
@@ -143,7 +143,7 @@ def line_chart(
         )
 
     # X labels: every k-th, counted back from the last so the latest category is always shown.
-    stride = _x_label_stride(categories, spacing) if count > 1 else 1
+    stride = x_label_stride(categories, spacing) if count > 1 else 1
     for i, (x, label) in enumerate(zip(xs, categories, strict=True)):
         if (count - 1 - i) % stride == 0:
             body.append(

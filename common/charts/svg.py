@@ -87,6 +87,20 @@ def fit(text: str, max_width: float, size: float) -> str:
     return text + "…"
 
 
+def wrap(text: str, max_width: float, size: float) -> list[str]:
+    """Text broken into lines of at most max_width (estimated), never cut: Chinese breaks
+    between any two characters; a line-opening space is dropped. At least one line."""
+    lines, line = [], ""
+    for ch in text:
+        if line and text_width(line + ch, size) > max_width:
+            lines.append(line.rstrip())
+            line = "" if ch == " " else ch
+        else:
+            line += ch
+    lines.append(line.rstrip())
+    return lines
+
+
 def text_el(
     x: float,
     y: float,
