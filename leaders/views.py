@@ -17,6 +17,7 @@ from tasks.status import Status, pace_status
 from tasks.tables import LEADERS, UNITS
 
 from .models import Leader
+from .responses import new_responses_for
 from .tables import PortfolioTable
 
 TREND_PERIODS = 12
@@ -82,6 +83,9 @@ def portfolio(request, leader_id: int):
         )
     # The summary, charts and table are the same for everyone who may see them: remembered
     # until the data revision moves (tasks.revision), per page of the table and sort.
+    # Not remembered: 落实情况 are no status data (they do not move the revision).
+    context["new_responses"] = new_responses_for(leader)
+    context["new_response_count"] = sum(i.new_count for i in context["new_responses"])
     key = (leader.pk, plan.pk, period.key, as_of, reporting.as_of_date(plan))
     context["body"] = revision.memo(
         "portfolio",

@@ -66,12 +66,13 @@ def stacked_column_chart(
         return empty_chart("columns", title)
 
     totals = [None if c is None else sum(c) for c in columns]
-    ticks = _count_ticks(max(t for t in totals if t is not None))
+    # Headroom above the tallest column for its total.
+    ticks = _count_ticks(max(t for t in totals if t is not None) * 1.2)
     top_tick = ticks[-1]
     body = title_row(title, f"单位：{unit}" if unit else "")
 
     # Legend: a square and the name per series, left to right.
-    x, legend_y = PAD, TOP + 8
+    x, legend_y = PAD, TOP + 12
     for name, color in zip(names, colors, strict=True):
         shown = fit(name, WIDTH / 3, FONT)
         body.append(
@@ -83,7 +84,7 @@ def stacked_column_chart(
 
     left = PAD + max(text_width(str(t), SMALL) for t in ticks) + 6
     right = WIDTH - PAD
-    plot_top = legend_y + 16
+    plot_top = legend_y + 18
     plot_bottom = plot_top + PLOT_H
 
     def y_of(value: float) -> float:
