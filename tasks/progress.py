@@ -13,7 +13,7 @@ from django.conf import settings
 from django.db.models import OuterRef, Subquery
 
 from . import revision
-from .indicators import completion_percent
+from .indicator_completion import completion_percent
 from .models import Indicator, IndicatorValue, Plan, ProgressReport, Task, TaskUnit
 from .periods import Period, as_of_for_plan, parse_period_key, period_containing
 from .status import Status, Thresholds, effective_completion, evaluate, expected_progress
