@@ -102,10 +102,9 @@ class QueryCountTests(BaseTestCase):
 
     def test_leader_portfolio(self):
         url = reverse("leaders:portfolio", args=[Leader.objects.get(name="张娅").pk])
-        # session, user, person; leader; plan; new 落实情况 (1); data revision; the leader's
-        # tasks with leaders and units (3); task states (tasks, their latest reports,
-        # indicators: 3); trend (its tasks, their reports: 2); unread notices; plan selector
-        # = 17 less the latest reports of the tiny plan... see assert_fixed: the same at 1x/10x
+        # 3 + leader; plan; the leader's instructions with new 落实情况 (1); the leader's tasks
+        # with leaders and units (3); task states (3); trend (its tasks, their reports: 2);
+        # plan selector = 15 (the data revision is read outside the request in this test)
         self.assert_fixed(15, self.leader, url, lambda p: {"plan": p.slug, "period": W20})
 
     def test_office_dashboard(self):
