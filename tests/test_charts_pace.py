@@ -5,7 +5,7 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from common.charts import pace_bar_chart, stacked_column_chart
-from common.charts.svg import WIDTH
+from common.charts.svg import WIDTH, text_width, wrap
 
 NS = "{http://www.w3.org/2000/svg}"
 EVIL = '<script>alert("x")</script>'
@@ -104,3 +104,13 @@ def test_columns_escape_names_and_labels():
     svg = stacked_column_chart([EVIL], [(EVIL, [1], '"><script>')], title=EVIL, unit=EVIL)
     _parse(svg)
     assert "<script" not in svg
+
+
+def test_wrap_breaks_chinese_anywhere_and_latin_words_at_spaces():
+    lines = wrap("任务11 Research and development spending share (目标2.5%)", 220, 13)
+    assert "".join(lines).replace(" ", "") == "任务11Researchanddevelopmentspendingshare(目标2.5%)"
+    words = " ".join(lines).split()
+    assert "Research" in words and "development" in words and "spending" in words
+    assert all(text_width(line, 13) <= 220 for line in lines)
+    assert wrap("", 100, 13) == [""]
+    assert len(wrap("a" * 80, 100, 13)) > 1  # a word longer than a line still breaks

@@ -89,12 +89,18 @@ def fit(text: str, max_width: float, size: float) -> str:
 
 def wrap(text: str, max_width: float, size: float) -> list[str]:
     """Text broken into lines of at most max_width (estimated), never cut: Chinese breaks
-    between any two characters; a line-opening space is dropped. At least one line."""
+    between any two characters, Latin words at spaces (a word longer than a line breaks
+    inside); a line-opening space is dropped. At least one line."""
     lines, line = [], ""
     for ch in text:
         if line and text_width(line + ch, size) > max_width:
-            lines.append(line.rstrip())
-            line = "" if ch == " " else ch
+            head, word = line, ""
+            space = line.rfind(" ")
+            # A Latin word is carried over whole when it started after a space on this line.
+            if ch.isalnum() and ch.isascii() and space > 0 and line[space + 1 :].isascii():
+                head, word = line[:space], line[space + 1 :]
+            lines.append(head.rstrip())
+            line = word + ("" if ch == " " and not word else ch)
         else:
             line += ch
     lines.append(line.rstrip())
