@@ -54,7 +54,9 @@ def check_portfolio(page, shots: Shots, label: str) -> None:
     trend = page.locator("svg.chart-columns")
     expect(trend).to_have_count(1)
     expect(trend.locator("title").first).to_have_text("滞后任务数（逐周）")
-    assert trend.locator("rect.part").count() > 0
+    # A column (its total printed above it, 0 included) for each of the last weeks.
+    assert trend.locator("text.total").count() == 12
+    expect(trend.locator("text.legend")).to_have_text(["严重滞后", "滞后"])
     # Indicators: the whole label (nothing cut with …) and one 序时 marker per bar.
     pace = page.locator("svg.chart-pace")
     expect(pace).to_have_count(1)
@@ -74,9 +76,12 @@ def test_week_of_a_leader(ui, screenshot_dir):
     # --- the portfolio at both widths ---------------------------------------------------------
     leader = login(ui, "zhangya", WIDE)
     expect(leader).to_have_url(re.compile(r"/leaders/\d+/$"))
-    portfolio_url = leader.url
+    # The 2022 plan by name: the other scenarios may import a newer plan for the same leader.
+    portfolio_url = leader.url + "?plan=2022"
+    leader.goto(portfolio_url)
     check_portfolio(leader, shots, "")
     phone_leader = login(ui, "zhangya", PHONE)
+    phone_leader.goto(portfolio_url)
     check_portfolio(phone_leader, shots, "")
 
     # --- a 批示 on task 7, with the confirm step ----------------------------------------------
