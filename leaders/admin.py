@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Acknowledgement, Instruction, Leader
+from .models import Acknowledgement, Instruction, InstructionResponse, Leader
 
 
 @admin.register(Leader)
@@ -26,4 +26,10 @@ class InstructionAdmin(admin.ModelAdmin):
 @admin.register(Acknowledgement)
 class AcknowledgementAdmin(admin.ModelAdmin):
     list_display = ["instruction", "department", "acknowledged_by", "acknowledged_at"]
+    raw_id_fields = ["instruction"]
+
+
+@admin.register(InstructionResponse)
+class InstructionResponseAdmin(admin.ModelAdmin):
+    list_display = ["instruction", "department", "written_by", "written_at"]
     raw_id_fields = ["instruction"]

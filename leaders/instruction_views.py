@@ -30,15 +30,23 @@ from .instructions import (
     acknowledgement_status,
     acknowledgement_statuses,
     awaiting_acknowledgement,
-    can_acknowledge,
     can_edit_instruction,
     can_open_instruction,
     can_write_instruction,
     instructions_visible_to,
     is_author,
     save_instruction,
+    units_to_acknowledge,
 )
 from .models import Instruction
+from .responses import (
+    MAX_RESPONSE_LENGTH,
+    can_respond,
+    is_new,
+    mark_seen,
+    responses_of,
+    write_response,
+)
 
 
 def _visible_instruction(request, instruction_id: int, queryset=None) -> Instruction:
@@ -68,32 +76,38 @@ def instruction_write(request, plan_key: str, number: str):
             raise Http404("未找到该批示")
         instruction = _visible_instruction(request, int(instruction_id), task.instructions.all())
         if (
-            request.method == "POST"
-            and instruction.is_published
-            and request.POST.get("action") == "publish"
+            instruction.is_published
+            and (request.POST.get("action") == "publish" or "confirm" in request.GET)
             and is_author(request.user, instruction)
         ):
-            # The publish of this draft sent twice: it is published, show it.
+            # The publish of this draft sent twice (or its confirm step opened again): it is
+            # published, show it.
             messages.info(request, "该批示已发布，未重复发布。")
             return redirect(instruction.get_absolute_url())
         if not can_edit_instruction(request.user, instruction):
             raise PermissionDenied("已发布的批示不能修改，他人的批示不能修改")
     text = instruction.text if instruction else ""
     status = 200
+    # 发布 asks first, without JavaScript: the first 发布 saves the text as a draft and shows
+    # it with the units to be notified (GET ?id=&confirm=1); 确认发布 there publishes it.
+    confirming = request.method == "GET" and instruction is not None and "confirm" in request.GET
     if request.method == "POST":
         text = request.POST.get("text", "")
         publish = request.POST.get("action") == "publish"
+        confirmed = publish and request.POST.get("confirm") == "1"
         try:
             instruction = save_instruction(
-                request.user, task, text, publish=publish, instruction=instruction
+                request.user, task, text, publish=confirmed, instruction=instruction
             )
         except InstructionError as error:
             messages.error(request, str(error))
             status = 400
         else:
-            if publish:
+            if confirmed:
                 messages.success(request, "批示已发布，已通知需签阅的单位。")
                 return redirect(instruction.get_absolute_url())
+            if publish:
+                return redirect(f"{request.path}?id={instruction.pk}&confirm=1")
             messages.success(request, "批示草稿已保存（仅本人可见）。")
             return redirect(f"{request.path}?id={instruction.pk}")
     context = {
@@ -102,30 +116,58 @@ def instruction_write(request, plan_key: str, number: str):
         "instruction": instruction,
         "text": text,
         "max_length": MAX_TEXT_LENGTH,
+        "confirming": confirming,
+        "units": units_to_acknowledge(instruction or Instruction(task=task)) if confirming else [],
     }
     return render(request, "leaders/instruction_form.html", context, status=status)
 
 
 @login_required
 def instruction_detail(request, instruction_id: int):
-    """The instruction and, per unit, who read it and when (author, office, units concerned)."""
+    """The instruction, per unit who read it and when, and the units' 落实情况 (author, office,
+    units concerned). Opening it marks the 落实情况 so far as seen by the author."""
     instruction = _visible_instruction(request, instruction_id)
+    context = _detail_context(request, instruction)
+    mark_seen(request.user, instruction)
+    return render(request, "leaders/instruction_detail.html", context)
+
+
+def _detail_context(request, instruction, response_text: str = "") -> dict:
     if not can_open_instruction(request.user, instruction):
         raise PermissionDenied("仅批示领导、督查室和相关单位可查看签阅情况")
     statuses = acknowledgement_status(instruction)
     unit = person_of(request.user).unit
     own = next((s for s in statuses if unit is not None and s.department.pk == unit.pk), None)
-    context = {
+    may_respond = own is not None and can_respond(request.user, instruction)
+    is_author = instruction.leader_id == getattr(person_of(request.user).leader, "pk", None)
+    return {
         "instruction": instruction,
         "task": instruction.task,
         "statuses": statuses,
         "acknowledged_count": sum(1 for s in statuses if s.acknowledged),
-        "can_acknowledge": own is not None
-        and not own.acknowledged
-        and can_acknowledge(request.user, instruction, unit),
+        "can_acknowledge": may_respond and not own.acknowledged,
+        "can_respond": may_respond,
         "can_edit": can_edit_instruction(request.user, instruction),
+        "responses": [(r, is_author and is_new(r, instruction)) for r in responses_of(instruction)],
+        "response_text": response_text,
+        "max_response_length": MAX_RESPONSE_LENGTH,
     }
-    return render(request, "leaders/instruction_detail.html", context)
+
+
+@login_required
+@require_POST
+def instruction_respond(request, instruction_id: int):
+    """A unit concerned writes its 落实情况 (kept as history; also counts as 已阅)."""
+    instruction = _visible_instruction(request, instruction_id)
+    text = request.POST.get("text", "")
+    try:
+        write_response(request.user, instruction, text)  # PermissionDenied for others
+    except InstructionError as error:
+        messages.error(request, str(error))
+        context = _detail_context(request, instruction, response_text=text)
+        return render(request, "leaders/instruction_detail.html", context, status=400)
+    messages.success(request, f"落实情况已报送：任务 {instruction.task.number} 的批示。")
+    return redirect(instruction.get_absolute_url())
 
 
 @login_required

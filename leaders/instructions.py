@@ -227,6 +227,16 @@ def can_acknowledge(user, instruction: Instruction, department) -> bool:
 # --- Writes -----------------------------------------------------------------------------------
 
 
+def clean_text(text: str) -> str:
+    """The instruction's text as stored; InstructionError when empty or too long."""
+    text = (text or "").replace("\r\n", "\n").strip()
+    if not text:
+        raise InstructionError("批示内容不能为空。")
+    if len(text) > MAX_TEXT_LENGTH:
+        raise InstructionError(f"批示内容不能超过 {MAX_TEXT_LENGTH} 字。")
+    return text
+
+
 def save_instruction(user, task, text: str, publish: bool, instruction=None) -> Instruction:
     """Create or edit (own draft only) an instruction; publish it when asked.
 
@@ -234,11 +244,7 @@ def save_instruction(user, task, text: str, publish: bool, instruction=None) -> 
     """
     if not can_write_instruction(user, task):
         raise PermissionDenied("只有该任务的牵头领导可以批示。")
-    text = (text or "").replace("\r\n", "\n").strip()
-    if not text:
-        raise InstructionError("批示内容不能为空。")
-    if len(text) > MAX_TEXT_LENGTH:
-        raise InstructionError(f"批示内容不能超过 {MAX_TEXT_LENGTH} 字。")
+    text = clean_text(text)
     leader = person_of(user).leader
     with transaction.atomic():
         if instruction is None:

@@ -83,6 +83,8 @@ class Instruction(models.Model):
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
     published_at = models.DateTimeField("发布时间", null=True, blank=True)
+    # When the author last opened the instruction page: 落实情况 written later are new to him.
+    responses_seen_at = models.DateTimeField("领导查看落实情况时间", null=True, blank=True)
 
     class Meta:
         verbose_name = "领导批示"
@@ -134,3 +136,37 @@ class Acknowledgement(models.Model):
 
     def __str__(self):
         return f"{self.department} 已阅 {self.acknowledged_at:%Y-%m-%d %H:%M}"
+
+
+class InstructionResponse(models.Model):
+    """A unit's 落实情况 on a published instruction: what it has done about it.
+
+    Kept as history: a unit writes as often as it has news, nothing is overwritten, and the
+    leader reads every entry with who wrote it and when.
+    """
+
+    instruction = models.ForeignKey(
+        Instruction, on_delete=models.CASCADE, related_name="responses", verbose_name="批示"
+    )
+    department = models.ForeignKey(
+        "departments.Department",
+        on_delete=models.PROTECT,
+        related_name="instruction_responses",
+        verbose_name="单位",
+    )
+    text = models.TextField("落实情况")
+    written_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="填写人"
+    )
+    written_at = models.DateTimeField("填写时间")
+
+    class Meta:
+        verbose_name = "批示落实情况"
+        verbose_name_plural = "批示落实情况"
+        ordering = ["-written_at", "-pk"]
+        indexes = [
+            models.Index(fields=["instruction", "written_at"], name="response_instruction_time"),
+        ]
+
+    def __str__(self):
+        return f"{self.department} 落实情况 {self.written_at:%Y-%m-%d %H:%M}"

@@ -30,4 +30,9 @@ urlpatterns = [
         instruction_views.instruction_acknowledge,
         name="instruction_acknowledge",
     ),
+    path(
+        "instructions/<int:instruction_id>/respond/",
+        instruction_views.instruction_respond,
+        name="instruction_respond",
+    ),
 ]

@@ -6,22 +6,33 @@ from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 from django_tables2 import RequestConfig
 
-from accounts.roles import can_view_portfolio
-from common.charts import LIGHT_COLORS, bar_chart, donut_chart, line_chart
+from accounts.roles import can_view_portfolio, person_of
+from common.charts import LIGHT_COLORS, donut_chart, pace_bar_chart, stacked_column_chart
 from common.export import export_response
 from tasks import reporting, revision
 from tasks.lookups import period_or_404
 from tasks.models import Plan, Task
 from tasks.periods import plan_periods
-from tasks.progress import plan_status_history, plan_task_states
-from tasks.status import Status, summarize
+from tasks.progress import plan_status_history, plan_task_states, thresholds
+from tasks.status import Status, pace_status, summarize
 from tasks.tables import LEADERS, UNITS
 
 from .models import Leader
+from .responses import new_responses_for
 from .tables import PortfolioTable
 
 TREND_PERIODS = 12
-ON_SCHEDULE = {Status.DONE, Status.ON_SCHEDULE}
+# The trend counts the tasks a leader acts on, worst at the bottom of each column.
+TREND_STATUSES = (Status.SERIOUSLY_BEHIND, Status.BEHIND)
+PORTFOLIO_WORDS = "牵头的任务"  # the menu says 我牵头的任务 (templates/base.html): one wording
+
+
+def portfolio_heading(user, leader: Leader) -> str:
+    """我牵头的任务 for the leader (as the menu says), "张娅 牵头的任务" for anyone else."""
+    person = person_of(user)
+    if person.leader is not None and person.leader.pk == leader.pk:
+        return f"我{PORTFOLIO_WORDS}"
+    return f"{leader.name} {PORTFOLIO_WORDS}"
 
 
 def _plan_for(leader: Leader, key: str | None) -> Plan | None:
@@ -41,23 +52,32 @@ def _plan_for(leader: Leader, key: str | None) -> Plan | None:
 def portfolio(request, leader_id: int):
     leader = get_object_or_404(Leader, pk=leader_id)
     if not can_view_portfolio(request.user, leader):
-        raise PermissionDenied("只能查看本人的分管任务")
+        raise PermissionDenied(f"只能查看本人{PORTFOLIO_WORDS}")
     plan = _plan_for(leader, request.GET.get("plan"))
+    heading = portfolio_heading(request.user, leader)
     if plan is None:
-        return render(request, "leaders/portfolio.html", {"leader": leader, "plan": None})
+        return render(
+            request, "leaders/portfolio.html", {"leader": leader, "plan": None, "heading": heading}
+        )
     period = period_or_404(plan, request.GET.get("period"))
     as_of = min(period.end, reporting.as_of_date(plan))
     context = {
         "leader": leader,
+        "heading": heading,
         "plan": plan,
         "plans": Plan.objects.filter(tasks__leader_links__leader=leader).distinct(),
         "period": period,
         "periods": plan_periods(plan.year, plan.cycle),
     }
     if request.GET.get("_export") == "xlsx":
-        return export_response(_table(request, leader, plan, as_of), f"{leader.name}牵头任务")
+        return export_response(
+            _table(request, leader, plan, as_of), f"{leader.name}{PORTFOLIO_WORDS}"
+        )
     # The summary, charts and table are the same for everyone who may see them: remembered
     # until the data revision moves (tasks.revision), per page of the table and sort.
+    # Not remembered: 落实情况 are no status data (they do not move the revision).
+    context["new_responses"] = new_responses_for(leader)
+    context["new_response_count"] = sum(i.new_count for i in context["new_responses"])
     key = (leader.pk, plan.pk, period.key, as_of, reporting.as_of_date(plan))
     context["body"] = revision.memo(
         "portfolio",
@@ -105,27 +125,28 @@ def _charts(plan, period, states, numbers: dict[int, str]) -> list:
     )
     periods = [p for p in plan_periods(plan.year, plan.cycle) if p <= period][-TREND_PERIODS:]
     history = plan_status_history(plan, periods, list(states), reporting.as_of_date(plan))
-    share = [
-        (
-            f"第{p.index}周" if p.cycle == "weekly" else f"{p.index}月",
-            round(
-                100
-                * sum(1 for s in history[p.key].values() if s in ON_SCHEDULE)
-                / len(history[p.key]),
-                1,
+    trend = stacked_column_chart(
+        [f"第{p.index}周" if p.cycle == "weekly" else f"{p.index}月" for p in periods],
+        [
+            (
+                status.label,
+                [sum(1 for s in history[p.key].values() if s is status) for p in periods],
+                LIGHT_COLORS[status.light],
             )
-            if history[p.key]
-            else None,
-        )
-        for p in periods
-    ]
-    trend = line_chart(
-        [("按序时推进的任务占比", share)], title="按序时推进的任务占比（逐周）", unit="%", y_max=100
+            for status in TREND_STATUSES
+        ],
+        title="滞后任务数（逐周）",
+        unit="项",
     )
+    limits = thresholds()
     items = [
         (
-            f"{numbers[state.task_id]} {i.indicator.name}（目标{i.indicator.target_display}{i.indicator.unit}）",
+            f"任务{numbers[state.task_id]} {i.indicator.name}"
+            f"（目标{i.indicator.get_comparator_display()}{i.indicator.target_display}"
+            f"{i.indicator.unit}）",
             round(i.completion, 1),
+            state.expected,
+            LIGHT_COLORS[pace_status(i.completion, state.expected, limits).light],
         )
         for state in states.values()
         for i in state.indicators
@@ -133,7 +154,5 @@ def _charts(plan, period, states, numbers: dict[int, str]) -> list:
     ]
     charts = [donut, trend]
     if items:
-        charts.append(
-            bar_chart(items, title="量化指标完成度（完成值/目标）", unit="%", max_value=100)
-        )
+        charts.append(pace_bar_chart(items, title="量化指标完成率（完成值/目标，对照序时）"))
     return [mark_safe(svg) for svg in charts]  # noqa: S308 - built by common.charts, escaped

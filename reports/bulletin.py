@@ -19,7 +19,7 @@ from tasks.export import responsibility_names
 from tasks.models import Plan
 from tasks.periods import MONTHLY, WEEKLY, Period, parse_period_key, period_containing
 from tasks.progress import thresholds
-from tasks.status import Status
+from tasks.status import Status, pace_status
 
 from .overview import Overview, period_overview
 
@@ -300,7 +300,7 @@ def content_from_overview(view: Overview, period: BulletinPeriod, **fields) -> B
 
 
 def _indicators(view: Overview) -> list[IndicatorLine]:
-    yellow = thresholds().yellow_points
+    limits = thresholds()
     lines = []
     for task in view.tasks:
         state = view.states[task.pk]
@@ -316,7 +316,8 @@ def _indicators(view: Overview) -> list[IndicatorLine]:
                     actual="—" if item.actual is None else format(item.actual.normalize(), "f"),
                     completion=completion,
                     expected=state.expected,
-                    behind=completion is None or state.expected - completion > yellow,
+                    behind=completion is None
+                    or pace_status(completion, state.expected, limits) is not Status.ON_SCHEDULE,
                 )
             )
     return lines

@@ -82,7 +82,8 @@ def indicator_charts(task: Task, state: TaskState, as_of: datetime.date) -> list
         charts.append(
             line_chart(
                 [(f"{indicator.name}完成值", [(_week_label(k), p) for k, p in points.items()])],
-                title=f"{indicator.name}：完成值与目标（{indicator.get_comparator_display()} "
+                # Short enough to be shown whole beside the unit caption at 390 px.
+                title=f"{indicator.name}（目标{indicator.get_comparator_display()}"
                 f"{indicator.target_display}{indicator.unit}）",
                 unit=indicator.unit,
                 target=float(indicator.target),

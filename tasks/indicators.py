@@ -30,6 +30,28 @@ import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from .indicator_completion import completion_percent
+from .indicator_vocabulary import (
+    ACTION_WORDS,
+    CHINESE_DIGITS,
+    CHINESE_QUANTITY_RE,
+    CLAUSE_END,
+    COMPARISON_WORDS,
+    COUNT_UNITS,
+    DELIMITERS,
+    DESCRIPTIVE_PREFIXES,
+    DIGITS,
+    GROWTH_TAIL_WORDS,
+    GROWTH_WORDS,
+    LEAD_WORDS,
+    QUALIFIERS,
+    QUANTITY_RE,
+    QUOTED_RE,
+    TRAILING_NAME_STOPS,
+    TRAILING_NAME_TAILS,
+    VERBS,
+)
+
 __all__ = [
     "COMPARATORS",
     "KINDS",
@@ -54,197 +76,6 @@ class ParsedIndicator:
 
 
 # --------------------------------------------------------------------------------------------
-# Vocabulary
-# --------------------------------------------------------------------------------------------
-
-# Units that count things: a quantity in one of these may be followed by what it counts
-# ("86 个重点项目建设"). A negative look-ahead keeps words such as 条件, 项目, 家庭 and 处理 out.
-_COUNT_UNITS = {
-    "个": "个(?!月|百分点|人)",
-    "家": "家(?!庭|长|属|乡)",
-    "座": "座",
-    "所": "所(?!有|在|得|属|以)",
-    "处": "处(?!理|置|级|室)",
-    "条": "条(?!件|例|款|线)",
-    "项": "项(?!目)",
-    "套": "套",
-    "名": "名(?!单|称|义|牌|片|优|特)",
-    "场": "场(?!所|景|地|馆|次)",
-    "场次": "场次",
-    "人次": "人次",
-    "万人次": "万人次",
-    "人": "人(?!民|才|员|口|群|大|社|工)",
-    "万人": "万人(?!次)",
-    "户": "户(?!籍|口|外|型)",
-    "件": "件",
-    "台": "台(?!账|帐|阶)",
-    "辆": "辆",
-    "头": "头(?!部)",
-    "万头": "万头",
-    "只": "只(?!有|要|是|能)",
-    "张": "张",
-    "间": "间(?!隔|距)",
-    "栋": "栋",
-    "次": "次(?!日|年|月|要|生|级|数)",
-    "块": "块",
-    "批": "批(?!次|准|复)",
-    "期": "期(?!间|限|末|初)",
-}
-# Units that measure an amount: a quantity in one of these followed by a noun describes that
-# noun ("年产 20 万吨金属防腐涂料", "10 亿元以上项目").
-_MEASURE_UNITS = {
-    "亿元": "亿元",
-    "万元": "万元",
-    "元": "元(?!旦|素)",
-    "万平方米": "万平方米",
-    "平方米": "平方米",
-    "平方公里": "平方公里",
-    "公里": "公里",
-    "千米": "千米",
-    "米": "米(?!市|粮|面)",
-    "万亩": "万亩",
-    "亩": "亩(?!产|均)",
-    "公顷": "公顷",
-    "万吨": "万吨",
-    "吨": "吨(?!半|粮)",
-    "万公斤": "万公斤",
-    "公斤": "公斤",
-    "万千瓦": "万千瓦",
-    "千瓦": "千瓦",
-    "兆瓦": "兆瓦",
-    "万千瓦时": "万千瓦时",
-    "千瓦时": "千瓦时",
-    "立方米": "立方米",
-    "万立方米": "万立方米",
-    "个百分点": "个百分点",
-    "%": "[%％]",
-}
-_UNIT_PATTERNS = {**_COUNT_UNITS, **_MEASURE_UNITS}
-# Longest first so that 万人次 wins over 万人 and 人, 个百分点 over 个.
-_UNIT_ALTERNATION = "|".join(
-    f"(?:{_UNIT_PATTERNS[unit]})" for unit in sorted(_UNIT_PATTERNS, key=len, reverse=True)
-)
-
-_QUALIFIERS = {"以上": ">=", "以下": "<=", "以内": "<=", "左右": "about"}
-
-_DIGITS = "0-9０-９"
-_NUMBER = rf"[{_DIGITS}]+(?:[,，][{_DIGITS}]{{3}}(?![{_DIGITS}]))*(?:[.．][{_DIGITS}]+)?"
-_QUANTITY_RE = re.compile(
-    rf"(?P<number>{_NUMBER})(?P<space>[ \t\u3000]*)(?P<unit>{_UNIT_ALTERNATION})"
-    r"(?P<qualifier>[ \t\u3000]*(?:以上|以下|以内|左右))?"
-)
-# Chinese numerals are read only right after a word that sets a target ("新建三个", "建设一所").
-_CHINESE_DIGITS = {
-    "〇": 0,
-    "零": 0,
-    "一": 1,
-    "二": 2,
-    "两": 2,
-    "三": 3,
-    "四": 4,
-    "五": 5,
-    "六": 6,
-    "七": 7,
-    "八": 8,
-    "九": 9,
-}
-_CHINESE_QUANTITY_RE = re.compile(
-    r"(?<=新增|新建|建成|建设|培育|创建|打造|启动)"
-    r"(?P<number>[一二两三四五六七八九十]{1,3})(?P<space>)"
-    rf"(?P<unit>{'|'.join(f'(?:{_COUNT_UNITS[unit]})' for unit in ('个', '家', '座', '所', '处', '条', '项', '套'))})"
-    r"(?P<qualifier>(?:以上|左右))?"
-)
-
-# Text inside these pairs is a name or a title, never a target.
-_QUOTED_RE = re.compile(r"“[^”]*”|‘[^’]*’|「[^」]*」|《[^》]*》|\"[^\"\n]*\"")
-
-# Clause boundaries: a name never reaches across them.
-_DELIMITERS = frozenset("，。；、：,;:！!？?\n")
-# What may follow a quantity that ends its clause.
-_CLAUSE_END = _DELIMITERS | frozenset("）)】]”’」》")
-
-# Lead-in words that only say the target is to be met; dropped from the start of a name.
-_LEAD_WORDS = (
-    "集中力量",
-    "进一步",
-    "全年",
-    "年内",
-    "今年",
-    "力争",
-    "确保",
-    "完成",
-    "实现",
-    "争取",
-    "争创",
-    "努力",
-    "全力",
-    "累计",
-    "实施",
-    "其中",
-    "计划",
-    "预计",
-    "大力",
-    "积极",
-    "并",
-    "共",
-)
-# Words before the number that compare: dropped from the end of a name (longest first).
-_COMPARISON_WORDS = (
-    ("控制在", "<="),
-    ("不超过", "<="),
-    ("不高于", "<="),
-    ("低于", "<="),
-    ("保持在", ">="),
-    ("稳定在", ">="),
-    ("不低于", ">="),
-    ("不少于", ">="),
-    ("达到", ">="),
-    ("突破", ">="),
-    ("超过", ">="),
-    ("达", ">="),
-    ("约", "about"),
-    ("在", ""),
-    ("为", ""),
-)
-# A percentage after one of these is a growth rate ("增长 6.5%", "再提高 10%").
-_GROWTH_WORDS = ("增长", "提高", "提升", "增加")
-# Dropped from the end of a name once the growth word is gone.
-_GROWTH_TAIL_WORDS = ("同比", "比上年", "较上年", "再", "年均")
-# Words that begin an action: after a measured amount ("投资 6750 万元建设高标准农田") they
-# start a new clause, so the amount is a target and not a description of what follows.
-_ACTION_WORDS = ("建设", "新建", "实施", "用于", "改造", "对", "开展", "推进", "完成", "打造")
-# A name read after the number stops at these ("57 个预备类项目的跟踪", "…进行治理").
-_TRAILING_NAME_STOPS = ("的", "和", "进行", "应用", "以及", "并")
-# … and loses these at its end ("重点项目建设" → 重点项目).
-_TRAILING_NAME_TAILS = ("建设", "工作")
-# Before a measured amount, these words make it describe something ("年产 20 万吨…").
-_DESCRIPTIVE_PREFIXES = ("年产", "总投资", "占地", "总面积", "建筑面积", "规模")
-# A pre-number text that is only one of these is not a name: the name follows the number.
-_VERBS = frozenset(
-    (
-        "对",
-        "支持",
-        "启动",
-        "开展",
-        "打造",
-        "建设",
-        "新建",
-        "建成",
-        "抓好",
-        "推进",
-        "改造",
-        "新增",
-        "培育",
-        "遴选",
-        "储备",
-        "动态储备",
-        "动态遴选",
-        "扶持",
-    )
-)
-
-
-# --------------------------------------------------------------------------------------------
 # Extraction
 # --------------------------------------------------------------------------------------------
 
@@ -265,7 +96,7 @@ def extract_indicators(text: str) -> list[ParsedIndicator]:
     """The quantitative targets stated in a task's text, in text order."""
     if not text:
         return []
-    quoted = [match.span() for match in _QUOTED_RE.finditer(text)]
+    quoted = [match.span() for match in QUOTED_RE.finditer(text)]
     quantities = _find_quantities(text, quoted)
     _mark_modifiers(text, quantities)
 
@@ -284,7 +115,7 @@ def extract_indicators(text: str) -> list[ParsedIndicator]:
 
 def _find_quantities(text: str, quoted: list[tuple[int, int]]) -> list[_Quantity]:
     found: dict[int, _Quantity] = {}
-    for match in _QUANTITY_RE.finditer(text):
+    for match in QUANTITY_RE.finditer(text):
         start = match.start("number")
         if _inside(start, quoted) or not _stands_alone(text, match):
             continue
@@ -293,7 +124,7 @@ def _find_quantities(text: str, quoted: list[tuple[int, int]]) -> list[_Quantity
         except InvalidOperation:
             continue
         found[start] = _quantity(text, match, value)
-    for match in _CHINESE_QUANTITY_RE.finditer(text):
+    for match in CHINESE_QUANTITY_RE.finditer(text):
         start = match.start("number")
         value = _chinese_number(match.group("number"))
         if value is None or _inside(start, quoted) or start in found:
@@ -313,8 +144,8 @@ def _quantity(text: str, match: re.Match[str], value: Decimal) -> _Quantity:
         value=value,
         unit=unit,
         qualifier=qualifier,
-        is_count=unit in _COUNT_UNITS,
-        followed_by_text=bool(rest) and rest[0] not in _CLAUSE_END,
+        is_count=unit in COUNT_UNITS,
+        followed_by_text=bool(rest) and rest[0] not in CLAUSE_END,
     )
 
 
@@ -328,9 +159,9 @@ def _stands_alone(text: str, match: re.Match[str]) -> bool:
     if stripped.endswith("第"):
         return False  # ordinal: 第 3 批
     # Ranges are left to the office: "2—3 家", "3～5 个".
-    if re.match(rf"[ \t\u3000]*[—–\-~～至到][ \t\u3000]*[{_DIGITS}]", text[number_end:]):
+    if re.match(rf"[ \t\u3000]*[—–\-~～至到][ \t\u3000]*[{DIGITS}]", text[number_end:]):
         return False
-    if re.search(rf"[{_DIGITS}][ \t\u3000]*[—–\-~～至][ \t\u3000]*$", text[:start]):
+    if re.search(rf"[{DIGITS}][ \t\u3000]*[—–\-~～至][ \t\u3000]*$", text[:start]):
         return False
     return True
 
@@ -344,13 +175,13 @@ def _mark_modifiers(text: str, quantities: list[_Quantity]) -> None:
     following: _Quantity | None = None
     for quantity in reversed(quantities):
         clause = _clause_before(text, quantity.start)
-        if clause.endswith(_DESCRIPTIVE_PREFIXES) and not quantity.is_count:
+        if clause.endswith(DESCRIPTIVE_PREFIXES) and not quantity.is_count:
             quantity.modifier = True
         elif quantity.followed_by_text and not quantity.is_count:
             rest = text[quantity.end :].lstrip(" \t\u3000")
             # "投资 6750 万元建设高标准农田": a new action follows, the amount is the target;
             # "10 亿元以上项目", "20 万吨金属防腐涂料": the amount describes what follows.
-            if not rest.startswith(_ACTION_WORDS):
+            if not rest.startswith(ACTION_WORDS):
                 lead_in = _is_lead_in(_clean_leading(clause))
                 quantity.modifier = bool(quantity.qualifier) or not lead_in
         if (
@@ -384,7 +215,7 @@ def _read_indicator(text: str, quantity: _Quantity, boundary: int) -> ParsedIndi
         name = name_before
         position, end = segment_start, quantity.end
 
-    comparator = _QUALIFIERS.get(quantity.qualifier) or comparison or ">="
+    comparator = QUALIFIERS.get(quantity.qualifier) or comparison or ">="
     if quantity.unit == "%":
         kind = "growth" if growth else "rate"
     elif quantity.unit == "个百分点":
@@ -411,20 +242,20 @@ def _name_before(before: str, unit: str) -> tuple[str, str, bool]:
     changed = True
     while changed and name:
         changed = False
-        for word, comparator in _COMPARISON_WORDS:
+        for word, comparator in COMPARISON_WORDS:
             if name.endswith(word) and len(name) > len(word):
                 name = name[: -len(word)].rstrip()
                 comparison = comparison or comparator
                 changed = True
                 break
         if percent and not growth:
-            for word in _GROWTH_WORDS:
+            for word in GROWTH_WORDS:
                 if name.endswith(word):
                     name = name[: -len(word)].rstrip()
                     growth = changed = True
                     break
         if growth:
-            for word in _GROWTH_TAIL_WORDS:
+            for word in GROWTH_TAIL_WORDS:
                 if name.endswith(word) and len(name) > len(word):
                     name = name[: -len(word)].rstrip()
                     changed = True
@@ -437,7 +268,7 @@ def _clean_leading(text: str) -> str:
     changed = True
     while changed:
         changed = False
-        for word in _LEAD_WORDS:
+        for word in LEAD_WORDS:
             if name.startswith(word):
                 name = name[len(word) :].lstrip()
                 changed = True
@@ -451,13 +282,13 @@ def _name_after(text: str, start: int) -> tuple[str, int]:
     while index < len(text) and text[index] in " \t\u3000":
         index += 1
     end = index
-    while end < len(text) and text[end] not in _DELIMITERS:
+    while end < len(text) and text[end] not in DELIMITERS:
         end += 1
     raw_end = end
     while raw_end > index and text[raw_end - 1].isspace():
         raw_end -= 1
     name = text[index:raw_end]
-    for stop in _TRAILING_NAME_STOPS:
+    for stop in TRAILING_NAME_STOPS:
         cut = name.find(stop)
         if cut == 0:
             return "", raw_end  # "2000 个以上的小区": the quantity describes what follows
@@ -466,7 +297,7 @@ def _name_after(text: str, start: int) -> tuple[str, int]:
     changed = True
     while changed:
         changed = False
-        for tail in _TRAILING_NAME_TAILS:
+        for tail in TRAILING_NAME_TAILS:
             if name.endswith(tail) and len(name) > len(tail):
                 name = name[: -len(tail)]
                 changed = True
@@ -475,12 +306,12 @@ def _name_after(text: str, start: int) -> tuple[str, int]:
 
 def _is_lead_in(name: str) -> bool:
     """Whether text before a number only introduces it (a verb, a list ending in 等)."""
-    return not name or name in _VERBS or name.endswith("等")
+    return not name or name in VERBS or name.endswith("等")
 
 
 def _clause_start(text: str, index: int) -> int:
     start = index
-    while start > 0 and text[start - 1] not in _DELIMITERS:
+    while start > 0 and text[start - 1] not in DELIMITERS:
         start -= 1
     return start
 
@@ -526,47 +357,11 @@ def _chinese_number(numeral: str) -> int | None:
         tens, _, units = numeral.partition("十")
         if "十" in units:
             return None
-        tens_value = _CHINESE_DIGITS.get(tens, None) if tens else 1
-        units_value = _CHINESE_DIGITS.get(units, None) if units else 0
+        tens_value = CHINESE_DIGITS.get(tens, None) if tens else 1
+        units_value = CHINESE_DIGITS.get(units, None) if units else 0
         if tens_value is None or units_value is None:
             return None
         return tens_value * 10 + units_value
     if len(numeral) != 1:
         return None
-    return _CHINESE_DIGITS.get(numeral)
-
-
-# --------------------------------------------------------------------------------------------
-# Completion
-# --------------------------------------------------------------------------------------------
-
-
-def completion_percent(
-    ind_comparator: str, target: Decimal, actual: Decimal | None
-) -> float | None:
-    """How far `actual` fulfils the target, 0–100 (capped at 100); None without an actual.
-
-    ">=" / "about": actual/target*100 (target 0 → 100 if actual >= 0); "<=": 100 when
-    actual <= target, else target/actual*100 (actual 0 → 100).
-    """
-    if actual is None:
-        return None
-    target = _as_decimal(target)
-    actual = _as_decimal(actual)
-    if ind_comparator in (">=", "about"):
-        if target == 0:
-            return 100.0 if actual >= 0 else 0.0
-        percent = actual / target * 100
-    elif ind_comparator == "<=":
-        if actual <= target or actual == 0:
-            return 100.0
-        percent = target / actual * 100
-    else:
-        raise ValueError(f"Unknown comparator: {ind_comparator!r}")
-    return float(min(max(percent, Decimal(0)), Decimal(100)))
-
-
-def _as_decimal(value: Decimal | int | float | str) -> Decimal:
-    if isinstance(value, Decimal):
-        return value
-    return Decimal(str(value))
+    return CHINESE_DIGITS.get(numeral)

@@ -1,20 +1,19 @@
 """The state of each task at an as-of date, read from the reports (never stored, so never stale).
 
 A task's state comes from its lead units' reports that count (submitted, approved or accepted)
-for periods that began by the as-of date: the latest of them gives the completion, the
-indicators take their latest actual values, and tasks/status.py turns those numbers into a
-status light. The queries are fixed in number, whatever the size of the plan.
+for periods that began by the as-of date: the latest of them gives the completion (the percent
+the unit typed) and tasks/status.py turns it into a status light. The indicators take their
+latest actual values and carry their own 完成率, shown apart; they do not move the light. The queries are fixed in number, whatever the size of the plan.
 """
 
 import datetime
-from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db.models import OuterRef, Subquery
 
 from . import revision
-from .indicators import completion_percent
+from .indicator_completion import completion_percent
 from .models import Indicator, IndicatorValue, Plan, ProgressReport, TaskUnit
 from .periods import Period, as_of_for_plan, parse_period_key, period_containing
 from .status import (
@@ -133,8 +132,7 @@ def task_states(plan: Plan, as_of: datetime.date, tasks=None) -> dict[int, TaskS
             since = periods_after(parse_period_key(latest.period_key), now_period)
         task_indicators = indicators.get(row["pk"], [])
         completion = effective_completion(
-            None if latest is None or latest.percent is None else float(latest.percent),
-            [i.completion for i in task_indicators if i.completion is not None],
+            None if latest is None or latest.percent is None else float(latest.percent)
         )
         status = evaluate(
             as_of=as_of,
@@ -188,8 +186,9 @@ def status_history(
 ) -> dict[str, dict[int, Status]]:
     """Each task's status at the end of each period (for trend lines), in two queries.
 
-    The same rule as task_states, replayed in Python over the counted lead reports and the
-    indicator values, so a chart of 12 weeks costs two queries, not 36.
+    The same rule as task_states, replayed in Python over the counted lead reports (the typed
+    percent is the completion; indicators do not drive it), so a chart of 12 weeks costs two
+    queries (the tasks, their reports), not 36.
     """
     task_rows = list(tasks.values("pk", "deadline"))
     ids = [t["pk"] for t in task_rows]
@@ -199,19 +198,6 @@ def status_history(
         .filter(task__in=ids)
         .order_by("period_start", "submitted_at", "pk")
         .values("task_id", "period_key", "period_start", "percent", "state")
-    )
-    values = list(
-        counted_lead_values(last_day)
-        .filter(indicator__task__in=ids)
-        .order_by("report__period_start", "report__pk")
-        .values(
-            "indicator_id",
-            "indicator__task_id",
-            "indicator__comparator",
-            "indicator__target",
-            "actual",
-            "report__period_start",
-        )
     )
     limits = thresholds()
     year_start = datetime.date(plan.year, 1, 1)
@@ -223,17 +209,6 @@ def status_history(
         for r in reports:
             if r["period_start"] <= as_of:
                 latest[r["task_id"]] = r  # ordered, so the last one wins
-        actuals = {}
-        for v in values:
-            if v["report__period_start"] <= as_of:
-                actuals[v["indicator_id"]] = v
-        completions = defaultdict(list)
-        for v in actuals.values():
-            done = completion_percent(
-                v["indicator__comparator"], v["indicator__target"], v["actual"]
-            )
-            if done is not None:
-                completions[v["indicator__task_id"]].append(done)
         now_period = period_containing(as_of, plan.cycle)
         elapsed = periods_after(first_period, now_period) + 1
         statuses = {}
@@ -247,7 +222,7 @@ def status_history(
                 as_of=as_of,
                 start=year_start,
                 end=end,
-                completion=effective_completion(percent, completions.get(row["pk"], [])),
+                completion=effective_completion(percent),
                 accepted_done=bool(
                     report
                     and report["state"] == ProgressReport.State.ACCEPTED

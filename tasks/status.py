@@ -134,19 +134,15 @@ def expected_progress(as_of: date, start: date, end: date) -> float:
     return tenths / 10
 
 
-def effective_completion(
-    reported_percent: float | None, indicator_completions: Iterable[float | None]
-) -> float | None:
-    """The completion that speaks for the task, in percent 0..100, or None if unknown.
+def effective_completion(reported_percent: float | None) -> float | None:
+    """The task's 完成进度 in percent 0..100, or None if the lead unit typed none.
 
-    Indicators with actual values are measured facts, so when there are any their mean wins
-    over the unit's self-reported percent. Each indicator is capped at 100 (and floored at 0)
-    before averaging: overshooting one target must not hide shortfall on another. ``None``
-    entries (indicators without an actual value yet) are ignored.
+    The figure is the percent the lead unit typed in its report (clamped to 0..100), and it
+    alone drives the light. Indicators are measured apart: each has its own 完成率 (actual
+    against target, tasks.indicators.completion_percent), shown beside the task's figure, never
+    blended into it. One rule, so the form, the task page, the portfolio, the dashboard and every
+    workbook show the same number.
     """
-    values = [_clamp(v) for v in indicator_completions if v is not None]
-    if values:
-        return sum(values) / len(values)
     if reported_percent is None:
         return None
     return _clamp(reported_percent)
@@ -222,9 +218,17 @@ def evaluate(
     if as_of > end and actual < 100:
         return Status.SERIOUSLY_BEHIND
 
-    # 5. Compare with 序时进度. Both thresholds are "more than": a gap of exactly 10 is still
-    #    序时推进, of exactly 30 still 滞后. Ahead of schedule (negative gap) is on schedule.
-    gap = round(expected_progress(as_of, start, end) - actual, _GAP_DIGITS)
+    # 5. Compare with 序时进度.
+    return pace_status(actual, expected_progress(as_of, start, end), thresholds)
+
+
+def pace_status(
+    completion: float, expected: float, thresholds: Thresholds = Thresholds()
+) -> Status:
+    """序时推进, 滞后 or 严重滞后: a completion against 序时进度 alone (a task's, or an
+    indicator's 完成率 shown beside it). Both thresholds are "more than": a gap of exactly 10 is
+    still 序时推进, of exactly 30 still 滞后. Ahead of schedule (negative gap) is on schedule."""
+    gap = round(expected - completion, _GAP_DIGITS)
     if gap > thresholds.red_points:
         return Status.SERIOUSLY_BEHIND
     if gap > thresholds.yellow_points:

@@ -1,4 +1,4 @@
-"""common/charts.py: pure functions, no database (plain test functions, no Django test case)."""
+"""common/charts: pure functions, no database (plain test functions, no Django test case)."""
 
 import math
 import re

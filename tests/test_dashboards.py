@@ -71,3 +71,30 @@ class PortfolioTests(BaseTestCase):
         self.assertContains(response, "第一牵头")
         self.assertEqual(len(response.context["charts"]), 3)  # status, trend, indicators
         self.assertIn("年度投资", str(response.context["charts"][2]))
+
+    def test_the_menu_and_the_page_say_the_same_words(self):
+        self.client.force_login(self.leader)
+        url = reverse("leaders:portfolio", args=[self.zhangya.pk])
+        response = self.client.get(url)
+        self.assertContains(response, f'<a href="{url}">我牵头的任务</a>', html=True)  # menu
+        self.assertContains(response, "<h1>我牵头的任务 <small", html=False)
+        self.assertContains(response, "<title>我牵头的任务", html=False)
+        self.assertNotContains(response, "分管")
+        self.client.force_login(self.office)
+        self.assertContains(self.client.get(url), "<h1>张娅 牵头的任务", html=False)
+
+    def test_the_trend_counts_lagging_tasks_and_indicators_show_their_pace(self):
+        seven = Task.objects.get(plan__year=2022, number="7")
+        report = add_report(seven, self.drc, self.staff, percent=38)
+        IndicatorValue.objects.create(
+            report=report, indicator=seven.indicators.get(name="年度投资"), actual=195
+        )
+        self.client.force_login(self.leader)
+        response = self.client.get(reverse("leaders:portfolio", args=[self.zhangya.pk]))
+        _, trend, indicators = (str(c) for c in response.context["charts"])
+        self.assertIn("chart-columns", trend)
+        self.assertIn("滞后任务数（逐周）", trend)
+        self.assertIn("严重滞后", trend)
+        self.assertIn("chart-pace", indicators)
+        self.assertIn('class="expected"', indicators)
+        self.assertIn("年度投资（目标不低于195亿元） 100%（序时", indicators)

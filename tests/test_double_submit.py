@@ -22,7 +22,7 @@ from accounts import throttle
 from common.once import FIELD, new_token
 from departments.models import Department
 from leaders.instructions import published_recipients
-from leaders.models import Acknowledgement, Instruction, Leader
+from leaders.models import Acknowledgement, Instruction, InstructionResponse, Leader
 from notifications.models import Notification, Reminder
 from reports.models import ReportJob
 from tasks.models import Plan, ProgressReport, ReportEvent, Task
@@ -160,7 +160,7 @@ def _instruction_notifications():
 def test_publishing_an_instruction_twice_publishes_and_notifies_once(world, concurrent, token):
     task = world["task19"]
     url = reverse("leaders:instruction_write", args=[task.plan.slug, task.number])
-    data = {"text": "请抓紧推进，按期完成。", "action": "publish"}
+    data = {"text": "请抓紧推进，按期完成。", "action": "publish", "confirm": "1"}
     responses = twice(
         client_for(world["leader"]),
         url,
@@ -185,7 +185,7 @@ def test_publishing_a_draft_twice_publishes_it_once(world):
     for concurrent in (True, False):
         Instruction.objects.filter(pk=draft.pk).update(state="draft", published_at=None)
         Notification.objects.all().delete()
-        data = {"text": "草稿内容", "action": "publish", "id": draft.pk}
+        data = {"text": "草稿内容", "action": "publish", "confirm": "1", "id": draft.pk}
         responses = twice(leader, url, data, concurrent=concurrent, token=False)
         assert statuses(responses) == [302, 302]
         assert Instruction.objects.count() == 1
@@ -294,12 +294,46 @@ def test_approve_accept_and_return_happen_once(world, concurrent):
     assert ReportEvent.objects.filter(action="returned").count() == 1
 
 
+@pytest.mark.parametrize(
+    ("concurrent", "token"), [(True, True), (False, True), (True, False), (False, False)]
+)
+def test_the_first_publish_click_twice_keeps_one_draft_and_asks_to_confirm(
+    world, concurrent, token
+):
+    task = world["task19"]
+    url = reverse("leaders:instruction_write", args=[task.plan.slug, task.number])
+    data = {"text": "请抓紧推进，按期完成。", "action": "publish"}  # no confirm yet
+    responses = twice(client_for(world["leader"]), url, data, concurrent=concurrent, token=token)
+    draft = Instruction.objects.get()  # exactly one, still a draft
+    assert draft.state == "draft"
+    assert statuses(responses) == [302, 302]
+    assert {r["Location"] for r in responses} == {f"{url}?id={draft.pk}&confirm=1"}
+    assert _instruction_notifications() == 0
+
+
+@pytest.mark.parametrize(
+    ("concurrent", "token"), [(True, True), (False, True), (True, False), (False, False)]
+)
+def test_writing_the_same_response_twice_records_it_once(world, concurrent, token):
+    task = world["task19"]
+    leader = client_for(world["leader"])
+    url = reverse("leaders:instruction_write", args=[task.plan.slug, task.number])
+    leader.post(url, {"text": "请抓紧推进。", "action": "publish", "confirm": "1"})
+    instruction = Instruction.objects.get()
+    respond = reverse("leaders:instruction_respond", args=[instruction.pk])
+    data = {"text": "已召开专题会议，5月底前完成。"}
+    responses = twice(client_for(world["staff"]), respond, data, concurrent=concurrent, token=token)
+    assert statuses(responses) == [302, 302]
+    assert InstructionResponse.objects.count() == 1
+    assert Acknowledgement.objects.filter(instruction=instruction).count() == 1
+
+
 @pytest.mark.parametrize("concurrent", [True, False])
 def test_acknowledging_twice_records_once(world, concurrent):
     task = world["task19"]
     leader = client_for(world["leader"])
     url = reverse("leaders:instruction_write", args=[task.plan.slug, task.number])
-    leader.post(url, {"text": "请抓紧推进。", "action": "publish"})
+    leader.post(url, {"text": "请抓紧推进。", "action": "publish", "confirm": "1"})
     instruction = Instruction.objects.get()
     reader = get_user_model().objects.get(username="reader0")
     ack = reverse("leaders:instruction_acknowledge", args=[instruction.pk])

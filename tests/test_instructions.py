@@ -117,7 +117,12 @@ class InstructionTests(BaseTestCase):
         client = self.as_user(self.leader)
         response = client.post(
             self.write_url(),
-            {"id": draft.pk, "text": "请加快进度，月底前完成。", "action": "publish"},
+            {
+                "id": draft.pk,
+                "text": "请加快进度，月底前完成。",
+                "action": "publish",
+                "confirm": "1",
+            },
         )
         self.assertRedirects(response, self.detail_url(draft), fetch_redirect_response=False)
         draft.refresh_from_db()
@@ -195,7 +200,10 @@ class InstructionTests(BaseTestCase):
         receiver.assert_not_called()
         draft = Instruction.objects.get()
         with self.captureOnCommitCallbacks(execute=True):
-            client.post(self.write_url(), {"id": draft.pk, "text": "发布", "action": "publish"})
+            client.post(
+                self.write_url(),
+                {"id": draft.pk, "text": "发布", "action": "publish", "confirm": "1"},
+            )
         receiver.assert_called_once()
         self.assertEqual(receiver.call_args.kwargs["instruction"], draft)
         self.assertEqual(receiver.call_args.kwargs["sender"], Instruction)

@@ -301,6 +301,19 @@ class PermissionMatrixTests(BaseTestCase):
                 row(302, 404, 404, 404, 404, 404, 404, 404),
             ),
             (
+                # 落实情况: the units concerned only; the matrix sends no text, hence 400.
+                "respond to an instruction",
+                "post",
+                reverse("leaders:instruction_respond", args=[self.instruction.pk]),
+                row(302, 404, 400, 400, 404, 403, 403, 403),
+            ),
+            (
+                "respond to another leader's draft",
+                "post",
+                reverse("leaders:instruction_respond", args=[self.draft.pk]),
+                row(302, 404, 404, 404, 404, 404, 404, 404),
+            ),
+            (
                 "unacknowledged instructions",
                 "get",
                 reverse("leaders:instructions_pending"),

@@ -103,8 +103,9 @@ class QueryCountTests(BaseTestCase):
 
     def test_leader_portfolio(self):
         url = reverse("leaders:portfolio", args=[Leader.objects.get(name="张娅").pk])
-        # 3 + leader; plan; task states (3); the leader's tasks with leaders and units (3);
-        # trend (2); plan selector = 15
+        # 3 + leader; plan; the leader's instructions with new 落实情况 (1); the leader's tasks
+        # with leaders and units (3); task states (3); trend (its tasks, their reports: 2);
+        # plan selector = 15
         self.assert_fixed(15, self.leader, url, lambda p: {"plan": p.slug, "period": W20})
 
     def test_office_dashboard(self):

@@ -162,28 +162,24 @@ def test_expected_progress_rejects_reversed_span():
 
 
 @pytest.mark.parametrize(
-    ("reported", "indicators", "expected"),
+    ("reported", "expected"),
     [
-        (None, [], None),
-        (40, [], 40.0),
-        (0, [], 0.0),
-        (40, [60, 80], 70.0),  # indicators speak for the task
-        (None, [60, 80], 70.0),
-        (90, [150, 50], 75.0),  # capped per indicator: 100 and 50, not (150+50)/2 = 100
-        (90, [120, 130], 100.0),
-        (20, [None, 30], 30.0),  # indicators without actual values are ignored
-        (20, [None], 20.0),
-        (120, [], 100.0),  # reported percent clamped too
-        (-5, [], 0.0),
-        (None, [-10, 50], 25.0),
+        (None, None),
+        (40, 40.0),
+        (0, 0.0),
+        (38.0, 38.0),
+        (120, 100.0),  # clamped to 0..100
+        (-5, 0.0),
     ],
 )
-def test_effective_completion(reported, indicators, expected):
-    assert effective_completion(reported, indicators) == expected
+def test_effective_completion_is_the_typed_percent_clamped(reported, expected):
+    assert effective_completion(reported) == expected
 
 
-def test_effective_completion_accepts_any_iterable():
-    assert effective_completion(None, (v for v in (10.0, 20.0))) == 15.0
+def test_effective_completion_takes_no_indicator_figures():
+    # Indicators have their own 完成率 and never drive the task's figure (the lead's decision).
+    with pytest.raises(TypeError):
+        effective_completion(38.0, [100.0])  # type: ignore[call-arg]
 
 
 # --- evaluate: the boundaries ---------------------------------------------------------------------
@@ -337,7 +333,7 @@ def test_never_reported_grace_still_compares_with_zero():
     assert _eval(as_of=date(2022, 5, 18), **span, **kwargs) is Status.SERIOUSLY_BEHIND  # 75
     # ... and past its deadline an unreported, unfinished task is seriously behind
     assert _eval(as_of=date(2022, 5, 20), **span, **kwargs) is Status.SERIOUSLY_BEHIND
-    # an indicator figure, if there is one, is used instead of 0
+    # a typed figure, if there is one, is used instead of 0
     assert (
         _eval(as_of=date(2022, 5, 16), **span, **{**kwargs, "completion": 30.0})
         is Status.ON_SCHEDULE

@@ -148,6 +148,8 @@ def test_s1_report_review_accept_instruct_acknowledge(ui, shared, tmp_path):
     leader.get_by_label("批示内容").fill(INSTRUCTION)
     ui.shot(leader, "instruction-form")
     leader.get_by_role("button", name="发布").click()
+    expect(leader.get_by_role("heading", name=re.compile("确认发布批示"))).to_be_visible()
+    leader.get_by_role("button", name="确认发布").click()
     success(leader, "批示已发布")
     expect(leader.get_by_text(INSTRUCTION)).to_be_visible()
     expect(leader.get_by_role("cell", name="区发展和改革局")).to_be_visible()
