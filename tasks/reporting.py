@@ -27,7 +27,12 @@ State = ProgressReport.State
 
 
 class ReportError(Exception):
-    """A refused action, with a message for the user in Chinese."""
+    """A refused action, with a message for the user in Chinese; `field` names the report
+    form's field it is about, when there is one (the form shows it there)."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field
 
 
 class ConflictError(ReportError):
@@ -188,7 +193,7 @@ def _save_report(
                 f"这份报告{report.get_state_display()}，不能再修改；如需修改，请单位负责人或督查室退回。"
             )
     if submit and not data.progress.strip():
-        raise ReportError("提交前请填写“工作进展”。")
+        raise ReportError("提交前请填写“工作进展”。", field="progress")
     report.progress = data.progress.strip()
     report.problems = data.problems.strip()
     report.next_steps = data.next_steps.strip()

@@ -87,7 +87,7 @@ print(json.dumps({
     "bulletin_id": pk(Bulletin),
     "notification_id": [notification.pk],
     "import_id": [plan_import.pk],
-    "department_id": [fgj.profile.unit_id],
+    "department_id": [fgj.profile.department_id],
     "plan_id": [plan.pk],
     "period_key": ["2022-W19"],
 }))
@@ -104,7 +104,10 @@ def demo_values(server) -> dict[str, list[str]]:
         timeout=120,
     )
     assert done.returncode == 0, done.stderr
-    return {name: [str(v) for v in values] for name, values in json.loads(done.stdout).items()}
+    return {
+        name: [str(v) for v in values]
+        for name, values in json.loads(done.stdout.splitlines()[-1]).items()
+    }
 
 
 def page_patterns():
