@@ -185,6 +185,7 @@ def test_axe_every_page_every_role_both_widths(ui, app_server, capsys):
     scans = clean = 0
     by_rule: Counter = Counter()
     scanned_pages: set[str] = set()
+    titles: dict[str, set[str]] = {}  # page title → the URL patterns that carry it
     for role, username in ROLES.items():
         state = log_in(ui.browser, ui.url, username) if username else None
         contexts = {}
@@ -211,6 +212,7 @@ def test_axe_every_page_every_role_both_widths(ui, app_server, capsys):
                 scanned_pages.add(pattern.name)
                 for width, page in contexts.items():
                     page.goto(path)
+                    titles.setdefault(page.title(), set()).add(pattern.name)
                     violations = scan(page)
                     scans += 1
                     clean += not violations
@@ -219,10 +221,17 @@ def test_axe_every_page_every_role_both_widths(ui, app_server, capsys):
                 break
         for page in contexts.values():
             page.context.close()
+    never = sorted(p.name for p in patterns if p.name not in scanned_pages)
     with capsys.disabled():
         print(
             f"\naxe: {scans} scans ({len(scanned_pages)} URL patterns × roles × 2 widths), "
-            f"{clean} clean; violations by rule: {dict(by_rule)}"
+            f"{clean} clean; scans with violations, by rule: {dict(by_rule)}\n"
+            f"not a page for any role (POST-only, download, JSON or redirect): {never}"
         )
     assert scans > 40, f"only {scans} scans: the walk found too few pages"
-    assert not failures, f"{len(failures)} axe violations:\n" + "\n".join(failures)
+    shared = {title: sorted(names) for title, names in titles.items() if len(names) > 1}
+    problems = [f"{len(failures)} axe violations:", *failures] if failures else []
+    if shared:
+        problems += ["pages that share a title (each must say what it is):"]
+        problems += [f"{title!r}: {names}" for title, names in shared.items()]
+    assert not problems, "\n".join(problems)
