@@ -87,7 +87,7 @@ def test_keyboard_only_login_to_submitted_report(ui, capsys):
 
     # An empty 提交 is refused: the summary has the focus, the title and the field say so.
     keys.tab_to(r"^button\|action\|submit\|\|提交\|")
-    with page.expect_navigation():
+    with ui.expecting(400), page.expect_navigation():
         keys.press("Enter")
     assert page.title().startswith("错误："), page.title()
     assert page.evaluate("document.activeElement.id") == "error-summary"
