@@ -98,8 +98,12 @@ PERMISSIONS_POLICY = ", ".join(
 )
 
 
+# An intranet app: no search engine indexes or follows anything it serves (files included).
+X_ROBOTS_TAG = "noindex, nofollow"
+
+
 class SecurityHeadersMiddleware:
-    """Permissions-Policy on every response; `Cache-Control: no-store, private` on every
+    """Permissions-Policy and `X-Robots-Tag: noindex, nofollow` on every response; `Cache-Control: no-store, private` on every
     response to a logged-in person: pages, evidence files, xlsx and other downloads alike, so
     neither a shared proxy nor the browser's disk keeps them. (The Content-Security-Policy is
     django-csp's, configured in settings.)"""
@@ -110,6 +114,7 @@ class SecurityHeadersMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         response.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        response.setdefault("X-Robots-Tag", X_ROBOTS_TAG)
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
             patch_cache_control(response, no_store=True, private=True)

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "tasks",
     "notifications",
     "reports",
+    "django.forms",  # its widget templates, for common.forms.FormRenderer (TemplatesSetting)
 ]
 
 MIDDLEWARE = [
@@ -69,6 +70,9 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
+
+# Every form field through templates/common/field.html (help text and error ids: common.forms).
+FORM_RENDERER = "common.forms.FormRenderer"
 
 TEMPLATES = [
     {

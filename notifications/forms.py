@@ -114,8 +114,14 @@ class PeopleForm(forms.Form):
         for user in people:
             phone = f"phone_{user.pk}"
             sms = f"sms_{user.pk}"
+            name = user.get_full_name() or user.username
             self.fields[phone] = forms.CharField(
-                label="手机", required=False, max_length=20, initial=user.profile.phone
+                label="手机",
+                required=False,
+                max_length=20,
+                initial=user.profile.phone,
+                # A table cell has no label of its own: the name says whose number it is.
+                widget=forms.TextInput(attrs={"aria-label": f"{name}的手机"}),
             )
             self.fields[sms] = forms.BooleanField(
                 label="接收短信", required=False, initial=user.pk in sms_ids

@@ -172,6 +172,11 @@ class IndicatorForm(forms.ModelForm):
         # untouched blank row counts as unchanged instead of demanding a name and target.
         self.fields["comparator"].initial = Indicator.Comparator.AT_LEAST
         self.fields["kind"].initial = Indicator.Kind.ABSOLUTE
+        # Drawn as a table row under column headings: each input names its column (and row).
+        row = self.prefix.rsplit("-", 1)[-1] if self.prefix else ""
+        for field in self.fields.values():
+            number = f"第{int(row) + 1}行" if row.isdigit() else ""
+            field.widget.attrs.setdefault("aria-label", f"{number}{field.label}")
 
 
 IndicatorFormSet = forms.inlineformset_factory(

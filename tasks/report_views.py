@@ -129,7 +129,10 @@ def report_form(request, plan_key: str, number: str):
                 )
                 report = conflict = _own_report(request.user, task, unit, period)
             except reporting.ReportError as error:
-                messages.error(request, str(error))
+                if error.field in form.fields:  # shown at the field and in the error summary
+                    form.add_error(error.field, str(error))
+                else:
+                    messages.error(request, str(error))
                 status = 400
             else:
                 messages.success(

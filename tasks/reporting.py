@@ -28,7 +28,12 @@ State = ProgressReport.State
 
 
 class ReportError(Exception):
-    """A refused action, with a message for the user in Chinese."""
+    """A refused action, with a message for the user in Chinese; `field` names the report
+    form's field it is about, when there is one (the form shows it there)."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field
 
 
 class ConflictError(ReportError):
@@ -189,10 +194,13 @@ def _save_report(
                 f"这份报告{report.get_state_display()}，不能再修改；如需修改，请单位负责人或督查室退回。"
             )
     if submit and not data.progress.strip():
-        raise ReportError("提交前请填写“工作进展”。")
+        raise ReportError("提交前请填写“工作进展”。", field="progress")
     if submit and data.percent is None:
         # The typed percent is the task's completion (a draft may leave it empty).
-        raise ReportError("提交前请填写“完成进度”（0 到 100 之间的百分数）；保存草稿时可以先不填。")
+        raise ReportError(
+            "提交前请填写“完成进度”（0 到 100 之间的百分数）；保存草稿时可以先不填。",
+            field="percent",
+        )
     report.progress = data.progress.strip()
     report.problems = data.problems.strip()
     report.next_steps = data.next_steps.strip()

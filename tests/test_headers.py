@@ -1,4 +1,4 @@
-"""Security headers (CSP, Permissions-Policy, Cache-Control) and `next` redirects."""
+"""Security headers (CSP, Permissions-Policy, Cache-Control, X-Robots-Tag) and `next` redirects."""
 
 import re
 
@@ -118,6 +118,15 @@ class HeaderTests(BaseTestCase):
 
     def test_the_login_page_is_not_cached_either(self):
         self.assertIn("no-store", self.client.get(reverse("login"))["Cache-Control"])
+
+    def test_no_page_or_file_is_indexed_by_a_search_engine(self):
+        login = self.client.get(reverse("login"))
+        self.assertEqual(login["X-Robots-Tag"], "noindex, nofollow")
+        self.assertContains(login, '<meta name="robots" content="noindex, nofollow">')
+        self.client.force_login(self.staff)
+        evidence = self.client.get(reverse("tasks:attachment", args=[self.attachment.pk]))
+        self.assertEqual(evidence.status_code, 200)
+        self.assertEqual(evidence["X-Robots-Tag"], "noindex, nofollow")
 
 
 class OpenRedirectTests(BaseTestCase):

@@ -75,7 +75,12 @@ def test_s6_robots_sms_and_the_reminder_result(ui):
         page.get_by_label("Webhook 地址").fill("https://evil.example/hook")
         with ui.expecting(400):  # the refusal page must have loaded before the block ends
             page.get_by_role("button", name="保存").click()
-            expect(page.get_by_text("不允许向 evil.example 发送")).to_be_visible()
+            # At the field (the error its aria-describedby names) and in the summary at the top.
+            url = page.get_by_label("Webhook 地址")
+            expect(url).to_have_attribute("aria-invalid", "true")
+            error = page.locator("#" + url.get_attribute("aria-describedby").split()[-1])
+            expect(error).to_contain_text("不允许向 evil.example 发送")
+            expect(page.get_by_role("alert").get_by_role("link")).to_contain_text("Webhook 地址")
             page.wait_for_load_state("load")
         shots(ui, page, "unit-refused")
 
