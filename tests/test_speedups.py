@@ -109,7 +109,13 @@ class TableRowsTests(TestCase):
                 stock = self._tbody(table_class(Task.objects.all()), "django_tables2/table.html")
                 ours = self._tbody(table_class(Task.objects.all()), "common/table.html")
                 self.assertEqual(ours.count("<tr "), 20)
-                self.assertEqual(ours, stock)
+                # Ours adds each cell's column name for the phone cards (data-label); apart from
+                # that the markup is the stock template's.
+                self.assertEqual(ours.count(' data-label="'), ours.count("<td "))
+                without_labels = re.sub(r' ?data-label="[^"]*"', "", ours)
+                self.assertEqual(
+                    without_labels.replace("<td >", "<td>"), stock.replace("<td >", "<td>")
+                )
 
     def test_an_empty_table_shows_its_empty_text(self):
         table = TaskTable(Task.objects.none(), empty_text="没有任务")
