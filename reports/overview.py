@@ -163,6 +163,7 @@ def period_overview(
     else:
         tasks = list(plan.tasks.select_related("section", "plan").order_by("sort_order"))
     states = plan_task_states(plan, as_of)
+    tasks = [t for t in tasks if t.pk in states]  # the reportable ones (tasks.reportable)
     previous_states = plan_task_states(plan, as_of_for(plan, period.previous(), today))
     duties = plan_duties(plan)
     departments = Department.objects.filter(pk__in={d for duty in duties.values() for d, _ in duty})

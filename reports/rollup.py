@@ -16,7 +16,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from tasks import clock
+from tasks import clock, reporting
 from tasks.export import responsibility_names, tasks_with_responsibilities
 from tasks.models import Plan
 from tasks.periods import Period
@@ -213,7 +213,13 @@ def produce(
     today: datetime.date | None = None,
     on_progress: Callable[[int], None] | None = None,
 ) -> WeeklySnapshot:
-    """Freeze the period and write its workbook; rerunning replaces both."""
+    """Freeze the period and write its workbook; rerunning replaces both.
+
+    A period not begun yet is refused (ValueError, in Chinese): its workbook would be 0 %
+    everywhere and read as if it were real.
+    """
+    if refused := reporting.refuse_future(plan, period, "周报", today):
+        raise ValueError(refused)
     report = on_progress or (lambda percent: None)
     report(10)
     snapshot = freeze(plan, period, today=today)

@@ -2,6 +2,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -100,11 +101,23 @@ def home(request):
     return render(request, "reports/dashboard.html", context)
 
 
+def listed_snapshots(user):
+    """The workbooks a person may list: leaders never see one of a period not begun yet (one
+    made before that was refused is kept for the office, who can see it was made too early)."""
+    snapshots = WeeklySnapshot.objects.select_related("plan")
+    if person_of(user).is_office:
+        return snapshots
+    future = Q()
+    for plan in Plan.objects.all():
+        future |= Q(plan=plan, period_key__gt=reporting.current_period(plan).key)
+    return snapshots.exclude(future) if future else snapshots
+
+
 @login_required
 def report_list(request):
     if not can_read_reports(request.user):
         raise PermissionDenied("仅督查室和区领导可查看周报")
-    table = SnapshotTable(WeeklySnapshot.objects.select_related("plan"))
+    table = SnapshotTable(listed_snapshots(request.user))
     RequestConfig(request, paginate={"per_page": 30}).configure(table)
     if exported := maybe_export(request, table, "周报列表"):
         return exported
@@ -143,6 +156,8 @@ def generate(request):
     except ValueError as error:
         messages.error(request, str(error))
         return redirect("reports:list")
+    if refused := reporting.refuse_future(plan, period, "周报"):
+        return render(request, "reports/refused.html", {"error": refused}, status=400)
     job = jobs.request_roll_up(plan, period.key, request.user)
     return _queued_or_unavailable(request, job, f"已开始生成 {period.label} 周报。")
 
@@ -219,7 +234,7 @@ def job_download_url(job: ReportJob) -> str:
 def download(request, snapshot_id: int):
     if not can_read_reports(request.user):
         raise PermissionDenied("仅督查室和区领导可查看周报")
-    snapshot = get_object_or_404(WeeklySnapshot.objects.select_related("plan"), pk=snapshot_id)
+    snapshot = get_object_or_404(listed_snapshots(request.user), pk=snapshot_id)
     path = workbook_path(snapshot.plan, parse_period_key(snapshot.period_key))
     if not path.exists():
         raise Http404("文件尚未生成")

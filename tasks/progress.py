@@ -17,6 +17,7 @@ from . import revision
 from .indicators import completion_percent
 from .models import Indicator, IndicatorValue, Plan, ProgressReport, Task, TaskUnit
 from .periods import Period, as_of_for_plan, parse_period_key, period_containing
+from .reportable import reportable
 from .status import Status, Thresholds, effective_completion, evaluate, expected_progress
 
 COUNTED = [
@@ -87,12 +88,15 @@ def _lead_reports_before(as_of: datetime.date):
 
 
 def task_states(plan: Plan, as_of: datetime.date, tasks=None) -> dict[int, TaskState]:
-    """States of the plan's tasks (or of `tasks`, a queryset of them) at `as_of`.
+    """States of the plan's reportable tasks (or of `tasks`, a queryset of them) at `as_of`.
+
+    Headings and tasks nobody is named for have no state (tasks.reportable): they are never
+    counted, listed as lagging or shown red.
 
     Queries: tasks with their latest lead report id; those reports; indicators with their
     latest actual values.
     """
-    tasks = plan.tasks.all() if tasks is None else tasks
+    tasks = reportable(plan.tasks.all() if tasks is None else tasks)
     latest_id = Subquery(
         _lead_reports_before(as_of)
         .filter(task=OuterRef("pk"))
@@ -195,7 +199,7 @@ def status_history(
     The same rule as task_states, replayed in Python over the counted lead reports and the
     indicator values, so a chart of 12 weeks costs two queries, not 36.
     """
-    task_rows = list(tasks.values("pk", "deadline"))
+    task_rows = list(reportable(tasks).values("pk", "deadline"))
     ids = [t["pk"] for t in task_rows]
     last_day = max(p.end for p in periods)
     reports = list(

@@ -147,6 +147,7 @@ def report_form(request, plan_key: str, number: str):
         "form": form,
         "editable": editable,
         "is_open": is_open,
+        "closed_message": "" if is_open else reporting.closed_message(plan, period),
         "open_periods": open_periods,
         "partner_reports": _partner_reports(request.user, task, unit, period),
     }

@@ -5,6 +5,8 @@ from django import template
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 
+from tasks.periods import period_label
+
 SELECTED = mark_safe(" selected")
 
 register = template.Library()
@@ -15,5 +17,5 @@ def period_options(periods, selected):
     return format_html_join(
         "",
         '<option value="{}"{}>{}</option>',
-        ((p.key, SELECTED if p == selected else "", p.label) for p in periods),
+        ((p.key, SELECTED if p == selected else "", period_label(p)) for p in periods),
     )
