@@ -10,6 +10,7 @@ import os
 import re
 import tempfile
 import weakref
+from decimal import Decimal
 from pathlib import Path
 from types import MethodType
 
@@ -317,18 +318,64 @@ def prepare_sheet(
         sheet.oddHeader.center.text = header_footer_text(page_header)
 
 
-def write_table(path, *, sheet_title: str, headers: list[str], rows, widths: list[int]):
+def title_row(sheet, text: str, width: int) -> list:
+    """A sheet's title as its first row, centred across the table's `width` columns (e.g.
+    "2022年任务清单　截至2022年5月18日")."""
+    return span_row(sheet, text, width, font=SUBTITLE_FONT, alignment=ACROSS, boxed=False)
+
+
+def autofilter(sheet, *, header_row: int, columns: int, last_row: int) -> None:
+    """Excel's 自动筛选 on the table whose header is `header_row` (write-only sheets too)."""
+    last = get_column_letter(max(1, columns))
+    sheet.auto_filter.ref = f"A{header_row}:{last}{max(header_row, last_row)}"
+
+
+def percent_cell(sheet, value, **style):
+    """A percent as a number (45.0 prints "45.0%", sorts and filters as a number); None "—"."""
+    return number_cell(sheet, value, number_format=PERCENT_FORMAT, **style)
+
+
+def value_cell(sheet, value, kind: str = ""):
+    """One exported value: a percent or a number as a number cell, anything else as text."""
+    if kind == "percent":
+        return percent_cell(sheet, value)
+    if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
+        return number_cell(sheet, value)
+    return text_cell(sheet, value)
+
+
+def write_table(
+    path,
+    *,
+    sheet_title: str,
+    headers: list[str],
+    rows,
+    widths: list[int],
+    title: str = "",
+    kinds: list[str] | None = None,
+):
     """Write one sheet of header + rows, print-ready, to `path` atomically, or into a binary
-    stream (an io.BytesIO) when `path` is one."""
+    stream (an io.BytesIO) when `path` is one. With `title`, row 1 is that title and the header
+    row 2; the header carries an autofilter. `kinds` names each column's kind ("percent", or ""
+    for a number or text as the value is)."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=sheet_title[:31])
-    # Write-only sheets take widths and panes before the first row.
-    prepare_sheet(sheet, widths=widths, freeze="A2", title_rows="1:1")
+    header_row = 2 if title else 1
+    rows = list(rows)
+    kinds = list(kinds or [])
+    kinds += [""] * (len(headers) - len(kinds))
+    # Write-only sheets take widths, panes and the filter before the first row.
+    prepare_sheet(sheet, widths=widths, freeze=f"A{header_row + 1}", title_rows=f"1:{header_row}")
+    autofilter(sheet, header_row=header_row, columns=len(headers), last_row=header_row + len(rows))
+    if title:
+        sheet.append(title_row(sheet, title, len(headers)))
     sheet.append(
         [text_cell(sheet, h, font=HEADER_FONT, alignment=CENTER, fill=HEADER_FILL) for h in headers]
     )
     for row in rows:
-        sheet.append([text_cell(sheet, value) for value in row])
+        sheet.append(
+            [value_cell(sheet, value, kind) for value, kind in zip(row, kinds, strict=False)]
+        )
     if hasattr(path, "write"):
         try:
             workbook.save(path)

@@ -15,6 +15,7 @@ from django_tables2 import RequestConfig
 
 from accounts.roles import person_of
 from common.export import maybe_export
+from common.filters import BaseFilterSet
 from common.tables import BaseTable
 from departments.models import Department
 from notifications.delivery import summary
@@ -78,7 +79,7 @@ def _require_office(user) -> None:
         raise PermissionDenied("仅督查室可以催办")
 
 
-class ReminderFilterSet(django_filters.FilterSet):
+class ReminderFilterSet(BaseFilterSet):
     plan = django_filters.ModelChoiceFilter(label="方案", queryset=Plan.objects.all())
     period_key = django_filters.CharFilter(label="期次", method="by_period")
     kind = django_filters.ChoiceFilter(label="方式", choices=Reminder.Kind.choices)

@@ -16,8 +16,9 @@ from .filters import TaskFilterSet
 from .history import indicator_charts, timeline_for
 from .models import Plan, ProgressReport
 from .periods import plan_periods
+from .plan_table import PlanTaskFilterSet, PlanTaskTable
 from .progress import plan_task_states
-from .tables import TaskTable, UnitTodoTable
+from .tables import UnitTodoTable
 
 
 def plan_or_404(key: str | None) -> Plan:
@@ -33,30 +34,38 @@ def plan_or_404(key: str | None) -> Plan:
         raise Http404("未找到该方案") from None
 
 
-def _filtered_table(request, plan, table_class, **table_kwargs):
-    queryset = tasks_visible_to(request.user, plan.tasks.select_related("section", "plan"))
-    filterset = TaskFilterSet(request.GET or None, queryset=queryset, plan=plan)
-    table = table_class(filterset.qs, **table_kwargs)
-    RequestConfig(request, paginate={"per_page": 50}).configure(table)
-    return filterset, table
-
-
 @login_required
 def task_list(request):
-    """The whole plan for the office and leaders; a unit's own tasks for unit staff."""
+    """The whole plan for the office and leaders; a unit's own tasks for unit staff: each
+    task's status, 完成/序时 and latest report as of today, filtered and sorted on them."""
     plan = plan_or_404(request.GET.get("plan"))
-    filterset, table = _filtered_table(request, plan, TaskTable)
+    as_of = reporting.as_of_date(plan)
+    states = plan_task_states(plan, as_of)
+    queryset = tasks_visible_to(request.user, plan.tasks.select_related("section", "plan"))
+    filterset = PlanTaskFilterSet(request.GET or None, queryset=queryset, plan=plan, states=states)
+    table = PlanTaskTable(filterset.qs, states=states)
+    RequestConfig(request, paginate={"per_page": 50}).configure(table)
     if request.GET.get("_export") == "xlsx":
         # The file is the rows (ids, in the order shown) and their plan data (tasks, leaders,
-        # units): remembered under both until the data revision moves.
+        # units) as of the day: remembered under those until the data revision moves.
         title = f"{plan.year}年任务清单"
         ids = tuple(table.data.data.values_list("pk", flat=True))
-        data = revision.memo("task-list-xlsx", (ids, title), lambda: export_bytes(table, title))
-        return xlsx_response(data, title)
+        data = revision.memo(
+            "task-list-xlsx",
+            (ids, title, as_of),
+            lambda: export_bytes(table, title, as_of=as_of),
+        )
+        return xlsx_response(data, title, as_of=as_of)
     return render(
         request,
         "tasks/task_list.html",
-        {"plan": plan, "plans": Plan.objects.all(), "filter": filterset, "table": table},
+        {
+            "plan": plan,
+            "plans": Plan.objects.all(),
+            "filter": filterset,
+            "table": table,
+            "as_of": as_of,
+        },
     )
 
 
@@ -102,7 +111,7 @@ def my_tasks(request):
         can_write=period in reporting.open_periods(plan),
     )
     RequestConfig(request, paginate={"per_page": 50}).configure(table)
-    if exported := maybe_export(request, table, f"我的任务-{period.key}"):
+    if exported := maybe_export(request, table, f"我的任务-{period.key}", as_of=as_of):
         return exported
     context = {
         "plan": plan,
