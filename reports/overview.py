@@ -142,6 +142,18 @@ class Overview:
         return list(rows.values())
 
 
+def dashboard_period(plan: Plan, now: datetime.datetime) -> Period:
+    """The period the office needs first: the current one once its reports are due, before
+    that the last one (whose figures are final), so that reports not due yet never look late."""
+    current = reporting.current_period(plan, now.date())
+    if (
+        now < reporting.plan_due_at(plan, current)
+        and reporting.as_of_date(plan, now.date()) == now.date()
+    ):
+        return current.previous()
+    return current
+
+
 def as_of_for(plan: Plan, period: Period, today: datetime.date | None = None) -> datetime.date:
     """A period is judged at its end, or today if it is still running."""
     return min(period.end, reporting.as_of_date(plan, today))

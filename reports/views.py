@@ -1,3 +1,5 @@
+from collections import defaultdict
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -15,14 +17,14 @@ from accounts.roles import person_of, start_url
 from common.charts import LIGHT_COLORS, bar_chart, donut_chart
 from common.export import maybe_export
 from departments.models import RoleChange
-from tasks import reporting
-from tasks.models import Plan
-from tasks.periods import parse_period_key, plan_periods
+from tasks import clock, reporting
+from tasks.models import Plan, TaskLeader, TaskUnit
+from tasks.periods import parse_period_key, period_label, plan_periods
 from tasks.status import Status
 
 from . import jobs
 from .models import ReportJob, WeeklySnapshot
-from .overview import period_overview
+from .overview import dashboard_period, period_overview
 from .rollup import workbook_path
 from .tables import SnapshotTable
 
@@ -41,9 +43,16 @@ def can_read_reports(user) -> bool:
     return person.is_office or person.leader is not None
 
 
+UNITS_SHOWN = 10  # per-unit rates: the worst ten, the rest behind 全部
+
+
 @login_required
 def home(request):
-    """`/`: the office's dashboard; everybody else goes to his or her own start page."""
+    """`/`: the office's dashboard; everybody else goes to his or her own start page.
+
+    It opens on the period that matters (overview.dashboard_period): last period's final
+    figures until this period's reports are due, with a switch to the other one. Reports not
+    due yet are 待报, never 逾期未报."""
     if not person_of(request.user).is_office:
         return redirect(start_url(request.user))
     plans = list(Plan.objects.order_by("-is_active", "-year", "slug"))
@@ -53,27 +62,45 @@ def home(request):
     plan = next((p for p in plans if p.slug == key), None) if key else plans[0]
     if plan is None:
         raise Http404("未找到该方案")
+    now = clock.now()  # the page's one "now": as_of, due and the switch all follow it
+    today = now.date()
     try:
-        period = reporting.period_for(plan, request.GET.get("period"))
+        if request.GET.get("period"):
+            period = reporting.period_for(plan, request.GET.get("period"), today)
+        else:
+            period = dashboard_period(plan, now)
     except ValueError:
         raise Http404("期次格式应为 2022-W20") from None
-    view = period_overview(plan, period, full=False)
+    current = reporting.current_period(plan, today)
+    due_at = reporting.plan_due_at(plan, period)
+    view = period_overview(plan, period, today=today, full=False)
     counts = view.status_counts()
     units = sorted(view.units.values(), key=lambda u: (u.rate, -u.due, u.department.sort_order))
+    lagging = view.lagging()
+    shown = lagging[:30]
+    names = _lagging_names(view, shown)
+    missing = view.report_counts.get("missing", 0)
+    due_passed = now >= due_at
     context = {
         "plan": plan,
         "plans": plans,
         "period": period,
-        "periods": plan_periods(plan.year, plan.cycle),
-        "due_at": reporting.plan_due_at(plan, period),
+        "periods": [p for p in plan_periods(plan.year, plan.cycle) if p <= current],
+        "switch": _switch(plan, period, current, now),
+        "due_at": due_at,
+        "due_passed": due_passed,
+        "is_future": reporting.is_future(plan, period, today),
         "view": view,
         "counts": view.report_counts,
         "received": view.received,
+        "pending": 0 if due_passed else missing,
+        "overdue": missing if due_passed else 0,
         "rate": view.reporting_rate,
         "status_counts": [(s, counts[s]) for s in Status],
-        "units": units,
-        "lagging": [(t, view.states[t.pk]) for t in view.lagging()[:30]],
-        "lagging_total": len(view.lagging()),
+        "units_worst": units[:UNITS_SHOWN],
+        "units_rest": units[UNITS_SHOWN:],
+        "lagging": [(t, view.states[t.pk], *names[t.pk]) for t in shown],
+        "lagging_total": len(lagging),
         "missing_units": sum(1 for u in units if u.missing),
         "changes": view.changes()[:30],
         "sections": [(title, [row[s] for s in Status]) for title, row in view.by_section()],
@@ -89,7 +116,7 @@ def home(request):
             mark_safe(  # noqa: S308
                 bar_chart(
                     [(u.department.name, u.rate) for u in units[:15]],
-                    title="报送率最低的单位（本期）",
+                    title=f"报送率最低的单位（{period_label(period)}）",
                     unit="%",
                     max_value=100,
                 )
@@ -99,6 +126,40 @@ def home(request):
         "role_changes": RoleChange.objects.select_related("user", "changed_by")[:5],
     }
     return render(request, "reports/dashboard.html", context)
+
+
+def _switch(plan, period, current, now) -> list[dict]:
+    """The two periods the office moves between: last period and this one."""
+    found = []
+    for other, word in ((current.previous(), "上期"), (current, "本期")):
+        due = reporting.plan_due_at(plan, other)
+        found.append(
+            {
+                "period": other,
+                "word": word,
+                "label": period_label(other),
+                "note": "已截止" if now >= due else f"{due:%-m月%-d日 %H:%M} 截止",
+                "active": other == period,
+            }
+        )
+    return found
+
+
+def _lagging_names(view, tasks) -> dict[int, tuple[str, str, list[int]]]:
+    """task id -> (牵头单位, 牵头领导, lead unit ids to remind), two queries for any number."""
+    ids = [t.pk for t in tasks]
+    leaders = defaultdict(list)
+    for link in TaskLeader.objects.filter(task__in=ids).select_related("leader"):
+        leaders[link.task_id].append(link.leader.name)
+    found = {}
+    for task in tasks:
+        lead = [d for d, role in view.duties.get(task.pk, []) if role == TaskUnit.Role.LEAD]
+        found[task.pk] = (
+            "、".join(view.units[d].department.name for d in lead) or "—",
+            "、".join(leaders[task.pk]) or "—",
+            lead,
+        )
+    return found
 
 
 def listed_snapshots(user):
@@ -119,12 +180,14 @@ def report_list(request):
         raise PermissionDenied("仅督查室和区领导可查看周报")
     table = SnapshotTable(listed_snapshots(request.user))
     RequestConfig(request, paginate={"per_page": 30}).configure(table)
-    if exported := maybe_export(request, table, "周报列表"):
+    if exported := maybe_export(request, table, "周报列表", as_of=clock.today()):
         return exported
     plans = list(Plan.objects.filter(is_active=True))
+    # Periods not begun yet are not offered (and refused if posted: 尚未开始).
     choices = [
-        (plan, plan_periods(plan.year, plan.cycle), reporting.current_period(plan))
+        (plan, [p for p in plan_periods(plan.year, plan.cycle) if p <= current], current)
         for plan in plans
+        for current in [reporting.current_period(plan)]
     ]
     recent_jobs = ReportJob.objects.select_related("plan", "requested_by")[:10]
     return render(

@@ -87,8 +87,9 @@ class UnitTaskTable(TaskTable):
 def light_html(status) -> str:
     """A status light with its words (colour alone is never the only signal)."""
     return format_html(
-        '<span class="light light-{}" title="{}">{}</span>',
+        '<span class="light light-{} status-{}" title="{}">{}</span>',
         status.light,
+        status.value,
         status.light_label,
         status.label,
     )

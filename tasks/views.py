@@ -150,7 +150,7 @@ def task_detail(request, plan_key: str, number: str):
     except ValueError:
         raise Http404("期次格式应为 2022-W20") from None
     as_of = min(period.end, reporting.as_of_date(plan))
-    state = plan_task_states(plan, as_of)[task.pk]
+    state = plan_task_states(plan, as_of).get(task.pk)  # None: a heading (tasks.reportable)
     unit = person_of(request.user).unit
     timeline = timeline_for(task, user=request.user, as_of=as_of)
     return render(
@@ -169,7 +169,9 @@ def task_detail(request, plan_key: str, number: str):
             "timeline": timeline,
             "charts": revision.memo(
                 "task-charts", (task.pk, as_of), lambda: indicator_charts(task, state, as_of)
-            ),
+            )
+            if state
+            else [],
             "can_report": unit is not None and can_report(request.user, task, unit),
             "can_edit_indicators": can_edit_indicators(request.user),
             **task_instruction_context(request.user, task),
