@@ -43,6 +43,14 @@ def can_read_reports(user) -> bool:
     return person.is_office or person.leader is not None
 
 
+# 未报送 is red like 严重滞后 but drawn apart from it (static/css/app.css: --purple).
+NOT_REPORTED_COLOR = "#6639ba"
+
+
+def status_color(status: Status) -> str:
+    return NOT_REPORTED_COLOR if status == Status.NOT_REPORTED else LIGHT_COLORS[status.light]
+
+
 UNITS_SHOWN = 10  # per-unit rates: the worst ten, the rest behind 全部
 
 
@@ -108,7 +116,7 @@ def home(request):
         "charts": [
             mark_safe(  # noqa: S308 - built by common.charts, all text escaped
                 donut_chart(
-                    [(s.label, counts[s], LIGHT_COLORS[s.light]) for s in Status if counts[s]],
+                    [(s.label, counts[s], status_color(s)) for s in Status if counts[s]],
                     title="任务状态分布",
                     center_text=f"{len(view.tasks)} 项",
                 )
@@ -116,7 +124,7 @@ def home(request):
             mark_safe(  # noqa: S308
                 bar_chart(
                     [(u.department.name, u.rate) for u in units[:15]],
-                    title=f"报送率最低的单位（{period_label(period)}）",
+                    title=f"报送率最低的 15 个单位（第{period.index}{'周' if period.cycle == 'weekly' else '月'}）",
                     unit="%",
                     max_value=100,
                 )

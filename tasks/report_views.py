@@ -15,7 +15,7 @@ from accounts.roles import UNIT_HEAD, person_of
 from common.export import maybe_export
 from common.redirects import redirect_next
 
-from . import reporting
+from . import clock, reporting, review
 from .access import (
     attachments_visible_to,
     can_approve,
@@ -245,11 +245,33 @@ def review_queue(request):
         raise PermissionDenied("仅单位负责人和督查室可用")
     queryset = reports_visible_to(request.user, queryset)
     queryset = queryset.select_related("task__plan", "department").order_by("period_start", "pk")
-    table = ReviewTable(queryset, request=request)
+    context = {}
+    if person.is_office:  # filters and batch 采纳 (tasks.review)
+        context["filter"] = filterset = review.ReviewFilterSet(
+            request.GET or None, queryset=queryset, periods=review.queued_periods(queryset)
+        )
+        table = review.OfficeReviewTable(filterset.qs, request=request)
+    else:
+        table = ReviewTable(queryset, request=request)
     RequestConfig(request, paginate={"per_page": 50}).configure(table)
-    if exported := maybe_export(request, table, "待审阅报告"):
+    if exported := maybe_export(request, table, "待审阅报告", as_of=clock.today()):
         return exported
-    return render(request, "tasks/review_queue.html", {"table": table})
+    return render(request, "tasks/review_queue.html", {"table": table, **context})
+
+
+@login_required
+@require_POST
+def accept_batch(request):
+    """批量采纳: the checked reports of the office's queue, in one transaction."""
+    if not can_review(request.user):
+        raise PermissionDenied("只有督查室可以采纳")
+    ids = [v for v in request.POST.getlist("reports") if v.strip().isdigit()]
+    if not ids:
+        messages.error(request, "请至少选择一份报告。")
+        return redirect_next(request, request.POST.get("next"), "tasks:review")
+    result = review.accept_many(request.user, ids)
+    (messages.success if not result.skipped else messages.warning)(request, result.text)
+    return redirect_next(request, request.POST.get("next"), "tasks:review")
 
 
 @login_required
