@@ -116,6 +116,7 @@ def _summary(view) -> dict:
                 "on_time": u.on_time,
                 "late": u.late,
                 "missing": [short(t) for t in u.missing],
+                "missing_full": [[t.number, t.text] for t in u.missing],
                 "lagging": [short(t) for t in u.lagging],
             }
             for u in units
@@ -188,9 +189,18 @@ def workbook_data(snapshot: WeeklySnapshot) -> WorkbookData:
             )
             for u in units
         ],
-        missing=[MissingUnit(name=u["name"], tasks=u["missing"]) for u in units if u["missing"]],
+        missing=[
+            MissingUnit(
+                name=u["name"],
+                tasks=u["missing"],
+                full=[tuple(t) for t in u.get("missing_full", [])],
+            )
+            for u in units
+            if u["missing"]
+        ],
         changes=[Change(**c) for c in summary.get("changes", [])],
         status_labels=labels,
+        as_of=snapshot.as_of,
     )
 
 
