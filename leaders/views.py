@@ -63,7 +63,8 @@ def portfolio(request, leader_id: int):
         "periods": plan_periods(plan.year, plan.cycle),
     }
     if request.GET.get("_export") == "xlsx":
-        return export_response(_table(request, leader, plan, as_of), f"{leader.name}牵头任务")
+        table = _table(request, leader, plan, as_of)
+        return export_response(table, f"{leader.name}牵头任务", as_of=as_of)
     # The summary, charts and table are the same for everyone who may see them: remembered
     # until the data revision moves (tasks.revision), per page of the table and sort.
     key = (leader.pk, plan.pk, period.key, as_of, reporting.as_of_date(plan))

@@ -264,7 +264,7 @@ class ReviewQueueTests(BaseTestCase):
     def test_the_office_filters_by_unit_period_state_and_text(self):
         everything, page = self.queue()
         self.assertEqual(everything, {self.submitted.pk, self.approved.pk, self.town_report.pk})
-        self.assertContains(page, '<option value="">全部</option>', html=False)
+        self.assertContains(page, '<option value="" selected>全部</option>', html=False)
         self.assertContains(page, "第19周（5月9日—5月15日）")
         self.assertEqual(self.queue(department=self.town.pk)[0], {self.town_report.pk})
         self.assertEqual(self.queue(period_key="2022-W19")[0], {self.approved.pk})
@@ -344,3 +344,44 @@ class StatusPaletteTests(SimpleTestCase):
 
     def test_not_reported_and_seriously_behind_have_different_colours(self):
         self.assertNotEqual(self.background(".status-not_reported"), self.background(".light-red"))
+
+
+@override_settings(AS_OF_DATE="2022-05-20")
+class ListExportTests(BaseTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        add_report(Task.objects.get(plan__year=2022, number="7"), cls.drc, cls.staff, percent=45)
+
+    def workbook(self, url, query):
+        import io
+
+        from openpyxl import load_workbook
+
+        response = self.client.get(url, {**query, "_export": "xlsx"})
+        self.assertEqual(response.status_code, 200)
+        return load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+
+    def test_the_task_list_file_has_a_dated_title_an_autofilter_and_percent_numbers(self):
+        self.client.force_login(self.office)
+        sheet = self.workbook(reverse("tasks:list"), {"plan": "2022", "q": "7"})
+        self.assertEqual(sheet["A1"].value, "2022年任务清单　截至2022年5月20日")
+        header = [c.value for c in sheet[2]]
+        self.assertTrue(sheet.auto_filter.ref.startswith("A2:"))
+        self.assertEqual(sheet.freeze_panes, "A3")
+        done, expected = header.index("完成进度") + 1, header.index("序时进度") + 1
+        row = next(r for r in sheet.iter_rows(min_row=3) if r[0].value == "7")
+        self.assertEqual((row[done - 1].value, row[done - 1].data_type), (45.0, "n"))
+        self.assertEqual(row[done - 1].number_format, '0.0"%"')
+        self.assertIsInstance(row[expected - 1].value, float)
+        self.assertNotIn("完成/序时", header)
+
+    def test_the_portfolio_file_writes_completion_and_expected_as_two_numbers(self):
+        self.client.force_login(self.leader)
+        sheet = self.workbook(reverse("leaders:portfolio", args=[self.zhangya.pk]), {})
+        self.assertIn("截至2022年5月20日", sheet["A1"].value)
+        header = [c.value for c in sheet[2]]
+        done, expected = header.index("完成进度"), header.index("序时进度")
+        values = [r for r in sheet.iter_rows(min_row=3, values_only=True)]
+        self.assertTrue(all(isinstance(r[expected], float) for r in values))
+        self.assertFalse(any(isinstance(r[done], str) and "/" in r[done] for r in values))
