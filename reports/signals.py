@@ -16,6 +16,7 @@ from leaders.signals import instruction_published
 from notifications import notices, texts
 from notifications.dispatch import Dispatcher, Outbound, enabled_channels
 from tasks import clock
+from tasks.periods import period_label
 from tasks.signals import report_returned
 
 from .reminders import notify, queue_outbound
@@ -87,7 +88,7 @@ def notify_unit_of_return(sender, report, reason, **kwargs):
         .filter(Q(profile__is_reporter=True) | Q(profile__is_unit_head=True))
         .select_related("profile")
     )
-    title = f"任务 {report.task.number} 的{report.period_key}报告已被退回"
+    title = f"任务 {report.task.number} 的{period_label(report.period_key)}报告已被退回"
     url = (
         reverse("tasks:report", args=[report.task.plan.slug, report.task.number])
         + f"?period={report.period_key}"

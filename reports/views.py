@@ -230,7 +230,7 @@ def generate(request):
     if refused := reporting.refuse_future(plan, period, "周报"):
         return render(request, "reports/refused.html", {"error": refused}, status=400)
     job = jobs.request_roll_up(plan, period.key, request.user)
-    return _queued_or_unavailable(request, job, f"已开始生成 {period.label} 周报。")
+    return _queued_or_unavailable(request, job, f"已开始生成{period_label(period)}周报。")
 
 
 def _queued_or_unavailable(request, job: ReportJob, started: str):
@@ -240,7 +240,7 @@ def _queued_or_unavailable(request, job: ReportJob, started: str):
         context = {"job": job, "can_retry": True}
         return render(request, "reports/job_status.html", context, status=503)
     if job.requested_by_id != request.user.pk or job.state != ReportJob.State.QUEUED:
-        messages.info(request, f"{job.period_key} 周报已在生成中，未重复提交。")
+        messages.info(request, f"{period_label(job.period_key)}周报已在生成中，未重复提交。")
     else:
         messages.info(request, started)
     return redirect("reports:job", job_id=job.pk)
@@ -257,7 +257,9 @@ def retry(request, job_id: int):
         messages.info(request, f"该任务{job.get_state_display()}，无需重试。")
         return redirect("reports:job", job_id=job.pk)
     job = jobs.retry_roll_up(job)
-    return _queued_or_unavailable(request, job, f"已重新开始生成 {job.period_key} 周报。")
+    return _queued_or_unavailable(
+        request, job, f"已重新开始生成{period_label(job.period_key)}周报。"
+    )
 
 
 @login_required

@@ -85,12 +85,6 @@ class OfficeReviewTable(ReviewTable):
             record.department.name,
         )
 
-    def render_period_key(self, record):
-        return period_label(record.period_key)
-
-    def value_period_key(self, record):
-        return period_label(record.period_key)
-
 
 @dataclass
 class BatchResult:

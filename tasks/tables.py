@@ -6,6 +6,7 @@ from django.utils.html import format_html
 from common.tables import BaseTable, JoinedColumn
 
 from .models import ProgressReport, Task, TaskLeader, TaskUnit
+from .periods import period_label
 
 LEADERS = Prefetch(
     "leader_links", queryset=TaskLeader.objects.select_related("leader").order_by("position")
@@ -182,6 +183,12 @@ class ReviewTable(BaseTable):
         model = ProgressReport
         fields = ["period_key", "task", "department", "role", "state", "submitted_at", "is_late"]
         order_by = ("period_key",)
+
+    def render_period_key(self, record):
+        return period_label(record.period_key)
+
+    def value_period_key(self, record):
+        return period_label(record.period_key)
 
     def render_task(self, record):
         return format_html(
