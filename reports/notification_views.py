@@ -290,12 +290,14 @@ def send_now(request):
     if not missing:
         messages.info(request, "所选单位本期已全部报送，无需催办。")
         return redirect("notify:reminders")
-    if request.POST.get("confirm") != "1":
+    # Sent only from the confirmation page: it names the moment it was shown (`seen`), and a
+    # unit reminded since then is not reminded again (a resent or doubled confirmation).
+    seen = _seen_at(request.POST.get("seen", ""))
+    if request.POST.get("confirm") != "1" or seen is None:
         return _confirm(request, plan, period, missing, chosen)
     note = request.POST.get("note", "")
     if len(note) > 500:
         return _confirm(request, plan, period, missing, chosen, error="留言请不超过 500 字。")
-    seen = _seen_at(request.POST.get("seen", ""))
     created = send_reminders(
         plan,
         period,
