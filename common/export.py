@@ -12,7 +12,7 @@ import io
 from django.http import FileResponse
 from django.utils import timezone
 
-from .xlsx import write_table
+from .xlsx import PERCENT_FORMAT, write_table
 
 
 def as_of_text(as_of: datetime.date) -> str:
@@ -37,6 +37,11 @@ def _write(table, title: str, as_of: datetime.date | None) -> bytes:
         max(8, min(60, max((len(str(r[i])) for r in body[:200]), default=8) + 2))
         for i in range(len(header))
     ]
+    # Numbers stay numbers; a percent column prints "45.0%".
+    formats = {
+        index: PERCENT_FORMAT if kind == "percent" else "General"
+        for index, kind in enumerate(_kinds(table))
+    }
     buffer = io.BytesIO()
     write_table(
         buffer,
@@ -45,7 +50,8 @@ def _write(table, title: str, as_of: datetime.date | None) -> bytes:
         rows=body,
         widths=widths,
         title=f"{title}　{as_of_text(as_of)}" if as_of else title,
-        kinds=_kinds(table),
+        filters=True,
+        number_formats=formats,
     )
     return buffer.getvalue()
 

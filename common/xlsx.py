@@ -324,9 +324,10 @@ def title_row(sheet, text: str, width: int) -> list:
     return span_row(sheet, text, width, font=SUBTITLE_FONT, alignment=ACROSS, boxed=False)
 
 
-def autofilter(sheet, *, header_row: int, columns: int, last_row: int) -> None:
-    """Excel's 自动筛选 on the table whose header is `header_row` (write-only sheets too)."""
-    last = get_column_letter(max(1, columns))
+def autofilter(sheet, *, header_row: int, last_row: int, width: int) -> None:
+    """Filter buttons on the header row (1-based) over the data below it, down to `last_row`
+    (write-only sheets too: set before the first row is appended)."""
+    last = get_column_letter(max(1, width))
     sheet.auto_filter.ref = f"A{header_row}:{last}{max(header_row, last_row)}"
 
 
@@ -335,13 +336,8 @@ def percent_cell(sheet, value, **style):
     return number_cell(sheet, value, number_format=PERCENT_FORMAT, **style)
 
 
-def value_cell(sheet, value, kind: str = ""):
-    """One exported value: a percent or a number as a number cell, anything else as text."""
-    if kind == "percent":
-        return percent_cell(sheet, value)
-    if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
-        return number_cell(sheet, value)
-    return text_cell(sheet, value)
+def _is_number(value) -> bool:
+    return isinstance(value, (int, float, Decimal)) and not isinstance(value, bool)
 
 
 def write_table(
@@ -351,22 +347,27 @@ def write_table(
     headers: list[str],
     rows,
     widths: list[int],
-    title: str = "",
-    kinds: list[str] | None = None,
+    title: str | None = None,
+    filters: bool = False,
+    number_formats: dict[int, str] | None = None,
 ):
     """Write one sheet of header + rows, print-ready, to `path` atomically, or into a binary
-    stream (an io.BytesIO) when `path` is one. With `title`, row 1 is that title and the header
-    row 2; the header carries an autofilter. `kinds` names each column's kind ("percent", or ""
-    for a number or text as the value is)."""
+    stream (an io.BytesIO) when `path` is one.
+
+    title: a row above the header; filters: an autofilter over header and rows;
+    number_formats: column index -> number format for the numbers in that column (the other
+    columns are text)."""
+    number_formats = number_formats or {}
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=sheet_title[:31])
     header_row = 2 if title else 1
     rows = list(rows)
-    kinds = list(kinds or [])
-    kinds += [""] * (len(headers) - len(kinds))
     # Write-only sheets take widths, panes and the filter before the first row.
     prepare_sheet(sheet, widths=widths, freeze=f"A{header_row + 1}", title_rows=f"1:{header_row}")
-    autofilter(sheet, header_row=header_row, columns=len(headers), last_row=header_row + len(rows))
+    if filters:
+        autofilter(
+            sheet, header_row=header_row, last_row=header_row + len(rows), width=len(headers)
+        )
     if title:
         sheet.append(title_row(sheet, title, len(headers)))
     sheet.append(
@@ -374,7 +375,12 @@ def write_table(
     )
     for row in rows:
         sheet.append(
-            [value_cell(sheet, value, kind) for value, kind in zip(row, kinds, strict=False)]
+            [
+                number_cell(sheet, value, number_format=number_formats[index], missing="")
+                if index in number_formats and _is_number(value)
+                else text_cell(sheet, value)
+                for index, value in enumerate(row)
+            ]
         )
     if hasattr(path, "write"):
         try:
