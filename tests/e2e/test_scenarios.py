@@ -119,7 +119,7 @@ def test_s1_report_review_accept_instruct_acknowledge(ui, shared, tmp_path):
     office = ui.login("ducha")
     office.get_by_role("navigation").get_by_role("link", name="待审阅").click()
     office.get_by_role("link", name="期次").click()
-    row = office.get_by_role("row").filter(has_text=PERIOD).filter(has_text="2022年 7")
+    row = office.get_by_role("row").filter(has_text="第20周（").filter(has_text="2022年 7")
     expect(row).to_have_count(1)
     expect(row).to_contain_text("已审核")
     row.get_by_role("link", name="审阅").click()
