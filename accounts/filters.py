@@ -2,6 +2,7 @@ import django_filters
 from django.contrib.auth import get_user_model
 from django.db.models import Q
 
+from common.filters import BaseFilterSet
 from common.widgets import FastSelect
 from departments.models import Department
 
@@ -17,7 +18,7 @@ _ROLE_FILTERS = {
 }
 
 
-class AccountFilterSet(django_filters.FilterSet):
+class AccountFilterSet(BaseFilterSet):
     q = django_filters.CharFilter(label="搜索", method="search")
     department = django_filters.ModelChoiceFilter(
         label="单位",

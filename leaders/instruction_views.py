@@ -19,6 +19,7 @@ from accounts.roles import can_track_instructions, person_of
 from common.export import maybe_export
 from common.redirects import redirect_next
 from common.tables import BaseTable
+from tasks import clock
 from tasks.access import tasks_visible_to
 from tasks.lookups import plan_or_404
 
@@ -270,6 +271,6 @@ def instructions_pending(request):
     queryset = awaiting_acknowledgement().select_related("task__plan", "leader")
     table = PendingInstructionTable(queryset)
     RequestConfig(request, paginate={"per_page": 50}).configure(table)
-    if exported := maybe_export(request, table, "批示未阅单位"):
+    if exported := maybe_export(request, table, "批示未阅单位", as_of=clock.today()):
         return exported
     return render(request, "leaders/instructions_pending.html", {"table": table})

@@ -16,7 +16,13 @@ class PortfolioTable(TaskTable):
 
     lead_position = tables.Column("牵头方式", empty_values=(), orderable=False)
     light = tables.Column("状态", empty_values=(), orderable=False)
-    completion = tables.Column("完成/序时", empty_values=(), orderable=False)
+    completion = tables.Column(
+        "完成/序时", empty_values=(), orderable=False, exclude_from_export=True
+    )
+    # The file gets the two figures as two number columns (the page shows them as one).
+    completion_value = tables.Column("完成进度", empty_values=(), visible=False)
+    expected_value = tables.Column("序时进度", empty_values=(), visible=False)
+    completion_value.export_kind = expected_value.export_kind = "percent"
     latest = tables.Column("最新进展", empty_values=(), orderable=False)
     problems = tables.Column("存在问题", empty_values=(), orderable=False)
     silence = tables.Column("距上次报送", empty_values=(), orderable=False)
@@ -27,6 +33,8 @@ class PortfolioTable(TaskTable):
             "text",
             "light",
             "completion",
+            "completion_value",
+            "expected_value",
             "lead_position",
             "lead_units",
             "latest",
@@ -66,8 +74,11 @@ class PortfolioTable(TaskTable):
             '<div class="bar">{}</div><small>{}</small>', mark_safe(bar), self._numbers(record)
         )  # noqa: S308 - escaped SVG
 
-    def value_completion(self, record):
-        return self._numbers(record)
+    def value_completion_value(self, record):
+        return self.states[record.pk].completion
+
+    def value_expected_value(self, record):
+        return self.states[record.pk].expected
 
     def _latest(self, record):
         return self.states[record.pk].latest

@@ -71,7 +71,7 @@ def portfolio(request, leader_id: int):
     }
     if request.GET.get("_export") == "xlsx":
         return export_response(
-            _table(request, leader, plan, as_of), f"{leader.name}{PORTFOLIO_WORDS}"
+            _table(request, leader, plan, as_of), f"{leader.name}{PORTFOLIO_WORDS}", as_of=as_of
         )
     # The summary, charts and table are the same for everyone who may see them: remembered
     # until the data revision moves (tasks.revision), per page of the table and sort.

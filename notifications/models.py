@@ -252,6 +252,10 @@ class Reminder(models.Model):
         related_name="+",
         verbose_name="催办人",
     )  # None: sent automatically by the beat
+    # 1 = 催办, 2 = 二催, 3 = 三催 …: the office may remind a unit again in the same period.
+    # The automatic kinds go once (round 1).
+    round = models.PositiveSmallIntegerField("轮次", default=1)
+    note = models.CharField("督查室留言", max_length=500, blank=True)
     missing_tasks = models.PositiveIntegerField("未报送任务数", default=0)
     recipients = models.PositiveIntegerField("通知人数", default=0)
     emailed = models.PositiveIntegerField("邮件发送数", default=0)
@@ -264,10 +268,19 @@ class Reminder(models.Model):
         db_table = "reports_reminder"  # the table it had in reports (moved state-only)
         constraints = [
             models.UniqueConstraint(
-                fields=["plan", "period_key", "department", "kind"],
-                name="reminder_once_per_unit_period_kind",
+                fields=["plan", "period_key", "department", "kind", "round"],
+                name="reminder_once_per_unit_period_kind_round",
             )
         ]
 
     def __str__(self):
-        return f"{self.plan_id} {self.period_key} {self.department_id} {self.kind}"
+        return f"{self.plan_id} {self.period_key} {self.department_id} {self.kind} {self.round}"
+
+    @property
+    def round_label(self) -> str:
+        return round_label(self.round)
+
+
+def round_label(number: int) -> str:
+    """催办, 二催, 三催, then 第4次催办 …"""
+    return {1: "催办", 2: "二催", 3: "三催"}.get(number, f"第{number}次催办")

@@ -16,7 +16,7 @@ from leaders.signals import instruction_published
 from notifications import notices, texts
 from notifications.dispatch import Dispatcher, Outbound, enabled_channels
 from tasks import clock
-from tasks.periods import parse_period_key
+from tasks.periods import period_label
 from tasks.signals import report_returned, report_submitted
 
 from .models import Notification
@@ -89,7 +89,7 @@ def notify_unit_of_return(sender, report, reason, **kwargs):
         .filter(Q(profile__is_reporter=True) | Q(profile__is_unit_head=True))
         .select_related("profile")
     )
-    title = f"任务 {report.task.number} 的{parse_period_key(report.period_key).label}报告已被退回"
+    title = f"任务 {report.task.number} 的{period_label(report.period_key)}报告已被退回"
     url = (
         reverse("tasks:report", args=[report.task.plan.slug, report.task.number])
         + f"?period={report.period_key}"
@@ -122,7 +122,7 @@ def notify_head_of_submission(sender, report, **kwargs):
         .filter(profile__is_unit_head=True)
         .exclude(pk=report.updated_by_id)
     )
-    period = parse_period_key(report.period_key).label
+    period = period_label(report.period_key)
     title = f"任务 {report.task.number} 的{period}报告已提交，待您审核"
     body = f"{report.department.name}提交了任务 {report.task.number} 的报告。"
     notify(heads, Notification.Kind.OTHER, title, body, reverse("tasks:review"))

@@ -16,7 +16,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Max, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -26,9 +26,9 @@ from notifications.dispatch import Dispatcher, Outbound
 from tasks import clock, reporting
 from tasks.duties import plan_duties
 from tasks.models import Plan, ProgressReport, Task
-from tasks.periods import Period
+from tasks.periods import Period, period_label
 
-from .models import Notification, Reminder
+from .models import Notification, Reminder, round_label
 
 logger = logging.getLogger(__name__)
 Kind = Reminder.Kind
@@ -109,15 +109,23 @@ def send_reminders(
     sent_by=None,
     missing: dict[int, list[Task]] | None = None,
     now: datetime.datetime | None = None,
+    again: bool = False,
+    note: str = "",
+    not_after: datetime.datetime | None = None,
 ) -> list[Reminder]:
     """Remind each unit missing reports (or only those of `departments`, ids or objects) once.
 
     Returns the reminders created now; a unit already reminded with this kind for this period
-    is skipped. `missing` may pass a units_missing_reports() result already computed.
+    is skipped, unless `again` (the office's 二催、三催: the next round, which says so).
+    `not_after`: with `again`, a unit reminded after this moment is skipped (the office
+    confirmed the round it saw; a resent confirmation does not start one more). `note` is the
+    office's optional message, added to every notice. `missing` may pass a
+    units_missing_reports() result already computed.
     """
     if kind not in Kind.values:
         raise ValueError(f"unknown reminder kind {kind!r}")
     now = now or clock.now()
+    note = " ".join(note.split())[:500]
     missing = units_missing_reports(plan, period) if missing is None else missing
     if departments is not None:
         chosen = {int(getattr(d, "pk", d)) for d in departments}
@@ -134,10 +142,19 @@ def send_reminders(
         users=[user for users in recipients.values() for user in users],
         now=now,
     )
+    rounds = next_rounds(plan, period, kind, list(missing)) if again else {}
+    if again and not_after is not None:
+        recent = set(
+            Reminder.objects.filter(
+                plan=plan, period_key=period.key, kind=kind, sent_at__gt=not_after
+            ).values_list("department_id", flat=True)
+        )
+        missing = {d: tasks for d, tasks in missing.items() if d not in recent}
     created = []
     for department_id, tasks in missing.items():
         users = recipients.get(department_id, [])
-        title, body = _message(plan, period, kind, tasks, due, now)
+        number = rounds.get(department_id, 1)
+        title, body = _message(plan, period, kind, tasks, due, now, number, note)
         try:
             with transaction.atomic():
                 reminder, is_new = Reminder.objects.get_or_create(
@@ -145,11 +162,13 @@ def send_reminders(
                     period_key=period.key,
                     department_id=department_id,
                     kind=kind,
+                    round=number,
                     defaults={
                         "sent_at": now,
                         "sent_by": sent_by,
                         "missing_tasks": len(tasks),
                         "recipients": len(users),
+                        "note": note,
                     },
                 )
                 if not is_new:
@@ -161,7 +180,9 @@ def send_reminders(
                     department_id=department_id,
                     unit_name=unit_name,
                     users=users,
-                    message=_outbound_message(period, kind, tasks, due, now, unit_name, url),
+                    message=_outbound_message(
+                        period, kind, tasks, due, now, unit_name, url, number, note
+                    ),
                     subject=title,
                     email_text=_email_text(unit_name, body, url),
                 )
@@ -180,6 +201,20 @@ def send_reminders(
     return created
 
 
+def next_rounds(plan: Plan, period: Period, kind: str, department_ids) -> dict[int, int]:
+    """department id -> the round its next reminder of this kind and period would be."""
+    found = dict.fromkeys(department_ids, 1)
+    for department_id, number in (
+        Reminder.objects.filter(
+            plan=plan, period_key=period.key, kind=kind, department_id__in=list(found)
+        )
+        .values_list("department_id")
+        .annotate(last=Max("round"))
+    ):
+        found[department_id] = number + 1
+    return found
+
+
 def reminder_source(reminder: Reminder) -> str:
     """The key of a reminder's outbound messages (notifications.models.Delivery.source)."""
     return f"reminder:{reminder.pk}"
@@ -194,21 +229,23 @@ def queue_outbound(dispatcher: Dispatcher, outbound: Outbound) -> None:
         logger.exception("outbound messages of %s could not be queued", outbound.source)
 
 
-def _outbound_message(period, kind, tasks, due, now, unit_name, url) -> texts.Message:
+def _outbound_message(
+    period, kind, tasks, due, now, unit_name, url, number=1, note=""
+) -> texts.Message:
     numbers = tuple(t.number for t in tasks)
     shown = "、".join(numbers[:10]) + (" 等" if len(numbers) > 10 else "")
     due_text = _short_when(due)
     tail = "现已逾期，请尽快补报" if now >= due else "请按时报送"
     body = (
         f"{period.label}尚有 {len(tasks)} 项任务未报送进展（任务编号：{shown}），"
-        f"报送截止 {due_text}，{tail}。"
+        f"报送截止 {due_text}，{tail}。" + (f"督查室留言：{note}" if note else "")
     )
     return texts.Message(
-        headline="提醒" if kind == Kind.BEFORE_DUE else "催办",
+        headline="提醒" if kind == Kind.BEFORE_DUE else round_label(number),
         unit=unit_name,
         body=body,
         numbers=numbers,
-        period=period.label.split("（")[0],  # 2022年第20周
+        period=period_label(period).split("（")[0],  # 第20周
         deadline=due_text,
         path=url,
     )
@@ -224,15 +261,16 @@ def _when(moment: datetime.datetime) -> str:
     return f"{moment.year}年{moment.month}月{moment.day}日 {moment:%H:%M}"
 
 
-def _message(plan, period, kind, tasks, due, now) -> tuple[str, str]:
+def _message(plan, period, kind, tasks, due, now, number=1, note="") -> tuple[str, str]:
     due_text = _when(due)
     overdue = now >= due
+    label = period_label(period)
     if kind == Kind.MANUAL:
-        title = f"督查室催办：{period.label}进展尚未报送"
+        title = f"督查室{round_label(number)}：{label}进展尚未报送"
     elif overdue:
-        title = f"催办：{period.label}进展报送已逾期"
+        title = f"催办：{label}进展报送已逾期"
     else:
-        title = f"提醒：{period.label}进展请于{due_text}前报送"
+        title = f"提醒：{label}进展请于{due_text}前报送"
     numbers = "、".join(t.number for t in tasks[:MAX_LISTED_TASKS])
     if len(tasks) > MAX_LISTED_TASKS:
         numbers += " 等"
@@ -242,9 +280,13 @@ def _message(plan, period, kind, tasks, due, now) -> tuple[str, str]:
         else f"报送截止时间为 {due_text}，请按时报送。"
     )
     body = (
-        f"{plan.year}年《{plan.title}》{period.label}，贵单位还有 {len(tasks)} 项任务"
+        f"{plan.year}年《{plan.title}》{label}，贵单位还有 {len(tasks)} 项任务"
         f"未报送进展（任务编号：{numbers}）。{deadline}"
     )
+    if number > 1:
+        body = f"这是本期第{number}次催办。" + body
+    if note:
+        body += f"\n督查室留言：{note}"
     return title, body
 
 

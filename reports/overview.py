@@ -133,6 +133,18 @@ class Overview:
         return [(title, summarize(statuses)) for title, statuses in rows.values()]
 
 
+def dashboard_period(plan: Plan, now: datetime.datetime) -> Period:
+    """The period the office needs first: the current one once its reports are due, before
+    that the last one (whose figures are final), so that reports not due yet never look late."""
+    current = reporting.current_period(plan, now.date())
+    if (
+        now < reporting.plan_due_at(plan, current)
+        and reporting.as_of_date(plan, now.date()) == now.date()
+    ):
+        return current.previous()
+    return current
+
+
 def as_of_for(plan: Plan, period: Period, today: datetime.date | None = None) -> datetime.date:
     """A period is judged at its end, or today if it is still running."""
     return min(period.end, reporting.as_of_date(plan, today))
@@ -154,6 +166,7 @@ def period_overview(
     else:
         tasks = list(plan.tasks.select_related("section", "plan").order_by("sort_order"))
     states = plan_task_states(plan, as_of)
+    tasks = [t for t in tasks if t.pk in states]  # the reportable ones (tasks.reportable)
     previous_states = plan_task_states(plan, as_of_for(plan, period.previous(), today))
     duties = plan_duties(plan)
     departments = Department.objects.filter(pk__in={d for duty in duties.values() for d, _ in duty})

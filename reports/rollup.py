@@ -15,7 +15,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from tasks import clock
+from tasks import clock, reporting
 from tasks.export import responsibility_names, tasks_with_responsibilities
 from tasks.models import Plan
 from tasks.periods import Period
@@ -117,6 +117,7 @@ def _summary(view) -> dict:
                 "on_time": u.on_time,
                 "late": u.late,
                 "missing": [short(t) for t in u.missing],
+                "missing_full": [[t.number, t.text] for t in u.missing],
                 "lagging": [short(t) for t in u.lagging],
             }
             for u in units
@@ -189,9 +190,18 @@ def workbook_data(snapshot: WeeklySnapshot) -> WorkbookData:
             )
             for u in units
         ],
-        missing=[MissingUnit(name=u["name"], tasks=u["missing"]) for u in units if u["missing"]],
+        missing=[
+            MissingUnit(
+                name=u["name"],
+                tasks=u["missing"],
+                full=[tuple(t) for t in u.get("missing_full", [])],
+            )
+            for u in units
+            if u["missing"]
+        ],
         changes=[Change(**c) for c in summary.get("changes", [])],
         status_labels=labels,
+        as_of=snapshot.as_of,
     )
 
 
@@ -214,7 +224,13 @@ def produce(
     today: datetime.date | None = None,
     on_progress: Callable[[int], None] | None = None,
 ) -> WeeklySnapshot:
-    """Freeze the period and write its workbook; rerunning replaces both."""
+    """Freeze the period and write its workbook; rerunning replaces both.
+
+    A period not begun yet is refused (ValueError, in Chinese): its workbook would be 0 %
+    everywhere and read as if it were real.
+    """
+    if refused := reporting.refuse_future(plan, period, "周报", today):
+        raise ValueError(refused)
     report = on_progress or (lambda percent: None)
     report(10)
     snapshot = freeze(plan, period, today=today)

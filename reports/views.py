@@ -1,7 +1,10 @@
+from collections import defaultdict
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -14,15 +17,15 @@ from accounts.models import RoleChange
 from accounts.roles import can_generate_reports, can_read_reports, can_use_dashboard, start_url
 from common.charts import LIGHT_COLORS, bar_chart, donut_chart
 from common.export import maybe_export
-from tasks import reporting
+from tasks import clock, reporting
 from tasks.lookups import period_or_404
-from tasks.models import Plan
-from tasks.periods import parse_period_key, plan_periods
+from tasks.models import Plan, TaskLeader, TaskUnit
+from tasks.periods import parse_period_key, period_label, plan_periods
 from tasks.status import Status
 
 from . import jobs
 from .models import ReportJob, WeeklySnapshot
-from .overview import period_overview
+from .overview import dashboard_period, period_overview
 from .rollup import workbook_path
 from .tables import SnapshotTable
 
@@ -35,9 +38,24 @@ class GenerateForm(forms.Form):
     )
 
 
+# 未报送 is red like 严重滞后 but drawn apart from it (static/css/app.css: --purple).
+NOT_REPORTED_COLOR = "#6639ba"
+
+
+def status_color(status: Status) -> str:
+    return NOT_REPORTED_COLOR if status == Status.NOT_REPORTED else LIGHT_COLORS[status.light]
+
+
+UNITS_SHOWN = 10  # per-unit rates: the worst ten, the rest behind 全部
+
+
 @login_required
 def home(request):
-    """`/`: the office's dashboard; everybody else goes to his or her own start page."""
+    """`/`: the office's dashboard; everybody else goes to his or her own start page.
+
+    It opens on the period that matters (overview.dashboard_period): last period's final
+    figures until this period's reports are due, with a switch to the other one. Reports not
+    due yet are 待报, never 逾期未报."""
     if not can_use_dashboard(request.user):
         return redirect(start_url(request.user))
     plans = list(Plan.objects.order_by("-is_active", "-year", "slug"))
@@ -47,24 +65,42 @@ def home(request):
     plan = next((p for p in plans if p.slug == key), None) if key else plans[0]
     if plan is None:
         raise Http404("未找到该方案")
-    period = period_or_404(plan, request.GET.get("period"))
-    view = period_overview(plan, period, full=False)
+    now = clock.now()  # the page's one "now": as_of, due and the switch all follow it
+    today = now.date()
+    if request.GET.get("period"):
+        period = period_or_404(plan, request.GET.get("period"), today)
+    else:
+        period = dashboard_period(plan, now)
+    current = reporting.current_period(plan, today)
+    due_at = reporting.plan_due_at(plan, period)
+    view = period_overview(plan, period, today=today, full=False)
     counts = view.status_counts()
     units = sorted(view.units.values(), key=lambda u: (u.rate, -u.due, u.department.sort_order))
+    lagging = view.lagging()
+    shown = lagging[:30]
+    names = _lagging_names(view, shown)
+    missing = view.report_counts.get("missing", 0)
+    due_passed = now >= due_at
     context = {
         "plan": plan,
         "plans": plans,
         "period": period,
-        "periods": plan_periods(plan.year, plan.cycle),
-        "due_at": reporting.plan_due_at(plan, period),
+        "periods": [p for p in plan_periods(plan.year, plan.cycle) if p <= current],
+        "switch": _switch(plan, period, current, now),
+        "due_at": due_at,
+        "due_passed": due_passed,
+        "is_future": reporting.is_future(plan, period, today),
         "view": view,
         "counts": view.report_counts,
         "received": view.received,
+        "pending": 0 if due_passed else missing,
+        "overdue": missing if due_passed else 0,
         "rate": view.reporting_rate,
         "status_counts": [(s, counts[s]) for s in Status],
-        "units": units,
-        "lagging": [(t, view.states[t.pk]) for t in view.lagging()[:30]],
-        "lagging_total": len(view.lagging()),
+        "units_worst": units[:UNITS_SHOWN],
+        "units_rest": units[UNITS_SHOWN:],
+        "lagging": [(t, view.states[t.pk], *names[t.pk]) for t in shown],
+        "lagging_total": len(lagging),
         "missing_units": sum(1 for u in units if u.missing),
         "changes": view.changes()[:30],
         "sections": [(title, [row[s] for s in Status]) for title, row in view.by_section()],
@@ -72,7 +108,7 @@ def home(request):
         "charts": [
             mark_safe(  # noqa: S308 - built by common.charts, all text escaped
                 donut_chart(
-                    [(s.label, counts[s], LIGHT_COLORS[s.light]) for s in Status if counts[s]],
+                    [(s.label, counts[s], status_color(s)) for s in Status if counts[s]],
                     title="任务状态分布",
                     center_text=f"{len(view.tasks)} 项",
                 )
@@ -80,7 +116,7 @@ def home(request):
             mark_safe(  # noqa: S308
                 bar_chart(
                     [(u.department.name, u.rate) for u in units[:15]],
-                    title="报送率最低的单位（本期）",
+                    title=f"报送率最低的 15 个单位（第{period.index}{'周' if period.cycle == 'weekly' else '月'}）",
                     unit="%",
                     max_value=100,
                 )
@@ -92,18 +128,66 @@ def home(request):
     return render(request, "reports/dashboard.html", context)
 
 
+def _switch(plan, period, current, now) -> list[dict]:
+    """The two periods the office moves between: last period and this one."""
+    found = []
+    for other, word in ((current.previous(), "上期"), (current, "本期")):
+        due = reporting.plan_due_at(plan, other)
+        found.append(
+            {
+                "period": other,
+                "word": word,
+                "label": period_label(other),
+                "note": "已截止" if now >= due else f"{due:%-m月%-d日 %H:%M} 截止",
+                "active": other == period,
+            }
+        )
+    return found
+
+
+def _lagging_names(view, tasks) -> dict[int, tuple[str, str, list[int]]]:
+    """task id -> (牵头单位, 牵头领导, lead unit ids to remind), two queries for any number."""
+    ids = [t.pk for t in tasks]
+    leaders = defaultdict(list)
+    for link in TaskLeader.objects.filter(task__in=ids).select_related("leader"):
+        leaders[link.task_id].append(link.leader.name)
+    found = {}
+    for task in tasks:
+        lead = [d for d, role in view.duties.get(task.pk, []) if role == TaskUnit.Role.LEAD]
+        found[task.pk] = (
+            "、".join(view.units[d].department.name for d in lead) or "—",
+            "、".join(leaders[task.pk]) or "—",
+            lead,
+        )
+    return found
+
+
+def listed_snapshots(user):
+    """The workbooks a person may list: leaders never see one of a period not begun yet (one
+    made before that was refused is kept for the office, who can see it was made too early)."""
+    snapshots = WeeklySnapshot.objects.select_related("plan")
+    if can_generate_reports(user):
+        return snapshots
+    future = Q()
+    for plan in Plan.objects.all():
+        future |= Q(plan=plan, period_key__gt=reporting.current_period(plan).key)
+    return snapshots.exclude(future) if future else snapshots
+
+
 @login_required
 def report_list(request):
     if not can_read_reports(request.user):
         raise PermissionDenied("仅督查室和区领导可查看周报")
-    table = SnapshotTable(WeeklySnapshot.objects.select_related("plan"))
+    table = SnapshotTable(listed_snapshots(request.user))
     RequestConfig(request, paginate={"per_page": 30}).configure(table)
-    if exported := maybe_export(request, table, "周报列表"):
+    if exported := maybe_export(request, table, "周报列表", as_of=clock.today()):
         return exported
     plans = list(Plan.objects.filter(is_active=True))
+    # Periods not begun yet are not offered (and refused if posted: 尚未开始).
     choices = [
-        (plan, plan_periods(plan.year, plan.cycle), reporting.current_period(plan))
+        (plan, [p for p in plan_periods(plan.year, plan.cycle) if p <= current], current)
         for plan in plans
+        for current in [reporting.current_period(plan)]
     ]
     recent_jobs = ReportJob.objects.select_related("plan", "requested_by")[:10]
     return render(
@@ -135,8 +219,10 @@ def generate(request):
     except ValueError as error:
         messages.error(request, str(error))
         return redirect("reports:list")
+    if refused := reporting.refuse_future(plan, period, "周报"):
+        return render(request, "reports/refused.html", {"error": refused}, status=400)
     job = jobs.request_roll_up(plan, period.key, request.user)
-    return _queued_or_unavailable(request, job, f"已开始生成 {period.label} 周报。")
+    return _queued_or_unavailable(request, job, f"已开始生成{period_label(period)}周报。")
 
 
 def _queued_or_unavailable(request, job: ReportJob, started: str):
@@ -146,7 +232,7 @@ def _queued_or_unavailable(request, job: ReportJob, started: str):
         context = {"job": job, "can_retry": True}
         return render(request, "reports/job_status.html", context, status=503)
     if job.requested_by_id != request.user.pk or job.state != ReportJob.State.QUEUED:
-        messages.info(request, f"{job.period_key} 周报已在生成中，未重复提交。")
+        messages.info(request, f"{period_label(job.period_key)}周报已在生成中，未重复提交。")
     else:
         messages.info(request, started)
     return redirect("reports:job", job_id=job.pk)
@@ -163,7 +249,9 @@ def retry(request, job_id: int):
         messages.info(request, f"该任务{job.get_state_display()}，无需重试。")
         return redirect("reports:job", job_id=job.pk)
     job = jobs.retry_roll_up(job)
-    return _queued_or_unavailable(request, job, f"已重新开始生成 {job.period_key} 周报。")
+    return _queued_or_unavailable(
+        request, job, f"已重新开始生成{period_label(job.period_key)}周报。"
+    )
 
 
 @login_required
@@ -211,7 +299,7 @@ def job_download_url(job: ReportJob) -> str:
 def download(request, snapshot_id: int):
     if not can_read_reports(request.user):
         raise PermissionDenied("仅督查室和区领导可查看周报")
-    snapshot = get_object_or_404(WeeklySnapshot.objects.select_related("plan"), pk=snapshot_id)
+    snapshot = get_object_or_404(listed_snapshots(request.user), pk=snapshot_id)
     path = workbook_path(snapshot.plan, parse_period_key(snapshot.period_key))
     if not path.exists():
         raise Http404("文件尚未生成")

@@ -1,4 +1,4 @@
-"""The weekly 督查 workbook: five print-ready sheets written from a WorkbookData (common.xlsx).
+"""The weekly 督查 workbook: six print-ready sheets written from a WorkbookData (common.xlsx).
 
 Streaming (constant-memory) mode, so a 10,000-task plan stays small in memory; every cell goes
 through common.xlsx, which neutralises text that Excel or WPS would run as a formula.
@@ -8,9 +8,13 @@ Layout decisions:
   is a nuisance when sorting or copying): the text sits in column A, unwrapped, and runs on over
   the empty cells to its right; the row is boxed by outer borders only.
 - Title rows are centred across the table ("centre across selection", 跨列居中).
-- 完成进度 and 报送率 are number cells holding the percent value (45.0) with the format
-  0.0"%", so they print "45.0%", sort and filter as numbers and read back exactly; a missing
-  value prints "—". The 序时进度 is not printed: the 状态 label states the comparison.
+- 概况 (the cover) comes first: the as-of date, the counts by status and by section, and the
+  period's 报送率, so the first page answers "how are we doing" before any detail.
+- 完成进度, 序时进度 and 报送率 are number cells holding the percent value (45.0) with the
+  format 0.0"%", so they print "45.0%", sort and filter as numbers and read back exactly; a
+  missing value prints "—". 序时进度 stands beside 完成进度, so the two compare at a glance.
+- 按单位 is ranked, the lowest 报送率 first (then most missing), and ends with a 合计 row;
+  未报送 has one row per unit and task with the task's full text.
 - 状态 carries its label as text on a traffic-light fill (colour is never the only signal).
 - Every row gets a height estimated from its wrapped text (common.xlsx.fitted_height): Excel
   would size rows itself on opening, LibreOffice does not, so the printout is the same everywhere.
@@ -24,7 +28,6 @@ from common.xlsx import (
     ACROSS,
     BODY_FONT,
     CENTER,
-    HEADER_FILL,
     HEADER_FONT,
     INTEGER_FORMAT,
     LIGHT_FILLS,
@@ -37,7 +40,6 @@ from common.xlsx import (
     TITLE_FONT,
     RowWriter,
     discard_streams,
-    fitted_height,
     new_workbook,
     number_cell,
     prepare_sheet,
@@ -45,9 +47,10 @@ from common.xlsx import (
     span_row,
     text_cell,
 )
+from reports.workbook_cover import TOTAL, cover_sheet, generated_label, header_row, one_line
 from reports.workbook_data import WorkbookData
 
-SHEET_NAMES = ("总表", "按牵头领导", "按单位", "未报送", "本周变化")
+SHEET_NAMES = ("概况", "总表", "按牵头领导", "按单位", "未报送", "本周变化")
 
 MAIN_HEADERS = (
     "序号",
@@ -59,11 +62,12 @@ MAIN_HEADERS = (
     "存在问题",
     "下步打算",
     "完成进度",
+    "序时进度",
     "状态",
     "报送情况",
 )
-# Character widths for A3 landscape (fit to width scales the sum, ~240, to the page).
-MAIN_WIDTHS = (7, 36, 10, 16, 20, 48, 28, 28, 10, 10, 26)
+# Character widths for A3 landscape (fit to width scales the sum, ~250, to the page).
+MAIN_WIDTHS = (7, 36, 10, 16, 20, 48, 28, 28, 10, 10, 10, 26)
 MAIN_HEADER_ROW = 4  # rows 1-3: title, period, generation time
 UNIT_HEADERS = (
     "单位",
@@ -77,8 +81,9 @@ UNIT_HEADERS = (
     "滞后任务",
 )
 UNIT_WIDTHS = (26, 9, 9, 8, 8, 8, 8, 10, 70)
-MISSING_HEADERS = ("单位", "未报送任务")
-MISSING_WIDTHS = (28, 110)
+MISSING_HEADERS = ("单位", "序号", "未报送任务")
+MISSING_WIDTHS = (28, 8, 110)
+COVER_WIDTHS = (40, 12, 12, 12, 12, 12, 12, 12)
 CHANGE_HEADERS = ("序号", "工作任务", "上期状态", "本期状态", "新增问题")
 CHANGE_WIDTHS = (8, 60, 12, 12, 70)
 NO_MISSING = "本期各单位均已报送"
@@ -89,6 +94,7 @@ def build_workbook(data: WorkbookData, path: pathlib.Path) -> None:
     """Write the weekly workbook to `path` atomically (a temp file beside it, then os.replace)."""
     workbook = new_workbook()
     try:
+        cover_sheet(workbook, data, SHEET_NAMES[0])
         _main_sheet(workbook, data)
         _leader_sheet(workbook, data)
         _unit_sheet(workbook, data)
@@ -100,19 +106,8 @@ def build_workbook(data: WorkbookData, path: pathlib.Path) -> None:
     save_atomically(workbook, path)
 
 
-def generated_label(data: WorkbookData) -> str:
-    moment = data.generated_at
-    return f"生成时间：{moment.year}年{moment.month}月{moment.day}日 {moment:%H:%M}"
-
-
-def _one_line(font_size) -> float:
-    return fitted_height([""], [1], font_size=font_size)
-
-
 def _header_row(sheet, headers):
-    return [
-        text_cell(sheet, h, font=HEADER_FONT, alignment=CENTER, fill=HEADER_FILL) for h in headers
-    ]
+    return header_row(sheet, headers)
 
 
 def _new_sheet(workbook, data, title, headers, widths) -> RowWriter:
@@ -131,7 +126,7 @@ def _new_sheet(workbook, data, title, headers, widths) -> RowWriter:
 
 
 def _main_sheet(workbook, data: WorkbookData):
-    sheet = workbook.create_sheet(title=SHEET_NAMES[0])
+    sheet = workbook.create_sheet(title=SHEET_NAMES[1])
     width = len(MAIN_HEADERS)
     # Frozen: the title block and the header, no column. A column split would clip the section
     # and title rows, whose text runs on from column A (and freezing the task column would take
@@ -151,13 +146,13 @@ def _main_sheet(workbook, data: WorkbookData):
     ):
         rows.append(
             span_row(sheet, text, width, font=font, alignment=alignment, boxed=False),
-            height=_one_line(font.size),
+            height=one_line(font.size),
         )
     rows.append(_header_row(sheet, MAIN_HEADERS), MAIN_HEADERS)
     for section in data.sections:
         rows.append(
             span_row(sheet, section.title, width, font=SECTION_FONT, fill=SECTION_FILL),
-            height=_one_line(SECTION_FONT.size),
+            height=one_line(SECTION_FONT.size),
         )
         for row in section.rows:
             fill = LIGHT_FILLS.get(row.light)
@@ -172,6 +167,7 @@ def _main_sheet(workbook, data: WorkbookData):
                     text_cell(sheet, row.problems, alignment=TEXT),
                     text_cell(sheet, row.next_steps, alignment=TEXT),
                     number_cell(sheet, row.completion, number_format=PERCENT_FORMAT),
+                    number_cell(sheet, row.expected, number_format=PERCENT_FORMAT),
                     text_cell(sheet, row.status_label, alignment=CENTER, fill=fill),
                     text_cell(sheet, row.reporting, alignment=TEXT),
                 ],
@@ -185,6 +181,7 @@ def _main_sheet(workbook, data: WorkbookData):
                     row.problems,
                     row.next_steps,
                     None,
+                    None,
                     row.status_label,
                     row.reporting,
                 ),
@@ -195,7 +192,7 @@ def _leader_sheet(workbook, data: WorkbookData):
     labels = list(data.status_labels)
     headers = ["牵头领导", *labels, "合计", "滞后任务"]
     widths = [12, *([9] * len(labels)), 8, 80]
-    rows = _new_sheet(workbook, data, SHEET_NAMES[1], headers, widths)
+    rows = _new_sheet(workbook, data, SHEET_NAMES[2], headers, widths)
     sheet = rows.sheet
     for leader in data.leaders:
         counts = [leader.counts.get(label, 0) for label in labels]
@@ -212,9 +209,9 @@ def _leader_sheet(workbook, data: WorkbookData):
 
 
 def _unit_sheet(workbook, data: WorkbookData):
-    rows = _new_sheet(workbook, data, SHEET_NAMES[2], UNIT_HEADERS, UNIT_WIDTHS)
+    rows = _new_sheet(workbook, data, SHEET_NAMES[3], UNIT_HEADERS, UNIT_WIDTHS)
     sheet = rows.sheet
-    for unit in data.units:
+    for unit in ranked_units(data):
         counts = (unit.led, unit.cooperated, unit.due, unit.on_time, unit.late, unit.missing)
         # Nothing due: a rate would be a made-up 0 % or 100 %, so it prints "—".
         rate = unit.rate if unit.due else None
@@ -228,24 +225,65 @@ def _unit_sheet(workbook, data: WorkbookData):
             ],
             [unit.name, *([None] * 7), lagging],
         )
+    totals = data.reporting_totals()
+    if data.units:
+        figures = (
+            sum(u.led for u in data.units),
+            sum(u.cooperated for u in data.units),
+            totals["due"],
+            totals["on_time"],
+            totals["late"],
+            totals["missing"],
+        )
+        rows.append(
+            [
+                text_cell(sheet, TOTAL, font=HEADER_FONT, alignment=CENTER, fill=SECTION_FILL),
+                *(
+                    number_cell(
+                        sheet, n, number_format=INTEGER_FORMAT, font=HEADER_FONT, fill=SECTION_FILL
+                    )
+                    for n in figures
+                ),
+                number_cell(
+                    sheet,
+                    totals["rate"],
+                    number_format=PERCENT_FORMAT,
+                    font=HEADER_FONT,
+                    fill=SECTION_FILL,
+                ),
+                text_cell(sheet, "", fill=SECTION_FILL),
+            ],
+            [TOTAL, *([None] * 8)],
+        )
+
+
+def ranked_units(data: WorkbookData) -> list:
+    """按单位: the lowest 报送率 first, then the most missing; units with nothing due last."""
+    return sorted(data.units, key=lambda u: (u.due == 0, u.rate, -u.missing, u.name))
 
 
 def _missing_sheet(workbook, data: WorkbookData):
-    rows = _new_sheet(workbook, data, SHEET_NAMES[3], MISSING_HEADERS, MISSING_WIDTHS)
+    rows = _new_sheet(workbook, data, SHEET_NAMES[4], MISSING_HEADERS, MISSING_WIDTHS)
     sheet = rows.sheet
     if not data.missing:
         rows.append(span_row(sheet, NO_MISSING, len(MISSING_HEADERS), font=BODY_FONT), [""])
         return
     for unit in data.missing:
-        tasks = "\n".join(unit.tasks)
-        rows.append(
-            [text_cell(sheet, unit.name, alignment=TEXT), text_cell(sheet, tasks, alignment=TEXT)],
-            [unit.name, tasks],
-        )
+        # One row per task with its full text; an old snapshot without it gives its short form.
+        tasks = unit.full or [tuple(t.split(" ", 1)) if " " in t else (t, "") for t in unit.tasks]
+        for number, text in tasks:
+            rows.append(
+                [
+                    text_cell(sheet, unit.name, alignment=TEXT),
+                    text_cell(sheet, number, alignment=CENTER),
+                    text_cell(sheet, text, alignment=TEXT),
+                ],
+                [unit.name, number, text],
+            )
 
 
 def _change_sheet(workbook, data: WorkbookData):
-    rows = _new_sheet(workbook, data, SHEET_NAMES[4], CHANGE_HEADERS, CHANGE_WIDTHS)
+    rows = _new_sheet(workbook, data, SHEET_NAMES[5], CHANGE_HEADERS, CHANGE_WIDTHS)
     sheet = rows.sheet
     if not data.changes:
         rows.append(span_row(sheet, NO_CHANGES, len(CHANGE_HEADERS), font=BODY_FONT), [""])
@@ -269,4 +307,11 @@ def _change_sheet(workbook, data: WorkbookData):
         )
 
 
-__all__ = ["build_workbook", "SHEET_NAMES", "MAIN_HEADERS", "NO_MISSING", "NO_CHANGES"]
+__all__ = [
+    "build_workbook",
+    "ranked_units",
+    "SHEET_NAMES",
+    "MAIN_HEADERS",
+    "NO_MISSING",
+    "NO_CHANGES",
+]

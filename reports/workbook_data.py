@@ -1,6 +1,6 @@
 """The plain data a weekly 督查 workbook is built from (no Django, no database).
 
-reports.rollup fills these from a frozen snapshot; reports.workbook writes them with openpyxl.
+reports.rollup fills these from a frozen snapshot; reports.workbook writes them (common.xlsx on XlsxWriter).
 Keeping the two apart lets the benchmark build a 10,000-task workbook without a database.
 """
 
@@ -58,6 +58,8 @@ class UnitSummary:
 class MissingUnit:
     name: str
     tasks: list[str]  # "12 …" tasks it has not reported on this period
+    # (number, full task text) of the same tasks; empty for snapshots made before it existed
+    full: list[tuple[str, str]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -82,3 +84,30 @@ class WorkbookData:
     status_labels: list[str] = field(
         default_factory=lambda: ["已完成", "序时推进", "滞后", "严重滞后", "未报送", "未启动"]
     )
+    as_of: datetime.date | None = None  # the date the figures are as of (the cover says it)
+
+    def status_counts(self) -> dict[str, int]:
+        """status label -> tasks, in status order (the cover sheet's first table)."""
+        counts = dict.fromkeys(self.status_labels, 0)
+        for section in self.sections:
+            for row in section.rows:
+                counts[row.status_label] = counts.get(row.status_label, 0) + 1
+        return counts
+
+    def section_counts(self) -> list[tuple[str, dict[str, int]]]:
+        found = []
+        for section in self.sections:
+            counts = dict.fromkeys(self.status_labels, 0)
+            for row in section.rows:
+                counts[row.status_label] = counts.get(row.status_label, 0) + 1
+            found.append((section.title, counts))
+        return found
+
+    def reporting_totals(self) -> dict[str, float]:
+        """The period's reports over every unit: due, on time, late, missing and 报送率."""
+        due = sum(u.due for u in self.units)
+        on_time = sum(u.on_time for u in self.units)
+        late = sum(u.late for u in self.units)
+        missing = sum(u.missing for u in self.units)
+        rate = round(100 * (on_time + late) / due, 1) if due else None
+        return {"due": due, "on_time": on_time, "late": late, "missing": missing, "rate": rate}

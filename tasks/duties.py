@@ -14,6 +14,7 @@ from departments.models import Department, UnitGroup
 
 from . import revision
 from .models import TaskUnit
+from .reportable import reportable
 from .unit_role import unit_role
 
 
@@ -82,4 +83,7 @@ def plan_duties(plan) -> dict[int, list[tuple[int, str]]]:
     """expected_reporters of every task of the plan, remembered until its data changes."""
     # "duties" only keeps this memo apart from the others (tasks.revision.memo): any other name
     # no one else uses would do, so the mutants that change it survive and change nothing.
-    return revision.memo("duties", (plan.pk,), lambda: expected_reporters(plan.tasks.all()))
+    # Headings and tasks nobody is named for owe nothing (tasks.reportable).
+    return revision.memo(
+        "duties", (plan.pk,), lambda: expected_reporters(reportable(plan.tasks.all()))
+    )

@@ -1,6 +1,7 @@
 import django_filters
 from django.db.models import Q
 
+from common.filters import BaseFilterSet
 from common.widgets import FastSelect
 from departments.models import Department
 from leaders.models import Leader
@@ -9,7 +10,7 @@ from .access import involving_unit
 from .models import Section, Task, TaskUnit
 
 
-class TaskFilterSet(django_filters.FilterSet):
+class TaskFilterSet(BaseFilterSet):
     q = django_filters.CharFilter(label="搜索", method="search")
     section = django_filters.ModelChoiceFilter(
         label="所属部分", queryset=Section.objects.none(), widget=FastSelect

@@ -23,10 +23,10 @@ def plan_or_404(key: str | None) -> Plan:
         raise Http404("未找到该方案") from None
 
 
-def period_or_404(plan: Plan, key: str | None) -> Period:
+def period_or_404(plan: Plan, key: str | None, today=None) -> Period:
     """The period `?period=` names (the current one without it); a malformed key, one of
     another cycle or one at the calendar's edge is a 404 with the reason in Chinese."""
     try:
-        return reporting.period_for(plan, key)
+        return reporting.period_for(plan, key, today)
     except ValueError as error:
         raise Http404(str(error)) from None

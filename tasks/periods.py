@@ -254,3 +254,15 @@ def as_of_for_plan(plan_year: int, today: date) -> date:
     if today.year > plan_year:
         return date(plan_year, 12, 31)
     return today
+
+
+def period_label(value: Period | str) -> str:
+    """How a period is written wherever a person reads it: "第19周（5月9日—5月15日）" for a
+    week, "2022年5月" for a month; never the key "2022-W19". Takes a Period or its key (a
+    string that is not a key comes back unchanged)."""
+    if not isinstance(value, Period):
+        try:
+            value = parse_period_key(value)
+        except ValueError:
+            return str(value)
+    return value.short_label if value.cycle == WEEKLY else value.label

@@ -16,6 +16,7 @@ from . import revision
 from .indicator_completion import completion_percent
 from .models import Indicator, IndicatorValue, Plan, ProgressReport, TaskUnit
 from .periods import Period, as_of_for_plan, parse_period_key, period_containing
+from .reportable import reportable
 from .status import (
     Status,
     Thresholds,
@@ -83,12 +84,15 @@ def _lead_reports_before(as_of: datetime.date):
 
 
 def task_states(plan: Plan, as_of: datetime.date, tasks=None) -> dict[int, TaskState]:
-    """States of the plan's tasks (or of `tasks`, a queryset of them) at `as_of`.
+    """States of the plan's reportable tasks (or of `tasks`, a queryset of them) at `as_of`.
+
+    Headings and tasks nobody is named for have no state (tasks.reportable): they are never
+    counted, listed as lagging or shown red.
 
     Queries: tasks with their latest lead report id; those reports; indicators with their
     latest actual values.
     """
-    tasks = plan.tasks.all() if tasks is None else tasks
+    tasks = reportable(plan.tasks.all() if tasks is None else tasks)
     latest_id = Subquery(
         _lead_reports_before(as_of)
         .filter(task=OuterRef("pk"))
@@ -190,7 +194,7 @@ def status_history(
     percent is the completion; indicators do not drive it), so a chart of 12 weeks costs two
     queries (the tasks, their reports), not 36.
     """
-    task_rows = list(tasks.values("pk", "deadline"))
+    task_rows = list(reportable(tasks).values("pk", "deadline"))
     ids = [t["pk"] for t in task_rows]
     last_day = max(p.end for p in periods)
     reports = list(

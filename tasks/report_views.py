@@ -15,7 +15,7 @@ from accounts.roles import approving_unit, person_of
 from common.export import maybe_export
 from common.redirects import redirect_next
 
-from . import head_review, reporting
+from . import clock, head_review, reporting, review
 from .access import (
     attachments_visible_to,
     can_edit_indicators,
@@ -30,7 +30,6 @@ from .lookups import period_or_404, plan_or_404
 from .models import ProgressReport, Task
 from .periods import parse_period_key
 from .report_context import completion_context, expected_at, previous_report
-from .tables import ReviewTable
 
 logger = logging.getLogger(__name__)
 State = ProgressReport.State
@@ -160,6 +159,7 @@ def report_form(request, plan_key: str, number: str):
         "form": form,
         "editable": editable,
         "is_open": is_open,
+        "closed_message": "" if is_open else reporting.closed_message(plan, period),
         "open_periods": open_periods,
         "conflict": conflict,
         "partner_reports": _partner_reports(request.user, task, unit, period),
@@ -305,11 +305,31 @@ def review_queue(request):
         raise PermissionDenied("仅单位负责人和督查室可用")
     queryset = reports_visible_to(request.user, queryset)
     queryset = queryset.select_related("task__plan", "department").order_by("period_start", "pk")
-    table = ReviewTable(queryset, request=request)
+    # Only the office is left here (heads went to their own queue): filters and batch 采纳.
+    filterset = review.ReviewFilterSet(
+        request.GET or None, queryset=queryset, periods=review.queued_periods(queryset)
+    )
+    context = {"filter": filterset}
+    table = review.OfficeReviewTable(filterset.qs, request=request)
     RequestConfig(request, paginate={"per_page": 50}).configure(table)
-    if exported := maybe_export(request, table, "待审阅报告"):
+    if exported := maybe_export(request, table, "待审阅报告", as_of=clock.today()):
         return exported
-    return render(request, "tasks/review_queue.html", {"table": table})
+    return render(request, "tasks/review_queue.html", {"table": table, **context})
+
+
+@login_required
+@require_POST
+def accept_batch(request):
+    """批量采纳: the checked reports of the office's queue, in one transaction."""
+    if not can_review(request.user):
+        raise PermissionDenied("只有督查室可以采纳")
+    ids = [v for v in request.POST.getlist("reports") if v.strip().isdigit()]
+    if not ids:
+        messages.error(request, "请至少选择一份报告。")
+        return redirect_next(request, request.POST.get("next"), "tasks:review")
+    result = review.accept_many(request.user, ids)
+    (messages.success if not result.skipped else messages.warning)(request, result.text)
+    return redirect_next(request, request.POST.get("next"), "tasks:review")
 
 
 @login_required

@@ -20,7 +20,14 @@ from . import clock
 from .access import can_approve, can_report, can_review, unit_role_in
 from .attachments import store_files
 from .models import IndicatorValue, Plan, ProgressReport, ReportEvent, Task
-from .periods import Period, as_of_for_plan, due_at, parse_period_key, period_containing
+from .periods import (
+    Period,
+    as_of_for_plan,
+    due_at,
+    parse_period_key,
+    period_containing,
+    period_label,
+)
 from .signals import report_returned, report_submitted
 
 logger = logging.getLogger(__name__)
@@ -84,6 +91,25 @@ def open_periods(plan: Plan, today: datetime.date | None = None) -> list[Period]
     for _ in range(settings.REPORT_OPEN_PREVIOUS_PERIODS):
         periods.append(periods[-1].previous())
     return [p for p in periods if p.end.year >= plan.year and p.start.year <= plan.year]
+
+
+def is_future(plan: Plan, period: Period, today: datetime.date | None = None) -> bool:
+    """Has the period not begun yet (as of today, clipped to the plan's year)?"""
+    return period.start > as_of_date(plan, today)
+
+
+def closed_message(plan: Plan, period: Period, today: datetime.date | None = None) -> str:
+    """Why a period cannot be written: it has not begun (尚未开始), or it is closed."""
+    if is_future(plan, period, today):
+        return f"{period_label(period)}尚未开始，不能填报。"
+    return f"{period_label(period)}已关闭，不能再填报或修改。"
+
+
+def refuse_future(plan: Plan, period: Period, what: str, today=None) -> str:
+    """The message refusing to produce `what` (周报, 通报) for a period not begun; "" if begun."""
+    if is_future(plan, period, today):
+        return f"{period_label(period)}尚未开始，不能生成{what}。"
+    return ""
 
 
 def plan_due_at(plan: Plan, period: Period) -> datetime.datetime:
@@ -158,7 +184,7 @@ def _save_report(
     if not can_report(user, task, unit):
         raise PermissionDenied("无权填报该任务")
     if period not in open_periods(task.plan):
-        raise ReportError(f"{period.label}已关闭，不能再填报或修改。")
+        raise ReportError(closed_message(task.plan, period))
     mine = ProgressReport.objects.select_for_update().filter(
         task=task, department=unit, period_key=period.key
     )

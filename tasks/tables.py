@@ -6,6 +6,7 @@ from django.utils.html import format_html
 from common.tables import BaseTable, JoinedColumn
 
 from .models import ProgressReport, Task, TaskLeader, TaskUnit
+from .periods import period_label
 from .unit_role import unit_role
 
 LEADERS = Prefetch(
@@ -87,8 +88,9 @@ class UnitTaskTable(TaskTable):
 def light_html(status) -> str:
     """A status light with its words (colour alone is never the only signal)."""
     return format_html(
-        '<span class="light light-{}" title="{}">{}</span>',
+        '<span class="light light-{} status-{}" title="{}">{}</span>',
         status.light,
+        status.value,
         status.light_label,
         status.label,
     )
@@ -183,6 +185,12 @@ class ReviewTable(BaseTable):
         model = ProgressReport
         fields = ["period_key", "task", "department", "role", "state", "submitted_at", "is_late"]
         order_by = ("period_key",)
+
+    def render_period_key(self, record):
+        return period_label(record.period_key)
+
+    def value_period_key(self, record):
+        return period_label(record.period_key)
 
     def render_task(self, record):
         return format_html(

@@ -8,6 +8,7 @@ urlpatterns = [
     path("mine/", views.my_tasks, name="mine"),
     path("review/", report_views.review_queue, name="review"),
     path("review/approve/", head_review.approve_selected, name="review_approve"),
+    path("review/accept/", report_views.accept_batch, name="accept_batch"),
     path("import/", import_views.upload, name="import"),
     path("import/<int:import_id>/", import_views.preview_page, name="import_preview"),
     path("import/<int:import_id>/status/", import_views.status_page, name="import_status"),

@@ -16,8 +16,9 @@ from .history import indicator_charts, timeline_for
 from .lookups import period_or_404, plan_or_404
 from .models import Plan, ProgressReport
 from .periods import plan_periods
+from .plan_table import PlanTaskFilterSet, PlanTaskTable
 from .progress import plan_task_states
-from .tables import TaskTable, UnitTodoTable
+from .tables import UnitTodoTable
 
 
 def _filtered_table(request, plan, table_class, **table_kwargs):
@@ -30,20 +31,36 @@ def _filtered_table(request, plan, table_class, **table_kwargs):
 
 @login_required
 def task_list(request):
-    """The whole plan for the office and leaders; a unit's own tasks for unit staff."""
+    """The whole plan for the office and leaders; a unit's own tasks for unit staff: each
+    task's status, 完成/序时 and latest report as of today, filtered and sorted on them."""
     plan = plan_or_404(request.GET.get("plan"))
-    filterset, table = _filtered_table(request, plan, TaskTable)
+    as_of = reporting.as_of_date(plan)
+    states = plan_task_states(plan, as_of)
+    queryset = tasks_visible_to(request.user, plan.tasks.select_related("section", "plan"))
+    filterset = PlanTaskFilterSet(request.GET or None, queryset=queryset, plan=plan, states=states)
+    table = PlanTaskTable(filterset.qs, states=states)
+    RequestConfig(request, paginate={"per_page": 50}).configure(table)
     if request.GET.get("_export") == "xlsx":
         # The file is the rows (ids, in the order shown) and their plan data (tasks, leaders,
-        # units): remembered under both until the data revision moves.
+        # units) as of the day: remembered under those until the data revision moves.
         title = f"{plan.year}年任务清单"
         ids = tuple(table.data.data.values_list("pk", flat=True))
-        data = revision.memo("task-list-xlsx", (ids, title), lambda: export_bytes(table, title))
-        return xlsx_response(data, title)
+        data = revision.memo(
+            "task-list-xlsx",
+            (ids, title, as_of),
+            lambda: export_bytes(table, title, as_of=as_of),
+        )
+        return xlsx_response(data, title, as_of=as_of)
     return render(
         request,
         "tasks/task_list.html",
-        {"plan": plan, "plans": Plan.objects.all(), "filter": filterset, "table": table},
+        {
+            "plan": plan,
+            "plans": Plan.objects.all(),
+            "filter": filterset,
+            "table": table,
+            "as_of": as_of,
+        },
     )
 
 
@@ -91,7 +108,7 @@ def my_tasks(request):
         order_by=("report_state",),  # what needs action first (?sort= still wins)
     )
     RequestConfig(request, paginate={"per_page": 50}).configure(table)
-    if exported := maybe_export(request, table, f"我的任务-{period.key}"):
+    if exported := maybe_export(request, table, f"我的任务-{period.key}", as_of=as_of):
         return exported
     context = {
         "plan": plan,
@@ -173,7 +190,7 @@ def task_detail(request, plan_key: str, number: str):
     children = list(task.children.order_by("sort_order"))
     period = period_or_404(plan, request.GET.get("period"))
     as_of = min(period.end, reporting.as_of_date(plan))
-    state = plan_task_states(plan, as_of)[task.pk]
+    state = plan_task_states(plan, as_of).get(task.pk)  # None: a heading (tasks.reportable)
     unit = person_of(request.user).unit
     timeline = timeline_for(task, user=request.user, as_of=as_of)
     return render(
@@ -192,7 +209,9 @@ def task_detail(request, plan_key: str, number: str):
             "timeline": timeline,
             "charts": revision.memo(
                 "task-charts", (task.pk, as_of), lambda: indicator_charts(task, state, as_of)
-            ),
+            )
+            if state
+            else [],
             "can_report": unit is not None and can_report(request.user, task, unit),
             "can_edit_indicators": can_edit_indicators(request.user),
         },

@@ -82,7 +82,7 @@ class BulletinContentTests(BaseTestCase):
         # The workbook of the same period, read back.
         rollup.produce(self.plan, W20)
         sheet = load_workbook(rollup.workbook_path(self.plan, W20))["总表"]
-        labels = [row[9] for row in sheet.iter_rows(min_row=5, values_only=True) if row[9]]
+        labels = [row[10] for row in sheet.iter_rows(min_row=5, values_only=True) if row[10]]
         self.assertEqual(counts, {label: labels.count(label) for label in STATUS_LABELS})
         self.assertIn(f"{len(labels)}项重点任务中", summary)
         # The dashboard of the same period.
@@ -96,10 +96,10 @@ class BulletinContentTests(BaseTestCase):
         lagging = document.tables[-1]
         numbers = [row.cells[0].text for row in lagging.rows[1:]]
         workbook_lagging = [row[0] for row in sheet.iter_rows(min_row=5, values_only=True)
-                            if row[9] in ("滞后", "严重滞后", "未报送")]  # fmt: skip
+                            if row[10] in ("滞后", "严重滞后", "未报送")]  # fmt: skip
         self.assertEqual(sorted(numbers), sorted(workbook_lagging))
         ranks = {"严重滞后": 0, "未报送": 1, "滞后": 2}
-        statuses = {row[0]: row[9] for row in sheet.iter_rows(min_row=5, values_only=True)}
+        statuses = {row[0]: row[10] for row in sheet.iter_rows(min_row=5, values_only=True)}
         order = [ranks[statuses[n]] for n in numbers]
         self.assertEqual(order, sorted(order))
         # Task 1 (5 % against ~38 %) is named with its problem and its completion/序时.

@@ -164,7 +164,7 @@ class PayloadTests(ChannelTestCase):
         )
         params = body["params"]
         self.assertEqual(params["unit"], "区发展和改革局")
-        self.assertEqual(params["period"], "2022年第20周")
+        self.assertEqual(params["period"], "第20周")
         self.assertEqual(params["deadline"], "5月19日17:00")
         self.assertTrue(all(len(v) <= texts.SMS_CONTENT_MAX for v in params.values()))
         delivery = Delivery.objects.get()

@@ -25,6 +25,7 @@ from leaders.instructions import published_recipients
 from leaders.models import Acknowledgement, Instruction, InstructionResponse, Leader
 from notifications.models import Notification, Reminder
 from reports.models import ReportJob
+from tasks import clock
 from tasks.models import Plan, ProgressReport, ReportEvent, Task
 
 from .base import make_user
@@ -348,10 +349,12 @@ def test_acknowledging_twice_records_once(world, concurrent):
 @pytest.mark.parametrize("concurrent", [True, False])
 def test_one_click_reminders_twice_remind_once(world, concurrent):
     office = client_for(world["office"])
-    data = {"plan": world["plan"].pk, "period": "2022-W20"}
+    # The confirmation page's form: what it posts once the office has seen the count.
+    data = {"plan": world["plan"].pk, "period": "2022-W20", "confirm": "1"}
     for token in (True, False):
         Reminder.objects.all().delete()
         Notification.objects.all().delete()
+        data["seen"] = clock.now().isoformat()
         twice(office, reverse("notify:send_reminders"), data, concurrent=concurrent, token=token)
         units = Reminder.objects.count()
         assert units > 0

@@ -133,46 +133,75 @@ class ReminderPageTests(BaseTestCase):
     def message_texts(self, response):
         return [str(m) for m in get_messages(response.wsgi_request)]
 
-    def test_the_office_sends_with_one_click_and_never_twice(self):
+    def confirm(self, **data):
+        """The confirmation page, then its form sent as it is."""
+        page = self.send(**data)
+        self.assertEqual(page.status_code, 200)
+        self.assertTemplateUsed(page, "reports/reminder_confirm.html")
+        return page, {**data, "confirm": "1", "seen": page.context["seen"]}
+
+    def test_the_office_confirms_with_the_count_then_hears_who_was_reached(self):
         self.client.login(request=HttpRequest(), username="office", password=PASSWORD)
         page = self.client.get(reverse("notify:reminders"))
         self.assertContains(page, "一键催办全部未报送单位")
         self.assertContains(page, "区发展和改革局")
-        response = self.send(plan=self.plan.pk, scope="all")
-        self.assertRedirects(
-            response,
-            reverse("notify:reminder_result", args=[self.plan.pk, "2022-W20"]),
-            fetch_redirect_response=False,
-        )
         units = len(self.missing)
-        self.assertIn(
-            f"已向 {units} 个单位发送催办；0 个单位本期已催办过，未重复发送",
-            self.message_texts(response),
+        page, form = self.confirm(plan=self.plan.pk, scope="all")
+        self.assertFalse(Reminder.objects.exists())  # nothing is sent before the confirmation
+        self.assertContains(page, f'将向 <strong data-units="{units}">{units}</strong> 个单位')
+        # Accounts exist for the development bureau (staff + head) and the town (one person).
+        self.assertEqual((page.context["reached"], page.context["people"]), (2, 3))
+        self.assertEqual(len(page.context["unreached"]), units - 2)
+        response = self.send(**form, note="请今日补报")
+        self.assertEqual(response.status_code, 302)
+        self.assertTrue(
+            response["Location"].startswith(
+                reverse("notify:reminder_result", args=[self.plan.pk, "2022-W20"]) + "?at="
+            )
         )
+        words = f"已通知 2 个单位（3 人），{units - 2} 个单位没有可接收通知的账号，请电话催办。"
+        self.assertIn(words, self.message_texts(response))
+        result = self.client.get(response["Location"])
+        self.assertContains(result, f"本次催办：{words}")
+        self.assertEqual(len(result.context["unreached"]), units - 2)
         self.assertEqual(Reminder.objects.filter(kind="manual", sent_by=self.office).count(), units)
-        again = self.send(plan=self.plan.pk)
-        self.assertIn(
-            f"已向 0 个单位发送催办；{units} 个单位本期已催办过，未重复发送",
-            self.message_texts(again),
-        )
+        self.assertEqual(set(Reminder.objects.values_list("round", flat=True)), {1})
+        # The same confirmation sent again (a double click, a resent form) sends nothing.
+        again = self.send(**form)
+        self.assertIn("这些单位刚刚已催办过，未重复发送。", self.message_texts(again))
         self.assertEqual(Reminder.objects.count(), units)
         self.assertEqual(
             set(Notification.objects.values_list("user__username", flat=True)),
             {"staff", "head", "town"},
         )
+        self.assertIn("督查室留言：请今日补报", Notification.objects.first().body)
+
+    def test_a_second_reminder_in_the_same_period_is_the_second_round_and_says_so(self):
+        self.client.login(request=HttpRequest(), username="office", password=PASSWORD)
+        for _ in range(2):
+            _page, form = self.confirm(plan=self.plan.pk, departments=[self.drc.pk])
+            self.send(**form)
+        page, form = self.confirm(plan=self.plan.pk, departments=[self.drc.pk])
+        self.assertContains(page, "<strong>三催</strong>")
+        self.send(**form)
+        self.assertEqual(
+            list(Reminder.objects.order_by("round").values_list("round", flat=True)), [1, 2, 3]
+        )
+        titles = set(Notification.objects.values_list("title", flat=True))
+        self.assertIn("督查室二催：第20周（5月16日—5月22日）进展尚未报送", titles)
+        self.assertIn("督查室三催：第20周（5月16日—5月22日）进展尚未报送", titles)
+        self.assertIn(
+            "这是本期第3次催办。",
+            Notification.objects.filter(title__startswith="督查室三催").first().body,
+        )
 
     def test_the_office_reminds_the_chosen_units_only(self):
         self.client.login(request=HttpRequest(), username="root", password=PASSWORD)
-        response = self.send(plan=self.plan.pk, departments=[self.drc.pk], scope="chosen")
-        self.assertIn(
-            "已向 1 个单位发送催办；0 个单位本期已催办过，未重复发送", self.message_texts(response)
-        )
+        _page, form = self.confirm(plan=self.plan.pk, departments=[self.drc.pk], scope="chosen")
+        response = self.send(**form)
+        self.assertIn("已通知 1 个单位（2 人）。", self.message_texts(response))
         self.assertEqual(list(Reminder.objects.values_list("department", flat=True)), [self.drc.pk])
         self.assertEqual(Reminder.objects.get().sent_by, self.admin)
-        both = self.send(plan=self.plan.pk, departments=[self.drc.pk, self.town.pk])
-        self.assertIn(
-            "已向 1 个单位发送催办；1 个单位本期已催办过，未重复发送", self.message_texts(both)
-        )
 
     def test_choosing_no_unit_sends_nothing(self):
         self.client.login(request=HttpRequest(), username="office", password=PASSWORD)
@@ -188,22 +217,21 @@ class ReminderPageTests(BaseTestCase):
 
     def test_the_log_shows_who_when_which_unit_and_filters(self):
         self.client.login(request=HttpRequest(), username="office", password=PASSWORD)
-        self.send(plan=self.plan.pk, departments=[self.drc.pk])
+        self.send(**self.confirm(plan=self.plan.pk, departments=[self.drc.pk])[1])
         page = self.client.get(reverse("notify:reminders"))
         rows = list(page.context["table"].rows)
         self.assertEqual(len(rows), 1)
         row = rows[0]
         self.assertEqual(
             [row.get_cell(c) for c in ("plan", "period_key", "department", "kind", "sent_by")],
-            ["2022年", "2022-W20", "区发展和改革局", "督查室催办", "office"],
+            ["2022年", "第20周（5月16日—5月22日）", "区发展和改革局", "督查室催办", "office"],
         )
         self.assertEqual((row.get_cell("missing_tasks"), row.get_cell("recipients")), (26, 2))
-        self.assertContains(page, "<td>已催办</td>", html=False)
+        self.assertContains(page, "<td>已催办（再次催办即二催）</td>", html=False)
         for query, count in [
             ({"kind": "manual"}, 1),
             ({"kind": "after_due"}, 0),
-            ({"period_key": "2022-w20"}, 1),
-            ({"period_key": "2022-W19"}, 0),
+            ({"period_key": "2022-W20"}, 1),
             ({"plan": self.plan.pk}, 1),
         ]:
             table = self.client.get(reverse("notify:reminders"), query).context["table"]
@@ -228,7 +256,8 @@ class ReminderPageTests(BaseTestCase):
                 404,
             ],
             ("get", reverse("notify:reminders")): [302, 403, 403, 403, 403, 403, 200, 200],
-            ("post", reverse("notify:send_reminders")): [302, 403, 403, 403, 403, 403, 302, 302],
+            # The office's first POST is the confirmation page (nothing sent yet).
+            ("post", reverse("notify:send_reminders")): [302, 403, 403, 403, 403, 403, 200, 200],
         }
         users = {"nobody": "nobody", "staff": "staff", "head": "head", "town": "town",
                  "leader": "leader", "office": "office", "admin": "root"}  # fmt: skip

@@ -83,9 +83,22 @@ class QueryCountTests(BaseTestCase):
         self.assertFalse(any("django_session" in q and "UPDATE" in q for q in second))
 
     def test_task_list(self):
-        # 3 + plan; plan selector; section, leader and unit choices (2); count; one page of
-        # tasks; their leaders; their units = 13
-        self.assert_fixed(13, self.office, reverse("tasks:list"), lambda p: {"plan": p.slug})
+        # 3 + plan; task states (3); plan selector; section, leader and unit choices (2);
+        # count; one page of tasks; their leaders; their units = 16
+        self.assert_fixed(16, self.office, reverse("tasks:list"), lambda p: {"plan": p.slug})
+
+    def test_task_list_sorted_and_filtered_on_the_states(self):
+        # The same 16: sorting on 状态, 完成/序时 or 最近报送 orders by a CASE over the states
+        # already computed, and the status filter narrows by their ids; no query is added.
+        url = reverse("tasks:list")
+        for extra in (
+            {"sort": "light"},
+            {"sort": "-completion"},
+            {"sort": "latest"},
+            {"status": "not_reported"},
+        ):
+            with self.subTest(**extra):
+                self.assert_fixed(16, self.office, url, lambda p, e=extra: {"plan": p.slug, **e})
 
     def test_my_tasks(self):
         # 3 + plan; the unit's groups; the reports of this period and the open ones; duties
@@ -109,19 +122,23 @@ class QueryCountTests(BaseTestCase):
         self.assert_fixed(15, self.leader, url, lambda p: {"plan": p.slug, "period": W20})
 
     def test_office_dashboard(self):
-        # 3 + plans; tasks (their leaders and units are not shown); task states now and last
-        # period (6); duties (2); units; this and last period's reports (2); login locks;
-        # role changes = 17
+        # 3 + plans; tasks (their units are not shown); task states now and last period (6,
+        # headings left out inside those queries); duties (2); units; this and last period's
+        # reports (2); the lagging tasks' leaders; login locks; role changes = 18
         self.assert_fixed(
-            17, self.office, reverse("home"), lambda p: {"plan": p.slug, "period": W20}
+            18, self.office, reverse("home"), lambda p: {"plan": p.slug, "period": W20}
         )
 
     def test_review_queue(self):
-        # session, user, person; count; page of reports (with task, plan, unit)
-        small = self.count(self.office, reverse("tasks:review"))
-        ProgressReport.objects.filter(task__plan=self.big).update(state="approved")
-        big = self.count(self.office, reverse("tasks:review"))
-        self.assertEqual(small, big)
+        # 3; the periods in the queue; unit choices; count; page of reports (with task, plan,
+        # unit) = 7, filtered or not, at 1x and 10x the reports
+        for query in ({}, {"state": "submitted", "period_key": W20, "q": "区"}):
+            with self.subTest(**query):
+                ProgressReport.objects.filter(task__plan=self.big).update(state="draft")
+                small = self.count(self.office, reverse("tasks:review"), query)
+                ProgressReport.objects.filter(task__plan=self.big).update(state="submitted")
+                big = self.count(self.office, reverse("tasks:review"), query)
+                self.assertEqual((small, big), (7, 7))
 
     def test_head_review_queue(self):
         # 3 + the menu's 待审核 count; the table's count; one page of reports (with task,

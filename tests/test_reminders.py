@@ -164,7 +164,7 @@ class SendRemindersTests(ReminderTestCase):
         )
         message = next(m for m in mail.outbox if m.to == ["staff@example.gov.cn"])
         self.assertEqual(message.from_email, "督查台账 <noreply@localhost>")
-        self.assertIn("2022年第20周", message.subject)
+        self.assertIn("第20周（5月16日—5月22日）", message.subject)
         self.assertIn("区发展和改革局：", message.body)
         self.assertIn("/tasks/mine/?plan=2022&period=2022-W20", message.body)
         sent = Delivery.objects.filter(channel="email", state="sent")

@@ -32,6 +32,7 @@ HEADERS = (
     "存在问题",
     "下步打算",
     "完成进度",
+    "序时进度",
     "状态",
     "报送情况",
 )
@@ -96,7 +97,7 @@ class RollUpTests(BaseTestCase):
 
     def test_the_snapshot_freezes_every_task(self):
         snapshot = self.produce()
-        self.assertEqual(snapshot.rows.count(), 146)
+        self.assertEqual(snapshot.rows.count(), 145)  # every task but heading 6
         row = snapshot.rows.get(task__number="7")
         self.assertEqual(row.completion, 45.0)
         self.assertEqual(row.status, "on_schedule")
@@ -107,7 +108,7 @@ class RollUpTests(BaseTestCase):
         self.produce()
         workbook, sheet, rows = self.sheet_rows("总表")
         self.assertEqual(
-            workbook.sheetnames, ["总表", "按牵头领导", "按单位", "未报送", "本周变化"]
+            workbook.sheetnames, ["概况", "总表", "按牵头领导", "按单位", "未报送", "本周变化"]
         )
         self.assertEqual(rows[0][0], "2022年区政府工作报告重点工作任务推进情况周报")
         self.assertEqual(rows[1][0], "第20周（5月16日—5月22日）")
@@ -118,8 +119,8 @@ class RollUpTests(BaseTestCase):
         self.assertEqual(len(section_rows), 8)
         self.assertEqual(section_rows[0], "一、主要预期目标")
         numbers = [r[0] for r in body if r[0] and str(r[0])[1:2] != "、"]
-        self.assertEqual(len(numbers), 146)
-        self.assertEqual(numbers[:8], ["1", "2", "3", "4", "5", "6", "6(1)", "6(2)"])
+        self.assertEqual(len(numbers), 145)  # heading 6 is no task (tasks.reportable)
+        self.assertEqual(numbers[:8], ["1", "2", "3", "4", "5", "6(1)", "6(2)", "7"])
 
     def test_status_cells_are_filled_by_light_and_labelled(self):
         self.produce()
@@ -175,7 +176,7 @@ class RollUpTests(BaseTestCase):
         second = self.produce()
         self.assertEqual(first.pk, second.pk)
         self.assertEqual(WeeklySnapshot.objects.count(), 1)
-        self.assertEqual(SnapshotRow.objects.count(), 146)
+        self.assertEqual(SnapshotRow.objects.count(), 145)
         folder = rollup.workbook_path(self.plan, W20).parent
         names = [p.name for p in folder.iterdir()]
         self.assertEqual([n for n in names if "W20" in n], ["2022-W20.xlsx"])
@@ -185,7 +186,7 @@ class RollUpTests(BaseTestCase):
         with tempfile.TemporaryDirectory() as tmp:
             out = os.path.join(tmp, "w20.xlsx")
             text = run("weekly_report", "2022", "--week", "2022-W20", "--out", out)
-            self.assertIn("146 项任务", text)
+            self.assertIn("145 项任务", text)
             rows = list(load_workbook(out)["总表"].iter_rows(values_only=True))
             self.assertEqual(rows[0][0], "2022年区政府工作报告重点工作任务推进情况周报")
 
@@ -215,7 +216,7 @@ class ReportPagesTests(BaseTestCase):
         self.assertEqual((status["state"], status["progress"]), ("done", 100))
         download = self.client.get(status["download"])
         workbook = load_workbook(io.BytesIO(b"".join(download.streaming_content)))
-        self.assertEqual(workbook.sheetnames[0], "总表")
+        self.assertEqual(workbook.sheetnames[:2], ["概况", "总表"])
         listing = self.client.get(reverse("reports:list"))
         self.assertContains(listing, "2022年第20周")
 
@@ -244,8 +245,9 @@ class ReportPagesTests(BaseTestCase):
                 values_only=True
             )
         )
-        self.assertEqual(rows[0][:3], ("编号", "工作任务", "所属部分"))
-        self.assertEqual([r[0] for r in rows[1:]], ["32"])
+        self.assertEqual(rows[0][0], "2022年任务清单　截至2022年5月20日")
+        self.assertEqual(rows[1][:5], ("编号", "工作任务", "状态", "最近报送", "所属部分"))
+        self.assertEqual([r[0] for r in rows[2:]], ["32"])
 
 
 def test_the_schedule_is_built_from_the_environment_value():

@@ -148,7 +148,7 @@ def fill_of(cell):
 
 
 def test_sheet_names_in_order(book):
-    assert book.sheetnames == ["总表", "按牵头领导", "按单位", "未报送", "本周变化"]
+    assert book.sheetnames == ["概况", "总表", "按牵头领导", "按单位", "未报送", "本周变化"]
     assert list(SHEET_NAMES) == book.sheetnames
 
 
@@ -158,9 +158,9 @@ def test_title_rows_and_header(book):
     assert sheet["A2"].value == PERIOD
     assert sheet["A3"].value == "生成时间：2022年5月20日 18:00"
     for row in (1, 2, 3):  # nothing else on the title rows: the text spans over empty cells
-        assert [c.value for c in sheet[row][1:]] == [None] * 10
+        assert [c.value for c in sheet[row][1:]] == [None] * 11
     assert sheet["A1"].alignment.horizontal == "centerContinuous"
-    assert sheet["K1"].alignment.horizontal == "centerContinuous"
+    assert sheet["L1"].alignment.horizontal == "centerContinuous"
     assert sheet["A1"].font.b
     header = [c.value for c in sheet[4]]
     assert header == [
@@ -173,11 +173,12 @@ def test_title_rows_and_header(book):
         "存在问题",
         "下步打算",
         "完成进度",
+        "序时进度",
         "状态",
         "报送情况",
     ]
     assert tuple(header) == MAIN_HEADERS
-    assert sheet.max_column == 11
+    assert sheet.max_column == 12
 
 
 def test_task_rows_in_order_with_section_rows_between(book):
@@ -195,7 +196,7 @@ def test_task_rows_in_order_with_section_rows_between(book):
     assert len(rows) == 7 == sheet.max_row - 4
     for index in (5, 8):  # section rows: title in A, bold, light fill, the rest empty but boxed
         cells = sheet[index]
-        assert [c.value for c in cells[1:]] == [None] * 10
+        assert [c.value for c in cells[1:]] == [None] * 11
         assert cells[0].font.b
         assert not cells[0].alignment.wrap_text  # so it runs on over the empty cells
         assert {fill_of(c) for c in cells} == {"F2F2F2"}
@@ -210,7 +211,7 @@ def test_task_rows_in_order_with_section_rows_between(book):
     assert first[3] == "区发展和改革局"
     assert first[4] == "区政府各部门（单位）、各镇政府（街道办事处）"
     assert first[7] == "继续推进。"
-    assert first[10] == "区发改局 已采纳；区财政局 逾期报送"
+    assert first[11] == "区发改局 已采纳；区财政局 逾期报送"
 
 
 def test_status_fill_by_light_with_label_as_text(book):
@@ -219,7 +220,7 @@ def test_status_fill_by_light_with_label_as_text(book):
     for row in sheet.iter_rows(min_row=5):
         if row[1].value is None:
             continue  # section row
-        found[row[0].value] = (row[9].value, fill_of(row[9]))
+        found[row[0].value] = (row[10].value, fill_of(row[10]))
     assert found == {
         "1": ("序时推进", FILLS["green"]),
         "2": ("滞后", FILLS["yellow"]),
@@ -237,6 +238,14 @@ def test_completion_is_a_percent_number_cell(book):
     assert cells["2"].value == 30.5
     assert cells["7"].value == 100.0
     assert cells["6(2)"].value == "—"  # not reported: no figure
+
+
+def test_expected_progress_stands_beside_completion_as_a_percent_number(book):
+    sheet = book["总表"]
+    assert sheet["I4"].value == "完成进度" and sheet["J4"].value == "序时进度"
+    cells = {row[0].value: row[9] for row in sheet.iter_rows(min_row=5) if row[1].value}
+    assert cells["1"].value == 38.9 and cells["1"].data_type == "n"
+    assert cells["1"].number_format == '0.0"%"'
 
 
 def test_dangerous_text_is_stored_as_plain_strings(book):
@@ -259,6 +268,7 @@ def test_dangerous_text_is_stored_as_plain_strings(book):
 
 def test_print_settings_on_every_sheet(book):
     titles = {
+        "概况": None,  # one page: nothing to repeat
         "总表": "1:4",
         "按牵头领导": "1:1",
         "按单位": "1:1",
@@ -272,12 +282,15 @@ def test_print_settings_on_every_sheet(book):
         assert int(setup.fitToWidth or 1) == 1  # 1 is the default: XlsxWriter leaves it out
         assert int(setup.fitToHeight) == 0
         assert sheet.sheet_properties.pageSetUpPr.fitToPage
-        assert sheet.print_title_rows.replace("$", "") == titles[sheet.title]
+        assert (sheet.print_title_rows or "").replace("$", "") == (titles[sheet.title] or "")
         assert "&P" in sheet.oddFooter.center.text and "&N" in sheet.oddFooter.center.text
-        if sheet.title != "总表":  # no title rows there: the page header names the week
+        if sheet.title not in (
+            "概况",
+            "总表",
+        ):  # no title rows there: the page header names the week
             assert PERIOD in sheet.oddHeader.center.text
     assert book["总表"].freeze_panes == "A5"
-    for name in SHEET_NAMES[1:]:
+    for name in SHEET_NAMES[2:]:
         assert book[name].freeze_panes == "A2"
 
 
@@ -337,8 +350,9 @@ def test_unit_sheet(book):
 
 def test_missing_and_change_sheets(book):
     assert values(book["未报送"]) == [
-        ["单位", "未报送任务"],
-        ["堂邑镇", "6(2) 建设城市更新项目\n7 完成老旧小区改造"],
+        ["单位", "序号", "未报送任务"],
+        ["堂邑镇", "6(2)", "建设城市更新项目"],
+        ["堂邑镇", "7", "完成老旧小区改造"],
     ]
     changes = book["本周变化"]
     assert values(changes) == [
@@ -356,7 +370,7 @@ def test_empty_missing_and_changes(tmp_path):
     path = tmp_path / "empty.xlsx"
     build_workbook(sample_data(missing=[], changes=[], leaders=[], units=[]), path)
     book = openpyxl.load_workbook(path)
-    assert values(book["未报送"]) == [["单位", "未报送任务"], [NO_MISSING, None]]
+    assert values(book["未报送"]) == [["单位", "序号", "未报送任务"], [NO_MISSING, None, None]]
     assert NO_MISSING == "本期各单位均已报送"
     assert values(book["本周变化"]) == [
         ["序号", "工作任务", "上期状态", "本期状态", "新增问题"],
@@ -393,7 +407,7 @@ def test_control_characters_and_odd_numbers_do_not_break_the_file(tmp_path):
     assert cells[1].value == "任务\n第二行"
     assert cells[5].value == "'=1+1"  # cleaned first, then neutralised
     assert cells[8].value == "—"
-    assert fill_of(cells[9]) is None and cells[9].value == "滞后"
+    assert fill_of(cells[10]) is None and cells[10].value == "滞后"
 
 
 def test_a_crash_while_saving_leaves_no_partial_file(tmp_path, monkeypatch):
@@ -616,3 +630,48 @@ def test_dates_and_times_stay_dates_in_local_time(tmp_path):
     assert sheet["A2"].value == datetime.datetime(2022, 5, 18)
     assert sheet["A2"].number_format == "yyyy-mm-dd"
     assert sheet["B2"].value == moment.astimezone().replace(tzinfo=None)
+
+
+def test_the_cover_sheet_reads_back_with_status_and_section_counts_and_the_reporting_rate(
+    tmp_path,
+):
+    path = tmp_path / "cover.xlsx"
+    build_workbook(sample_data(as_of=datetime.date(2022, 5, 15)), path)
+    sheet = openpyxl.load_workbook(path)["概况"]
+    rows = values(sheet)
+    assert rows[0][0] == TITLE and rows[1][0] == PERIOD
+    assert rows[2][0] == "数据截至：2022年5月15日"
+    assert rows[3][0] == "生成时间：2022年5月20日 18:00"
+    start = [r[0] for r in rows].index("状态")
+    assert [r[:3] for r in rows[start : start + 8]] == [
+        ["状态", "任务数", "占比"],
+        ["已完成", 1, 20.0],
+        ["序时推进", 1, 20.0],
+        ["滞后", 1, 20.0],
+        ["严重滞后", 1, 20.0],
+        ["未报送", 1, 20.0],
+        ["未启动", 0, 0.0],
+        ["合计", 5, 100.0],
+    ]
+    assert sheet.cell(start + 2, 3).number_format == '0.0"%"'
+    sections = [r[0] for r in rows].index("部分")
+    assert rows[sections] == ["部分", *LABELS, "合计"]
+    assert rows[sections + 1] == ["一、主要预期目标", 0, 1, 1, 0, 0, 0, 2]
+    assert rows[sections + 2] == ["二、重点工作任务", 1, 0, 0, 1, 1, 0, 3]
+    totals = [r[0] for r in rows].index("本期各单位合计")
+    # 5 due (the development bureau; the finance bureau owes nothing): 3 on time + 1 late
+    assert rows[totals][:6] == ["本期各单位合计", 5, 3, 1, 1, 80.0]
+    assert rows[totals - 1][1:6] == ["应报", "按时", "逾期", "未报", "报送率"]
+
+
+def test_units_are_ranked_lowest_rate_first_and_end_with_a_total_row(tmp_path):
+    path = tmp_path / "units.xlsx"
+    units = [
+        UnitSummary("区发展和改革局", 5, 0, 5, 3, 1, 1, 80.0, []),
+        UnitSummary("区财政局", 0, 2, 0, 0, 0, 0, 100.0, []),
+        UnitSummary("堂邑镇", 0, 4, 4, 1, 0, 3, 25.0, []),
+    ]
+    build_workbook(sample_data(units=units), path)
+    rows = values(openpyxl.load_workbook(path)["按单位"])
+    assert [r[0] for r in rows[1:]] == ["堂邑镇", "区发展和改革局", "区财政局", "合计"]
+    assert rows[-1][:8] == ["合计", 5, 6, 9, 4, 1, 4, 55.6]

@@ -109,7 +109,10 @@ def test_s6_robots_sms_and_the_reminder_result(ui):
         plan_2022.get_by_label("区发展和改革局", exact=True).check()
         plan_2022.get_by_label("堂邑镇", exact=True).check()
         plan_2022.get_by_role("button", name="催办所选单位").click()
-        expect(page).to_have_url(re.compile(r"/notifications/reminders/\d+/2022-W20/$"))
+        # The count first: two units, then 确认发送.
+        expect(page.locator("[data-reminder-confirm]")).to_contain_text("将向 2 个单位")
+        page.get_by_role("button", name=re.compile("确认发送")).click()
+        expect(page).to_have_url(re.compile(r"/notifications/reminders/\d+/2022-W20/\?at="))
         deadline = time.monotonic() + 60
         while "等待发送" in page.content() and time.monotonic() < deadline:
             time.sleep(0.5)

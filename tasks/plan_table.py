@@ -1,0 +1,134 @@
+"""The whole plan as the office and leaders read it: each task's state beside its data.
+
+状态, 完成/序时 and 最近报送 come from the task states of the as-of date (tasks.progress), which
+are computed for the whole plan at once; sorting on them orders the queryset by the position
+each task takes in that order (one CASE expression), so the page costs the same queries
+whatever the plan's size. Headings (tasks.reportable) have no state and read "分项任务".
+"""
+
+import datetime
+
+import django_filters
+import django_tables2 as tables
+from django.db.models import Case, IntegerField, Value, When
+from django.utils.html import format_html
+
+from .filters import TaskFilterSet
+from .periods import period_label
+from .status import Status
+from .tables import TaskTable, light_html
+
+HEADING = "分项任务"
+
+
+def _percent(value: float | None) -> str:
+    return "—" if value is None else f"{value:.1f}%"
+
+
+class PlanTaskFilterSet(TaskFilterSet):
+    status = django_filters.ChoiceFilter(label="状态", choices=Status.choices(), method="by_status")
+
+    class Meta(TaskFilterSet.Meta):
+        fields = [*TaskFilterSet.Meta.fields, "status"]
+
+    def __init__(self, *args, states, **kwargs):
+        self.states = states
+        super().__init__(*args, **kwargs)
+
+    def by_status(self, queryset, name, value):
+        return queryset.filter(pk__in=[pk for pk, s in self.states.items() if s.status == value])
+
+
+class PlanTaskTable(TaskTable):
+    light = tables.Column("状态", empty_values=())
+    completion = tables.Column("完成/序时", empty_values=(), exclude_from_export=True)
+    latest = tables.Column("最近报送", empty_values=())
+    # The file gets the two figures as two number columns (the page shows them as one).
+    completion_value = tables.Column("完成进度", empty_values=(), visible=False)
+    expected_value = tables.Column("序时进度", empty_values=(), visible=False)
+    completion_value.export_kind = expected_value.export_kind = "percent"
+
+    class Meta(TaskTable.Meta):
+        sequence = ("number", "text", "light", "completion", "latest", "...")
+
+    def __init__(self, *args, states, **kwargs):
+        self.states = states
+        super().__init__(*args, **kwargs)
+
+    # --- cells ---------------------------------------------------------------------------
+    def render_light(self, record):
+        state = self.states.get(record.pk)
+        return (
+            light_html(state.status)
+            if state
+            else format_html('<span class="muted">{}</span>', HEADING)
+        )
+
+    def value_light(self, record):
+        state = self.states.get(record.pk)
+        return state.status.label if state else HEADING
+
+    def render_completion(self, record):
+        state = self.states.get(record.pk)
+        if state is None:
+            return "—"
+        return f"{_percent(state.completion)} / {_percent(state.expected)}"
+
+    def value_completion_value(self, record):
+        state = self.states.get(record.pk)
+        return None if state is None else state.completion
+
+    def value_expected_value(self, record):
+        state = self.states.get(record.pk)
+        return None if state is None else state.expected
+
+    def render_completion_value(self, record):
+        return _percent(self.value_completion_value(record))
+
+    def render_expected_value(self, record):
+        return _percent(self.value_expected_value(record))
+
+    def render_latest(self, record):
+        state = self.states.get(record.pk)
+        if state is None:
+            return "—"
+        if state.latest is None:
+            return format_html('<span class="muted">{}</span>', "尚未报送")
+        return period_label(state.latest.period_key)
+
+    def value_latest(self, record):
+        state = self.states.get(record.pk)
+        if state is None or state.latest is None:
+            return ""
+        return period_label(state.latest.period_key)
+
+    # --- sorting on computed figures ------------------------------------------------------
+    def _by(self, queryset, is_descending, key):
+        ids = sorted(self.states, key=lambda pk: key(self.states[pk]), reverse=is_descending)
+        last = len(ids)  # headings (no state) after every task, whichever direction
+        position = Case(
+            *(When(pk=pk, then=Value(i)) for i, pk in enumerate(ids)),
+            default=Value(last),
+            output_field=IntegerField(),
+        )
+        return queryset.annotate(sort_position=position).order_by("sort_position"), True
+
+    def order_light(self, queryset, is_descending):
+        # Ascending: the most urgent first (严重滞后, 未报送, 滞后, …).
+        return self._by(queryset, is_descending, lambda s: s.status.severity)
+
+    def order_completion(self, queryset, is_descending):
+        # Ascending: furthest behind 序时进度 first.
+        return self._by(
+            queryset,
+            is_descending,
+            lambda s: (s.completion if s.completion is not None else -1) - s.expected,
+        )
+
+    def order_latest(self, queryset, is_descending):
+        # Ascending: the longest silent first (never reported before any report).
+        return self._by(
+            queryset,
+            is_descending,
+            lambda s: s.latest.period_start if s.latest else datetime.date.min,
+        )
