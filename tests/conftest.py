@@ -2,6 +2,17 @@ import tempfile
 
 import pytest
 
+from . import shipped
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """pytest-django's test database; at the end also the clone with the shipped data, made
+    by the first class that needed it (tests/shipped.py)."""
+    yield
+    with django_db_blocker.unblock():
+        shipped.drop()
+
 
 @pytest.fixture(autouse=True, scope="session")
 def private_media_root():
