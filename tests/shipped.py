@@ -1,9 +1,10 @@
 """The shipped data (fixtures/*.json: the unit registry and the 2022 plan) loaded once per test
 database instead of once per test class.
 
-On PostgreSQL the first class that needs it clones the (empty, migrated) test database with
-Django's own `clone_test_db` (CREATE DATABASE … TEMPLATE) into `<test database>_shipped` and
-loads the fixtures there, committed, once. A class on the shipped data (`ShippedDataTestCase` in
+On PostgreSQL the session clones the test database right after creating it (migrated and
+empty) with Django's own `clone_test_db` (CREATE DATABASE … TEMPLATE) into
+`<test database>_shipped`; the first class that needs the data loads the fixtures there,
+committed, once. A class on the shipped data (`ShippedDataTestCase` in
 tests/base.py) points the connection at that clone for its duration; its class transaction and
 each test's savepoint roll back as usual, so the classes share the data and never see each
 other's writes. Everything else keeps the empty test database: tests that import a plan or set
@@ -24,7 +25,8 @@ SUFFIX = "shipped"
 
 
 class _State:
-    name: str | None = None  # the clone's name once it holds the data
+    name: str | None = None  # the clone, made right after the test database (pristine)
+    loaded: bool = False  # the shipped data is in it (on the first class that needs it)
     home: str | None = None  # the test database's name while a class is on the clone
 
 
@@ -36,22 +38,28 @@ def _connection():
 
 
 def available() -> bool:
-    return _connection().vendor == "postgresql"
+    return STATE.name is not None
+
+
+def prepare() -> None:
+    """Clones the test database just made (migrated, before any test could flush it)."""
+    connection = _connection()
+    if connection.vendor != "postgresql" or STATE.name is not None:
+        return
+    connection.creation.clone_test_db(suffix=SUFFIX, verbosity=0)
+    STATE.name = connection.creation.get_test_db_clone_settings(SUFFIX)["NAME"]
 
 
 def database() -> str:
-    """The clone holding the shipped data, made and loaded on the first call."""
-    if STATE.name is None:
-        connection = _connection()
-        creation = connection.creation
-        creation.clone_test_db(suffix=SUFFIX, verbosity=0)
-        name = creation.get_test_db_clone_settings(SUFFIX)["NAME"]
-        enter(name)
+    """The clone, with the shipped data loaded (and committed) on the first call."""
+    assert STATE.name is not None, "prepare() first (PostgreSQL only)"
+    if not STATE.loaded:
+        enter(STATE.name)
         try:
             call_command("loaddata", *ALL_FIXTURES, verbosity=0)
         finally:
             leave()
-        STATE.name = name
+        STATE.loaded = True
     return STATE.name
 
 
@@ -78,4 +86,4 @@ def drop() -> None:
     if STATE.name is not None:
         leave()
         _connection().creation.destroy_test_db(suffix=SUFFIX, verbosity=0)
-        STATE.name = None
+        STATE.name, STATE.loaded = None, False
