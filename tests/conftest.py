@@ -28,20 +28,6 @@ def pytest_itemcollected(item):
     item.add_marker(pytest.mark.xdist_group(group))
 
 
-@pytest.fixture(autouse=True, scope="session")
-def celery_queue_of_this_worker():
-    """Under xdist each worker sends and consumes its jobs on a queue of its own, so that the
-    Celery worker a test starts (tests/test_celery.py …) never runs a job another xdist
-    worker sent about a row in its own test database. Without xdist: the default queue."""
-    from django.conf import settings
-
-    if XDIST_WORKER and settings.configured:
-        from config.celery import app
-
-        app.conf.task_default_queue = f"celery-{XDIST_WORKER}"
-    yield
-
-
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """pytest-django's test database and its clone for the shipped data (tests/shipped.py)."""
@@ -50,6 +36,24 @@ def django_db_setup(django_db_setup, django_db_blocker):
     yield
     with django_db_blocker.unblock():
         shipped.drop()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def celery_queue_of_this_worker():
+    """Under xdist each worker sends and consumes its jobs on a queue of its own (CELERY_QUEUE,
+    inherited by the worker and web processes tests start), so that a Celery worker never runs
+    a job another xdist worker sent about a row of its own test database. Without xdist: the
+    default queue."""
+    from django.conf import settings
+
+    if XDIST_WORKER and settings.configured:
+        from config.celery import app
+
+        queue = f"celery-{XDIST_WORKER}"
+        os.environ["CELERY_QUEUE"] = queue
+        settings.CELERY_TASK_DEFAULT_QUEUE = queue
+        app.conf.task_default_queue = queue
+    yield
 
 
 @pytest.fixture(autouse=True, scope="session")
