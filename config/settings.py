@@ -233,6 +233,9 @@ else:
 # Job state lives in our own status models, which the UI reads; results are kept only where a
 # result store exists anyway (Redis), for health checks.
 CELERY_TASK_IGNORE_RESULT = not REDIS_URL
+# The queue jobs are sent to and workers consume; parallel test processes each use their own
+# (tests/conftest.py), so that a worker never runs a job sent about another test database.
+CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_QUEUE", "celery")
 # Sending must fail fast when the broker or the result store is down (the office gets a page in
 # seconds, not after the library's 20 reconnection attempts): short connection timeouts and
 # one retry. Workers reconnect on their own (broker_connection_retry).

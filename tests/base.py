@@ -1,8 +1,13 @@
-"""A shared base with the shipped data and a user in every role (after Healthchecks)."""
+"""A shared base with the shipped data and a user in every role (after Healthchecks).
 
+The shipped data is loaded once per test database, not per class (tests/shipped.py)."""
+
+import functools
 import time
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.test import TestCase
 
 from accounts.middleware import SessionRenewalMiddleware
@@ -11,9 +16,16 @@ from departments.models import Department
 from leaders.models import Leader
 from tasks.models import Task
 
+from . import shipped
 from .helpers import ALL_FIXTURES
 
 PASSWORD = "correct-horse-42"
+
+
+@functools.cache
+def _hashed(password: str, hashers: tuple) -> str:
+    """One real hash per password and hasher setting: each costs ~0.5 s of CPU (PBKDF2)."""
+    return make_password(password)
 
 
 def make_user(
@@ -27,9 +39,11 @@ def make_user(
     superuser=False,
     must_change=False,
 ):
-    user = get_user_model().objects.create_user(
-        username,
-        password=PASSWORD,
+    model = get_user_model()
+    # create_user() with the password hashed once (the same encoded value works for everyone).
+    user = model.objects.create(
+        username=model.normalize_username(username),
+        password=_hashed(PASSWORD, tuple(settings.PASSWORD_HASHERS)),
         first_name=username,
         is_superuser=superuser,
         is_staff=superuser,
@@ -48,9 +62,39 @@ def make_user(
     return user
 
 
-class BaseTestCase(TestCase):
+class ShippedDataTestCase(TestCase):
+    """A TestCase on the shipped data, loaded once per test database (tests/shipped.py).
+
+    `fixtures` still names what the class needs; the shipped files among them are not loaded
+    again (any others are, in the class transaction as usual)."""
+
     fixtures = ALL_FIXTURES
 
+    @classmethod
+    def setUpClass(cls):
+        if not shipped.available():
+            super().setUpClass()  # SQLite: the fixtures are loaded in the class transaction
+            return
+        shipped.enter(shipped.database())
+        declared = cls.fixtures
+        cls.fixtures = [name for name in declared if name not in shipped.FIXTURES]
+        try:
+            super().setUpClass()
+        except BaseException:
+            shipped.leave()
+            raise
+        finally:
+            cls.fixtures = declared
+
+    @classmethod
+    def tearDownClass(cls):
+        try:
+            super().tearDownClass()
+        finally:
+            shipped.leave()
+
+
+class BaseTestCase(ShippedDataTestCase):
     def login_renewed(self, user):
         """force_login, with the session's expiry renewed just now: the next requests do not
         renew it (SessionRenewalMiddleware), so query counts do not depend on the clock."""

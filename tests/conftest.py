@@ -1,6 +1,59 @@
+import os
 import tempfile
 
 import pytest
+
+from . import shipped
+
+# pytest-xdist (bin/test runs `-n auto --dist loadgroup`) sets this in each worker: gw0, gw1…
+XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+
+
+def pytest_configure(config):
+    # Registered here too, so that --strict-markers accepts it when xdist is off (-p no:xdist).
+    config.addinivalue_line("markers", "xdist_group(name): run these tests on one xdist worker")
+
+
+def pytest_itemcollected(item):
+    """The unit of work an xdist worker gets (with --dist loadgroup): a test class (its
+    setUpClass and setUpTestData run once), a module's test functions (module fixtures), and
+    all browser scenarios together (one server; they run in file order and share state)."""
+    path = item.nodeid.split("::")[0]
+    if path.startswith("tests/e2e/"):
+        group = "e2e"
+    elif getattr(item, "cls", None) is not None:
+        group = f"{path}::{item.cls.__name__}"
+    else:
+        group = path
+    item.add_marker(pytest.mark.xdist_group(group))
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """pytest-django's test database and its clone for the shipped data (tests/shipped.py)."""
+    with django_db_blocker.unblock():
+        shipped.prepare()
+    yield
+    with django_db_blocker.unblock():
+        shipped.drop()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def celery_queue_of_this_worker():
+    """Under xdist each worker sends and consumes its jobs on a queue of its own (CELERY_QUEUE,
+    inherited by the worker and web processes tests start), so that a Celery worker never runs
+    a job another xdist worker sent about a row of its own test database. Without xdist: the
+    default queue."""
+    from django.conf import settings
+
+    if XDIST_WORKER and settings.configured:
+        from config.celery import app
+
+        queue = f"celery-{XDIST_WORKER}"
+        os.environ["CELERY_QUEUE"] = queue
+        settings.CELERY_TASK_DEFAULT_QUEUE = queue
+        app.conf.task_default_queue = queue
+    yield
 
 
 @pytest.fixture(autouse=True, scope="session")

@@ -7,6 +7,7 @@ it reads from request.GET / request.POST / request.FILES during a plain request 
 the request runs), so a new form field is walked as soon as the view reads it.
 """
 
+import re
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -20,7 +21,9 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve
 from django.urls.resolvers import RegexPattern, RoutePattern
 from django.utils.datastructures import MultiValueDict
 
-# Raw bytes for a path segment (percent-encoded when the URL is built).
+# Raw bytes for a path segment (percent-encoded when the URL is built). Those the segment's
+# converter accepts reach the view, each; of those refused before any view (by the edge guard,
+# or by the converter: the resolver's 404) the first of each kind (Walker.path_values_for).
 PATH_VALUES = [
     b"a\x00b",
     b"abc",
@@ -30,8 +33,10 @@ PATH_VALUES = [
     "\u202e\u0301🙂\ufeff".encode(),
 ]
 # Values of a query parameter or form field, one field at a time (the others valid).
-# (NUL bytes cost nothing: the edge middleware refuses them before any view runs.)
-FIELD_VALUES = ["a\x00b", "abc", "99999999999999999999"]
+FIELD_VALUES = ["abc", "99999999999999999999"]
+# Refused by the edge guard (common.middleware) before any view, form or session lookup sees
+# them, whichever field carries them: sent once per URL, method and role, in the first field.
+EDGE_FIELD_VALUES = ["a\x00b"]
 # Values given to every field at once (a form cleans each field on its own).
 ALL_FIELD_VALUES = [
     "999999999999.99999",
@@ -41,7 +46,7 @@ ALL_FIELD_VALUES = [
     "-1",
     "\u202e\u0301🙂\ufeff",
 ]
-# Raw, not-UTF-8 bytes in a query string or urlencoded body.
+# Raw, not-UTF-8 bytes in a query string or urlencoded body (the edge guard's too: once).
 UNDECODABLE = [b"%ED%A0%80"]
 
 
@@ -81,8 +86,6 @@ def url_patterns(resolver: URLResolver | None = None, parts=(), prefix="") -> li
 
 def build_url(pattern: Pattern, values: dict[str, bytes]) -> str:
     """The pattern's URL with each parameter set to the (raw, then percent-encoded) value."""
-    import re
-
     url = "/"
     for part in pattern.parts:
         text = str(part)
@@ -208,9 +211,13 @@ class WalkResult:
 class Walker:
     """Sends the hostile requests; `valid` gives good values for names the walk meets."""
 
-    def __init__(self, clients: dict, path_values: dict, field_values: dict, after=None):
+    def __init__(
+        self, clients: dict, path_values: dict, field_values: dict, after=None, roles=None
+    ):
         self.after = after or (lambda: None)  # restores what a pattern's requests changed
         self.clients = clients  # role -> (Client, user or None)
+        # pattern -> the roles that walk it (default: every role)
+        self.roles = roles or (lambda pattern: list(self.clients))
         self.path_values = path_values  # path parameter name -> a valid raw value
         self.field_values = field_values  # (method, key) -> a valid value
         self.result = WalkResult()
@@ -278,7 +285,7 @@ class Walker:
             self.result.exercised.add(pattern.label)
             started = time.monotonic()
             before = self.result.requests
-            for role in self.clients:
+            for role in self.roles(pattern):
                 reads = self.discover(role, url)
                 self._walk_path(role, pattern, valid)
                 self._walk_fields(role, url, "get", reads.query)
@@ -293,9 +300,31 @@ class Walker:
                 )
         return self.result
 
+    @staticmethod
+    def path_values_for(converter) -> list[bytes]:
+        """The PATH_VALUES the converter accepts (each reaches the view), the first that the edge
+        guard refuses (NUL, not UTF-8) and the first the converter refuses (the resolver's 404):
+        any other value of those two kinds takes the same way as the first."""
+        if converter is None:  # a group of a regex pattern: every value
+            return list(PATH_VALUES)
+        reach, edge, unresolved = [], [], []
+        for value in PATH_VALUES:
+            try:
+                text = value.decode()
+            except UnicodeDecodeError:
+                edge.append(value)
+                continue
+            if "\x00" in text:
+                edge.append(value)
+            elif re.fullmatch(converter.regex, text):
+                reach.append(value)
+            else:
+                unresolved.append(value)
+        return reach + edge[:1] + unresolved[:1]
+
     def _walk_path(self, role, pattern, valid):
-        for name, _ in pattern.params:
-            for value in PATH_VALUES:
+        for name, converter in pattern.params:
+            for value in self.path_values_for(converter):
                 url = build_url(pattern, {**valid, name: value})
                 response = self.send(role, "get", url)
                 if response is not None and response.status_code == 405:
@@ -309,14 +338,17 @@ class Walker:
         for key in sorted(keys, key=str):
             for value in FIELD_VALUES:
                 self.send(role, method, url, {**base, key: value})
-            for raw in UNDECODABLE:
-                encoded = quote(str(key)).encode() + b"=" + raw
-                if method == "get":
-                    self.send(role, "get", f"{url}?{encoded.decode()}")
-                else:
-                    self.send(role, "post", url, raw=encoded)
         if not keys:
             return
+        first = min(keys, key=str)
+        for value in EDGE_FIELD_VALUES:
+            self.send(role, method, url, {**base, first: value})
+        for raw in UNDECODABLE:
+            encoded = quote(str(first)).encode() + b"=" + raw
+            if method == "get":
+                self.send(role, "get", f"{url}?{encoded.decode()}")
+            else:
+                self.send(role, "post", url, raw=encoded)
         # Every field hostile at once, and a field given twice.
         for value in ALL_FIELD_VALUES:
             self.send(role, method, url, dict.fromkeys(keys, value))
