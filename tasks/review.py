@@ -71,7 +71,7 @@ class OfficeReviewTable(ReviewTable):
         accessor="pk",
         orderable=False,
         exclude_from_export=True,
-        attrs={"th__input": {"data-check-all": ""}},
+        attrs={"th__input": {"data-check-all": "reports", "aria-label": "全选"}},
     )
 
     class Meta(ReviewTable.Meta):

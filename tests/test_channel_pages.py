@@ -16,6 +16,7 @@ from notifications.models import Delivery, NoticeRule, PersonChannel, SmsGateway
 
 from .base import BaseTestCase, make_user
 from .fake_gateway import FakeGateway
+from .helpers import send_reminders_confirmed
 from .test_channels import DING_SECRET, DING_TOKEN, LOOPBACK, WECOM_KEY
 
 PUBLIC_DING = f"https://oapi.dingtalk.com/robot/send?access_token={DING_TOKEN}"
@@ -63,8 +64,8 @@ def walk(client, fake, *, drc, town, staff, plan):
         client.post(reverse("channels:rules"), {"reminder__robot": "on", "reminder__sms": "on"}),
     ]
     assert [r.status_code for r in ok] == [302] * 4, [r.content.decode()[:3000] for r in ok]
-    sent = client.post(
-        reverse("notify:send_reminders"),
+    sent = send_reminders_confirmed(
+        client,
         {
             "plan": plan.pk,
             "period": "2022-W20",
@@ -217,8 +218,10 @@ class ChannelPageTests(BaseTestCase):
             result_url = walk(
                 self.client, fake, drc=self.drc, town=self.town, staff=self.staff, plan=plan
             )
+            # the result of this round (?at= names it)
             self.assertEqual(
-                result_url, reverse("notify:reminder_result", args=[plan.pk, "2022-W20"])
+                result_url.split("?")[0],
+                reverse("notify:reminder_result", args=[plan.pk, "2022-W20"]),
             )
             self.assertEqual(fake.requests, [])  # nothing in the web request
             page = self.client.get(result_url)
@@ -238,12 +241,11 @@ class ChannelPageTests(BaseTestCase):
     def test_the_result_lists_units_no_channel_reaches(self):
         plan = self.task["1"].plan
         make_user("nobody-unit-helper")  # no unit
-        self.client.post(
-            reverse("notify:send_reminders"),
-            {"plan": plan.pk, "period": "2022-W20", "scope": "all"},
+        sent = send_reminders_confirmed(
+            self.client, {"plan": plan.pk, "period": "2022-W20", "scope": "all"}
         )
-        page = self.client.get(reverse("notify:reminder_result", args=[plan.pk, "2022-W20"]))
-        self.assertContains(page, "没有任何渠道的单位")
+        page = self.client.get(sent["Location"])
+        self.assertContains(page, "没有可接收通知账号的单位")
         self.assertContains(page, '<span class="unit">区财政局</span>', html=True)
         self.assertNotContains(page, '<span class="unit">区发展和改革局</span>', html=True)
 

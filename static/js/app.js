@@ -5,7 +5,6 @@
 //   <button data-confirm-filled="...">        asks only when the form already has typed text
 //   <form data-warn-unsaved [data-dirty]>     warns on leaving the page with unsaved changes
 //   <input type="checkbox" data-check-all="name">  ticks every checkbox called `name`
-//   <input data-check-all> (no value, in a table header) ticks or clears every box of its table
 //   <form class="filters">       folds behind one 筛选 button on a phone
 //   #error-summary               a refused form's summary takes the focus (WCAG 3.3.1)
 //   .table-container             when it scrolls sideways (a phone), it becomes a labelled,
@@ -54,8 +53,8 @@
     }
   });
 
-  // Select all: <input type="checkbox" data-check-all="report">.
-  document.addEventListener("change", function (event) {
+  // Select all: <input type="checkbox" data-check-all="report"> (a click: also Space on it).
+  document.addEventListener("click", function (event) {
     var name = event.target.getAttribute && event.target.getAttribute("data-check-all");
     if (!name) return;
     var form = event.target.form || document;

@@ -52,7 +52,8 @@ DEMO_OBJECTS = r"""
 import json
 from django.contrib.auth.models import User
 from leaders.models import Instruction, Leader
-from reports.models import Bulletin, Notification, ReportJob, WeeklySnapshot
+from notifications.models import Notification
+from reports.models import Bulletin, ReportJob, WeeklySnapshot
 from tasks.models import Attachment, Plan, PlanImport, ProgressReport, Task
 
 plan = Plan.objects.by_key("2022")

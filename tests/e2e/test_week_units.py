@@ -155,7 +155,9 @@ def test_u1_the_unit_finds_its_returned_report_first_and_fixes_it(ui, shared, tm
     page.get_by_label("完成进度").fill("")
     with ui.expecting(400):
         page.get_by_role("button", name="提交", exact=True).click()
-        success(page, "提交前请填写“完成进度”")
+        # tied to its field (the error summary at the top and the message under the field)
+        expect(page.locator("#error-summary")).to_contain_text("提交前请填写“完成进度”")
+        expect(page.locator("#id_percent")).to_have_attribute("aria-invalid", "true")
     page.get_by_label("完成进度").fill("41")
     page.get_by_role("button", name="提交", exact=True).click()
     expect(page).to_have_url(re.compile(r"/tasks/mine/"))
@@ -174,7 +176,7 @@ def test_u2_the_head_reviews_several_reports_at_once(ui, shared):
     assert waiting >= 2, waiting
     # The unit's resubmission reached the head's notification centre.
     head.goto("/notifications/")
-    notice = re.compile(f"任务 {re.escape(shared['number'])} 的2022年第19周.*待您审核")
+    notice = re.compile(f"任务 {re.escape(shared['number'])} 的第19周.*待您审核")
     expect(head.get_by_text(notice)).to_be_visible()
 
     entry = head.get_by_role("navigation").get_by_role("link", name=re.compile("待审核"))
