@@ -81,7 +81,7 @@ class SubmitOnceMiddleware:
             return self.get_response(request)
         try:
             token = request.POST.get(FIELD, "")
-        except Exception:  # noqa: BLE001 - an unreadable body: the view (and CSRF) answer it
+        except Exception:
             token = ""
         if not _TOKEN.fullmatch(token):
             return self.get_response(request)

@@ -72,7 +72,7 @@ class PortfolioTable(TaskTable):
         bar = progress_bar(state.completion or 0, expected=state.expected, light=state.status.light)
         return format_html(
             '<div class="bar">{}</div><small>{}</small>', mark_safe(bar), self._numbers(record)
-        )  # noqa: S308 - escaped SVG
+        )
 
     def value_completion_value(self, record):
         return self.states[record.pk].completion

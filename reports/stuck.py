@@ -80,7 +80,7 @@ def heartbeat(job_id: int):
             while not stop.wait(settings.JOB_HEARTBEAT_SECONDS):
                 try:
                     beat(job_id)
-                except Exception:  # noqa: BLE001 - a missed beat is retried at the next one
+                except Exception:
                     logger.exception("heartbeat of report job %s failed", job_id)
         finally:
             connection.close()  # this thread's own database connection

@@ -85,7 +85,7 @@ def at_once(*calls):
         try:
             barrier.wait(timeout=30)
             results[i] = call()
-        except BaseException as error:  # noqa: BLE001 - re-raised below
+        except BaseException as error:
             errors.append(error)
         finally:
             connection.close()
