@@ -162,7 +162,10 @@ def test_s1_report_review_accept_instruct_acknowledge(ui, shared, tmp_path):
     )
     expect(pending.first).to_contain_text(INSTRUCTION)
     ui.shot(page, "instruction-pending")
-    pending.first.get_by_role("button", name="已阅").click()
+    # Other scenarios may leave instructions pending too: acknowledge this one.
+    pending.first.get_by_role("article").filter(has_text=INSTRUCTION).get_by_role(
+        "button", name="已阅"
+    ).click()
     success(page, "已阅：任务 7 的批示。")
     expect(page.get_by_text(INSTRUCTION)).to_have_count(0)
     ui.shot(page, "instruction-acknowledged")
