@@ -258,7 +258,7 @@ def screenshot_dir():
     path = Path(os.environ.get("E2E_SCREENSHOTS") or BASE_DIR / "var" / "e2e-screenshots")
     path.mkdir(parents=True, exist_ok=True)
     for old in path.glob("s[0-9]-*.png"):  # only our own earlier shots
-        old.unlink()
+        old.unlink(missing_ok=True)  # another xdist worker may be clearing them too
     return path
 
 
