@@ -17,9 +17,14 @@ def pytest_configure(config):
 def pytest_itemcollected(item):
     """The unit of work an xdist worker gets (with --dist loadgroup): a test class (its
     setUpClass and setUpTestData run once), a module's test functions (module fixtures), and
-    all browser scenarios together (one server; they run in file order and share state)."""
+    all browser scenarios together (one server; they run in file order and share state). The
+    axe scan of every page (the longest test, and independent of the scenarios: it finds or
+    makes the objects it needs) is a group of its own, so that it runs beside them on another
+    worker, with a server of its own."""
     path = item.nodeid.split("::")[0]
-    if path.startswith("tests/e2e/"):
+    if path == "tests/e2e/test_axe.py":
+        group = "e2e-axe"
+    elif path.startswith("tests/e2e/"):
         group = "e2e"
     elif getattr(item, "cls", None) is not None:
         group = f"{path}::{item.cls.__name__}"
