@@ -179,10 +179,18 @@ class IndicatorForm(forms.ModelForm):
             field.widget.attrs.setdefault("aria-label", f"{number}{field.label}")
 
 
+# A task has a handful of indicators. The cap bounds the work a forged TOTAL_FORMS can ask
+# for (without it Django builds up to 2,000 forms per request, about 0.5 s here); more than
+# MAX_INDICATORS is refused with Django's message.
+MAX_INDICATORS = 50
+
 IndicatorFormSet = forms.inlineformset_factory(
     Task,
     Indicator,
     form=IndicatorForm,
     extra=1,
     can_delete=True,
+    max_num=MAX_INDICATORS,
+    absolute_max=MAX_INDICATORS,
+    validate_max=True,
 )

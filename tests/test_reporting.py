@@ -380,3 +380,17 @@ class IndicatorEditTests(BaseTestCase):
             },
         )
         self.assertEqual(response.status_code, 400)
+
+    def test_a_forged_form_count_is_refused_without_building_thousands_of_forms(self):
+        from tasks.forms import MAX_INDICATORS
+
+        self.client.force_login(self.office)
+        url = reverse("tasks:indicators", args=["2022", "10"])
+        response = self.client.post(
+            url, {"indicators-TOTAL_FORMS": "1000000", "indicators-INITIAL_FORMS": "0"}
+        )
+        self.assertEqual(response.status_code, 400)
+        formset = response.context["formset"]
+        self.assertEqual(len(formset.forms), MAX_INDICATORS)  # Django's default builds 2,000
+        self.assertContains(response, f"{MAX_INDICATORS}", status_code=400)
+        self.assertTrue(formset.non_form_errors())
