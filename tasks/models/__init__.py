@@ -1,8 +1,10 @@
-"""The tasks app's models: the plan and who answers for it (plans), reports (reports).
+"""The tasks app's models: the plan and who answers for it (plans), reports (reports), the audit trail of a
+task's life (events).
 
 `from tasks.models import X` is the way to reach any of them.
 """
 
+from .events import TaskEvent
 from .plans import (
     DataRevision,
     Indicator,
@@ -13,6 +15,7 @@ from .plans import (
     Section,
     Task,
     TaskLeader,
+    TaskNode,
     TaskUnit,
 )
 from .reports import Attachment, IndicatorValue, ProgressReport, ReportEvent, _attachment_path
@@ -30,7 +33,9 @@ __all__ = [
     "ReportEvent",
     "Section",
     "Task",
+    "TaskEvent",
     "TaskLeader",
+    "TaskNode",
     "TaskUnit",
     "_attachment_path",  # named by migration 0001 (upload_to)
 ]

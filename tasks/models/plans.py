@@ -123,6 +123,11 @@ class Task(models.Model):
     text = models.TextField("任务内容")
     sort_order = models.PositiveIntegerField("排序")
     deadline = models.DateField("完成时限", null=True, blank=True)  # default: the plan's year end
+    # Set only when an extension of the deadline is approved (tasks.extensions): until then the
+    # task is judged on `deadline`, which keeps the original date for good.
+    extended_deadline = models.DateField("延期后时限", null=True, blank=True)
+    # Set by the office's 销号 (tasks.closure); None while the task is open (or reopened).
+    closed_on = models.DateField("办结日期", null=True, blank=True)
     leaders = models.ManyToManyField(Leader, through="TaskLeader", related_name="tasks")
 
     class Meta:
@@ -299,3 +304,31 @@ class PlanImport(models.Model):
 
     def __str__(self):
         return f"{self.filename} {self.state}"
+
+
+class TaskNode(models.Model):
+    """A dated milestone of a task's node plan (节点计划 / 形象进度): by `due`, `description`
+    done and the task at `expected_percent`. 序时进度 of a task with nodes is read off them
+    (tasks.status), not off the straight line."""
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="nodes")
+    due = models.DateField("节点时间")
+    description = models.CharField("节点目标", max_length=200)
+    expected_percent = models.DecimalField("预期进度", max_digits=4, decimal_places=1)
+    # Set only when an extension of this node is approved (tasks.extensions).
+    extended_due = models.DateField("延期后节点时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "时间节点"
+        verbose_name_plural = "时间节点"
+        ordering = ["task", "due", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["task", "due"], name="tasknode_unique_due"),
+            models.CheckConstraint(
+                condition=Q(expected_percent__gte=0) & Q(expected_percent__lte=100),
+                name="tasknode_percent_0_100",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.task.number} {self.due:%Y-%m-%d} {self.description}"
