@@ -25,7 +25,7 @@ from .access import (
     tasks_visible_to,
 )
 from .attachments import AttachmentError, add_files, remove_attachment
-from .forms import IndicatorFormSet, ReportForm, ReturnForm
+from .forms import IndicatorFormSet, ReportForm, ReturnForm, ask_initial
 from .lookups import period_or_404, plan_or_404
 from .models import ProgressReport, Task
 from .periods import parse_period_key
@@ -44,6 +44,7 @@ def _initial(report: ProgressReport | None, data: reporting.ReportData | None) -
         "next_steps": data.next_steps,
         "percent": "" if data.percent is None else format(data.percent.normalize(), "f"),
         "version": report.version if report else 0,
+        **ask_initial(data.coordination),
     }
     for indicator_id, actual in data.values.items():
         initial[f"indicator_{indicator_id}"] = format(actual.normalize(), "f")
@@ -57,6 +58,7 @@ def _report_data(report: ProgressReport) -> reporting.ReportData:
         next_steps=report.next_steps,
         percent=report.percent,
         values={v.indicator_id: v.actual for v in report.values.all()},
+        coordination=report.coordination_ask,
     )
 
 
