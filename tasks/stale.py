@@ -120,7 +120,7 @@ class StaleColumn(tables.Column):
         flags = getattr(table, "_stale_flags", None)
         if flags is None:
             page = getattr(table, "page", None)
-            rows = page.object_list if page is not None else table.data
+            rows = [row.record for row in page.object_list] if page is not None else table.data
             flags = table._stale_flags = verdicts(list(rows))
         return flags.get(record.pk)
 
