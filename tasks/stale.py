@@ -6,6 +6,7 @@ reports with their indicator values), and the 序时进度 of the report's perio
 """
 
 import datetime
+from dataclasses import dataclass
 
 import django_tables2 as tables
 from django.conf import settings
@@ -14,12 +15,17 @@ from django.utils.html import format_html
 
 from .coordination import open_counts
 from .models import IndicatorValue, ProgressReport
-from .periods import parse_period_key
 from .report_context import expected_at
 from .staleness import Facts, Verdict, judge
 
 COUNTED = ProgressReport.State.COUNTED
 FIELDS = ("id", "task_id", "department_id", "period_start", "period_end", "progress", "percent")
+
+
+@dataclass(frozen=True)
+class _Span:
+    start: datetime.date
+    end: datetime.date
 
 
 def threshold() -> float:
@@ -73,7 +79,8 @@ def verdicts(reports) -> dict[int, Verdict]:
             ),
             report,
         )
-        expected = expected_at(report.task, parse_period_key(report.period_key))
+        # 序时进度 at the end of the report's own period (its dates, not a parsed key).
+        expected = expected_at(report.task, _Span(report.period_start, report.period_end))
         behind = report.percent is not None and float(report.percent) < expected
         verdict = judge(
             _facts(current),
