@@ -118,7 +118,7 @@ def open_from_report(report, user) -> CoordinationItem | None:
 def _lead_leaders(task_id: int) -> list[int]:
     return list(
         TaskLeader.objects.filter(task_id=task_id)
-        .order_by("sort_order", "pk")
+        .order_by("position", "pk")
         .values_list("leader_id", flat=True)
     )
 
