@@ -11,6 +11,7 @@ import datetime
 
 from django.db import transaction
 
+from departments.models import Department
 from leaders.models import CoordinationItem
 
 from .. import audit, revision
@@ -71,6 +72,12 @@ def _items(plan, reports, user) -> int:
             .exclude(department=report.department)
             .values_list("department_id", flat=True)[:1]
         )
+        if kind == Kind.DEPARTMENT and not partners:  # no named partner: the finance bureau
+            partners = list(
+                Department.objects.exclude(pk=report.department_id)
+                .filter(name__contains="财政")
+                .values_list("pk", flat=True)[:1]
+            )
         if kind == Kind.DEPARTMENT and not partners:
             kind = Kind.LEADER
         raised = report.submitted_at or report.created_at
