@@ -4,6 +4,7 @@
 import django_filters
 import django_tables2 as tables
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.html import format_html
 
 from common.filters import BaseFilterSet
@@ -113,7 +114,10 @@ class CoordinationTable(BaseTable):
         return record.text
 
     def _age(self, record) -> int:
-        return (self.today - record.created_at.date()).days
+        """Days since it was raised; a closed item's age stops at its closing."""
+        closed = record.closed_at and not record.is_active
+        end = timezone.localdate(record.closed_at) if closed else self.today
+        return max(0, (end - timezone.localdate(record.created_at)).days)
 
     def render_age(self, record):
         return f"{self._age(record)} 天"
@@ -124,7 +128,7 @@ class CoordinationTable(BaseTable):
     def render_due(self, record, value):
         text = f"{value:%Y-%m-%d}"
         if record.is_active and value < self.today:
-            return format_html('<span class="error-text">{}（已超期）</span>', text)
+            return format_html('<span class="overdue-text">{}（已超期）</span>', text)
         return text
 
     def value_due(self, record, value):

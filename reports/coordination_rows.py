@@ -3,6 +3,8 @@
 
 import datetime
 
+from django.utils import timezone
+
 from leaders.models import CoordinationItem
 from tasks.stale import period_stale
 
@@ -26,8 +28,8 @@ def frozen(plan, period, as_of: datetime.date) -> dict:
                 "kind": item.get_kind_display(),
                 "text": item.text,
                 "actors": "、".join(a.name for a in actors),
-                "created": item.created_at.date().isoformat(),
-                "age": max(0, (as_of - item.created_at.date()).days),
+                "created": timezone.localdate(item.created_at).isoformat(),
+                "age": max(0, (as_of - timezone.localdate(item.created_at)).days),
                 "due": item.due.isoformat(),
                 "state": item.get_state_display() + ("（已超期）" if overdue else ""),
             }

@@ -15,7 +15,7 @@ from accounts.roles import approving_unit, person_of
 from common.export import maybe_export
 from common.redirects import redirect_next
 
-from . import clock, head_review, reporting, review
+from . import clock, head_review, reporting, review, stale
 from .access import (
     attachments_visible_to,
     can_edit_indicators,
@@ -269,6 +269,7 @@ def report_history(request, report_id: int):
             "previous": previous,
             "previous_label": previous and parse_period_key(previous.period_key).short_label,
             "events": events,
+            "stale": stale.verdicts([report]).get(report.pk),  # 与上期基本相同 (tasks.stale)
             # What this person may do with the report now (tasks.reporting decides).
             "may_approve": reporting.may_approve(request.user, report),
             "may_accept": reporting.may_accept(request.user, report),
