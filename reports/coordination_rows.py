@@ -12,7 +12,11 @@ from tasks.stale import period_stale
 def frozen(plan, period, as_of: datetime.date) -> dict:
     """The plain rows the two sheets show, as of the roll-up (kept in the snapshot)."""
     items = (
-        CoordinationItem.objects.filter(task__plan=plan, state__in=CoordinationItem.State.ACTIVE)
+        CoordinationItem.objects.filter(
+            task__plan=plan,
+            state__in=CoordinationItem.State.ACTIVE,
+            created_at__date__lte=as_of,  # raised by the roll-up's date
+        )
         .select_related("task", "department")
         .prefetch_related("leaders", "units")
         .order_by("due", "pk")
