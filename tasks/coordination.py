@@ -20,8 +20,7 @@ import datetime
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Count, Exists, OuterRef, Q
-from django.utils import timezone
+from django.db.models import Exists, OuterRef, Q
 
 from accounts.roles import person_of
 from departments.models import Department
@@ -337,27 +336,6 @@ def reopen(user, item, reason: str) -> CoordinationItem:
     return item
 
 
-# --- figures for others (unit scores) -------------------------------------------------------
-
-
-def overdue_items_by_unit(plan, start: datetime.date, end: datetime.date) -> dict[int, int]:
-    """department id -> items it must act on (named units) that were overdue at some point in
-    [start, end]: due before `end` and not closed by their due date. Raising units and
-    leaders are not counted (a unit is not blamed for asking)."""
-    found: dict[int, int] = {}
-    rows = Item.units.through.objects.filter(
-        coordinationitem__task__plan=plan,
-        coordinationitem__due__lt=end,
-        coordinationitem__created_at__date__lte=end,
-    ).values_list("department_id", "coordinationitem__due", "coordinationitem__closed_at")
-    for department_id, due, closed_at in rows:
-        closed_on = timezone.localtime(closed_at).date() if closed_at is not None else None
-        if closed_on is not None and (closed_on <= due or closed_on < start):
-            continue  # closed in time, or overdue only before the span
-        found[department_id] = found.get(department_id, 0) + 1
-    return found
-
-
 # --- what pages show ------------------------------------------------------------------------
 
 
@@ -400,10 +378,3 @@ def leader_panel(leader) -> dict:
         "coordination_rows": [{"item": i, "overdue": is_overdue(i, today)} for i in items],
         "coordination_leader": leader,
     }
-
-
-def open_counts(plan, today: datetime.date) -> dict:
-    """The plan's items not closed, and how many of them are overdue (one query)."""
-    return Item.objects.filter(task__plan=plan, state__in=State.ACTIVE).aggregate(
-        open=Count("pk"), overdue=Count("pk", filter=Q(due__lt=today))
-    )

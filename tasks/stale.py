@@ -13,7 +13,7 @@ from django.conf import settings
 from django.db.models import Prefetch, Q
 from django.utils.html import format_html
 
-from .coordination import open_counts
+from .coordination_figures import open_counts
 from .models import IndicatorValue, ProgressReport
 from .report_context import expected_at
 from .staleness import Facts, Verdict, judge

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from leaders.models import CoordinationItem, Instruction
 from notifications.models import Notification
-from tasks import audit, coordination
+from tasks import audit, coordination_figures
 from tasks.models import ProgressReport, TaskEvent
 
 from .base import BaseTestCase
@@ -194,7 +194,7 @@ class LifecycleTests(BaseTestCase):
         in_time.due = datetime.date(2022, 5, 10)
         in_time.state, in_time.closed_at = State.RESOLVED, late.created_at.replace(day=9, month=5)
         in_time.save()
-        found = coordination.overdue_items_by_unit(
+        found = coordination_figures.overdue_items_by_unit(
             plan, datetime.date(2022, 5, 1), datetime.date(2022, 5, 31)
         )
         self.assertEqual(found, {self.town.pk: 1})
