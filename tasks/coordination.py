@@ -95,13 +95,15 @@ def open_from_report(report, user) -> CoordinationItem | None:
             created_by=user,
             due=default_due(clock.today()),
         )
+    # A unit does not coordinate with itself; naming only itself leaves the ask to the leaders.
+    units = [pk for pk in ask.get("units", []) if pk != report.department_id]
     item.period_key = report.period_key
     item.text = report.problems.strip()
-    item.kind = ask["kind"]
+    item.kind = Kind.DEPARTMENT if ask["kind"] == Kind.DEPARTMENT and units else Kind.LEADER
     item.save()
     leaders = [] if item.kind == Kind.DEPARTMENT else _lead_leaders(report.task_id)
     item.leaders.set(leaders)
-    item.units.set(ask.get("units", []) if item.kind == Kind.DEPARTMENT else [])
+    item.units.set(units if item.kind == Kind.DEPARTMENT else [])
     audit.record(
         report.task,
         "coordination.opened" if created else "coordination.updated",

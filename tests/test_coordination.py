@@ -67,7 +67,8 @@ class OpeningFromAReportTests(BaseTestCase):
         self.assertContains(response, "请选择需要协调的单位", status_code=400)
         response = self.post(coordination_kind="bogus")
         self.assertEqual(response.status_code, 400)
-        self.post(coordination_kind="department", coordination_units=[str(self.town.pk)])
+        units = [str(self.drc.pk), str(self.town.pk)]  # its own unit is left out
+        self.post(coordination_kind="department", coordination_units=units)
         opened = CoordinationItem.objects.get()
         self.assertEqual(list(opened.units.all()), [self.town])
         self.assertFalse(opened.leaders.exists())
