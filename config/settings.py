@@ -204,6 +204,13 @@ STATUS_RED_POINTS = env_int("STATUS_RED_POINTS", 30, minimum=0)
 STATUS_SILENT_PERIODS = env_int("STATUS_SILENT_PERIODS", 2, minimum=1)
 # Units may still report the period before the current one (reports come in on Monday).
 REPORT_OPEN_PREVIOUS_PERIODS = env_int("REPORT_OPEN_PREVIOUS_PERIODS", 1, minimum=0)
+# 需协调事项: working days (Monday to Friday) the ones who must act have, by default.
+COORDINATION_DUE_WORKING_DAYS = env_int("COORDINATION_DUE_WORKING_DAYS", 10, minimum=1)
+# 进展停滞: a 工作进展 at least this similar (percent, tasks.staleness) to the unit's previous
+# one with the same figures is 与上期基本相同; so is a report whose percent and indicators have
+# not moved for STALE_PERIODS reports while the task is behind its 序时进度.
+STALE_SIMILARITY_PERCENT = env_int("STALE_SIMILARITY_PERCENT", 85, minimum=1)
+STALE_PERIODS = env_int("STALE_PERIODS", 3, minimum=2)
 ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_MB", 20, minimum=1) * 1024 * 1024
 # For demonstrations and training: the app behaves as if today were this date (YYYY-MM-DD).
 AS_OF_DATE = env_str("AS_OF_DATE", "")

@@ -8,6 +8,7 @@ import django_tables2 as tables
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.html import format_html, format_html_join
@@ -19,7 +20,7 @@ from accounts.roles import can_track_instructions, person_of
 from common.export import maybe_export
 from common.redirects import redirect_next
 from common.tables import BaseTable
-from tasks import clock
+from tasks import clock, coordination
 from tasks.access import tasks_visible_to
 from tasks.lookups import plan_or_404
 
@@ -97,10 +98,13 @@ def instruction_write(request, plan_key: str, number: str):
         publish = request.POST.get("action") == "publish"
         confirmed = publish and request.POST.get("confirm") == "1"
         try:
-            instruction = save_instruction(
-                request.user, task, text, publish=confirmed, instruction=instruction
-            )
-        except InstructionError as error:
+            with transaction.atomic():  # the 批示 and the 需协调事项 it answers, together
+                instruction = save_instruction(
+                    request.user, task, text, publish=confirmed, instruction=instruction
+                )
+                coordination.link_instruction(request.user, instruction, request.POST.get("item"))
+                coordination.answered_by_instruction(instruction)
+        except (InstructionError, coordination.CoordinationError) as error:
             messages.error(request, str(error))
             status = 400
         else:
@@ -119,8 +123,18 @@ def instruction_write(request, plan_key: str, number: str):
         "max_length": MAX_TEXT_LENGTH,
         "confirming": confirming,
         "units": units_to_acknowledge(instruction or Instruction(task=task)) if confirming else [],
+        "item_id": _item_id(request, instruction),
     }
     return render(request, "leaders/instruction_form.html", context, status=status)
+
+
+def _item_id(request, instruction) -> str:
+    """The 需协调事项 the form answers: ?item= (digits only), or the draft's own link."""
+    given = request.POST.get("item") or request.GET.get("item") or ""
+    if given.isdigit() and len(given) <= 12:
+        return given
+    linked = instruction.coordination_item_id if instruction else None
+    return str(linked) if linked else ""
 
 
 @login_required

@@ -1,5 +1,8 @@
+from enum import nonmember
+
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
 
 from accounts.models import RoleChange
@@ -83,6 +86,15 @@ class Instruction(models.Model):
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
     published_at = models.DateTimeField("发布时间", null=True, blank=True)
+    # The 需协调事项 this instruction answers, if any (tasks.coordination.link_instruction).
+    coordination_item = models.ForeignKey(
+        "CoordinationItem",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="instructions",
+        verbose_name="答复的需协调事项",
+    )
     # When the author last opened the instruction page: 落实情况 written later are new to him.
     responses_seen_at = models.DateTimeField("领导查看落实情况时间", null=True, blank=True)
 
@@ -170,3 +182,101 @@ class InstructionResponse(models.Model):
 
     def __str__(self):
         return f"{self.department} 落实情况 {self.written_at:%Y-%m-%d %H:%M}"
+
+
+class CoordinationItem(models.Model):
+    """A problem a unit cannot solve alone (需协调事项), raised from the 存在问题 of a report.
+
+    待协调 → 协调中 (someone who must act has answered: a 批示 or a unit's reply) → 已解决 or
+    无法解决 (a note is required); a closed item may be reopened (recorded). Every step is
+    written to the task's audit trail (tasks.audit, kind "coordination.*"); the rules are in
+    tasks.coordination.
+    """
+
+    class Kind(models.TextChoices):
+        LEADER = "leader", "需领导协调"
+        DEPARTMENT = "department", "需部门协调"
+
+    class State(models.TextChoices):
+        OPEN = "open", "待协调"
+        IN_PROGRESS = "in_progress", "协调中"
+        RESOLVED = "resolved", "已解决"
+        UNRESOLVABLE = "unresolvable", "无法解决"
+
+        ACTIVE = nonmember(frozenset({"open", "in_progress"}))  # not closed: counts as open
+        CLOSED = nonmember(frozenset({"resolved", "unresolvable"}))
+
+    task = models.ForeignKey(
+        "tasks.Task",
+        on_delete=models.PROTECT,
+        related_name="coordination_items",
+        verbose_name="任务",
+    )
+    department = models.ForeignKey(
+        "departments.Department",
+        on_delete=models.PROTECT,
+        related_name="raised_coordination_items",
+        verbose_name="提出单位",
+    )
+    report = models.ForeignKey(
+        "tasks.ProgressReport",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="coordination_items",
+        verbose_name="来源报告",
+    )
+    period_key = models.CharField("提出期次", max_length=10)
+    text = models.TextField("问题")
+    kind = models.CharField("类型", max_length=20, choices=Kind.choices)
+    # Who must act: the task's lead leaders (需领导协调) or the named units (需部门协调).
+    leaders = models.ManyToManyField(
+        Leader, related_name="coordination_items", blank=True, verbose_name="协调领导"
+    )
+    units = models.ManyToManyField(
+        "departments.Department",
+        related_name="coordination_items",
+        blank=True,
+        verbose_name="协调单位",
+    )
+    due = models.DateField("协调时限")
+    state = models.CharField("状态", max_length=20, choices=State.choices, default=State.OPEN)
+    note = models.TextField("办结说明", blank=True)
+    closed_at = models.DateTimeField("办结时间", null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="办结人",
+    )
+    reopened = models.PositiveIntegerField("重新打开次数", default=0)
+    created_at = models.DateTimeField("提出时间")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="提出人"
+    )
+
+    class Meta:
+        verbose_name = "需协调事项"
+        verbose_name_plural = "需协调事项"
+        ordering = ["due", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["report"],
+                name="coordination_one_per_report",
+                condition=Q(report__isnull=False),
+            ),
+        ]
+        indexes = [models.Index(fields=["state", "due"], name="coordination_state_due")]
+
+    def __str__(self):
+        text = self.text if len(self.text) <= 20 else self.text[:20] + "…"
+        return f"{self.get_kind_display()}：{text}"
+
+    def get_absolute_url(self):
+        return reverse("leaders:coordination_detail", args=[self.pk])
+
+    @property
+    def is_active(self) -> bool:
+        return self.state in self.State.ACTIVE

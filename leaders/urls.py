@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import instruction_views, views
+from . import coordination_views, instruction_views, views
 
 app_name = "leaders"
 urlpatterns = [
@@ -29,6 +29,17 @@ urlpatterns = [
         "instructions/<int:instruction_id>/acknowledge/",
         instruction_views.instruction_acknowledge,
         name="instruction_acknowledge",
+    ),
+    path("coordination/", coordination_views.coordination_list, name="coordination_list"),
+    path(
+        "coordination/<int:item_id>/",
+        coordination_views.coordination_detail,
+        name="coordination_detail",
+    ),
+    path(
+        "coordination/<int:item_id>/<str:action>/",
+        coordination_views.coordination_action,
+        name="coordination_action",
     ),
     path(
         "instructions/<int:instruction_id>/respond/",

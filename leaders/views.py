@@ -9,7 +9,7 @@ from django_tables2 import RequestConfig
 from accounts.roles import can_view_portfolio, person_of
 from common.charts import LIGHT_COLORS, donut_chart, pace_bar_chart, stacked_column_chart
 from common.export import export_response
-from tasks import reporting, revision
+from tasks import coordination, reporting, revision
 from tasks.lookups import period_or_404
 from tasks.models import Plan, Task
 from tasks.periods import plan_periods
@@ -55,9 +55,12 @@ def portfolio(request, leader_id: int):
         raise PermissionDenied(f"只能查看本人{PORTFOLIO_WORDS}")
     plan = _plan_for(leader, request.GET.get("plan"))
     heading = portfolio_heading(request.user, leader)
+    panel = coordination.leader_panel(leader)  # open 需协调事项 first
     if plan is None:
         return render(
-            request, "leaders/portfolio.html", {"leader": leader, "plan": None, "heading": heading}
+            request,
+            "leaders/portfolio.html",
+            {"leader": leader, "plan": None, "heading": heading, **panel},
         )
     period = period_or_404(plan, request.GET.get("period"))
     as_of = min(period.end, reporting.as_of_date(plan))
@@ -68,6 +71,7 @@ def portfolio(request, leader_id: int):
         "plans": Plan.objects.filter(tasks__leader_links__leader=leader).distinct(),
         "period": period,
         "periods": plan_periods(plan.year, plan.cycle),
+        **panel,
     }
     if request.GET.get("_export") == "xlsx":
         return export_response(

@@ -17,7 +17,7 @@ from notifications import notices, texts
 from notifications.dispatch import Dispatcher, Outbound, enabled_channels
 from tasks import clock
 from tasks.periods import period_label
-from tasks.signals import report_returned, report_submitted
+from tasks.signals import coordination_changed, report_returned, report_submitted
 
 from .models import Notification
 from .reminders import notify, queue_outbound
@@ -128,6 +128,50 @@ def notify_head_of_submission(sender, report, **kwargs):
     notify(heads, Notification.Kind.OTHER, title, body, reverse("tasks:review"))
 
 
+def _unit_staff(department_ids):
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, profile__department__in=list(department_ids))
+        .filter(Q(profile__is_reporter=True) | Q(profile__is_unit_head=True))
+        .select_related("profile")
+    )
+
+
+def notify_of_coordination(sender, item, step, **kwargs):
+    """需协调事项: opened or reopened → whoever must act (the leaders, or the named units);
+    answered, replied or closed → the unit that raised it."""
+    task = item.task
+    url = reverse("leaders:coordination_detail", args=[item.pk])
+    if step in ("opened", "reopened"):
+        leaders = [leader.user for leader in item.leaders.select_related("user") if leader.user]
+        units = _unit_staff(item.units.values_list("pk", flat=True))
+        recipients = [u for u in leaders if u.is_active] + list(units)
+        word = "重新打开" if step == "reopened" else "提出"
+        title = f"{item.department.name}{word}{item.get_kind_display()}：任务 {task.number}"
+        outbound = list(units)  # leaders have no unit channel: in-app only
+    else:
+        recipients = list(_unit_staff([item.department_id]))
+        title = f"任务 {task.number} 的需协调事项已{item.get_state_display()}"
+        outbound = recipients
+    notify(recipients, Notification.Kind.OTHER, title, item.text[:300], url)
+    _queue(
+        notices.COORDINATION,
+        f"coordination:{item.pk}:{step}:{int(clock.now().timestamp())}",
+        lambda: outbound,
+        title,
+        lambda unit: texts.Message(
+            headline="需协调事项",
+            unit=unit,
+            body=f"{title}：{item.text}",
+            numbers=(task.number,),
+            deadline=f"{item.due:%m-%d}",
+            path=url,
+        ),
+        f"{title}。\n{item.text}",
+        url,
+    )
+
+
 def connect():
     report_returned.connect(notify_unit_of_return, dispatch_uid="reports.notify_unit_of_return")
     report_submitted.connect(
@@ -135,4 +179,7 @@ def connect():
     )
     instruction_published.connect(
         notify_units_of_instruction, dispatch_uid="reports.notify_units_of_instruction"
+    )
+    coordination_changed.connect(
+        notify_of_coordination, dispatch_uid="notifications.notify_of_coordination"
     )

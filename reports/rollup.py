@@ -21,9 +21,11 @@ from tasks.models import Plan
 from tasks.periods import Period
 from tasks.status import Status, summarize
 
+from . import coordination_rows
 from .models import SnapshotRow, WeeklySnapshot
 from .overview import LAGGING, period_overview, short
 from .workbook import build_workbook
+from .workbook_coordination import KEY as COORDINATION
 from .workbook_data import (
     Change,
     LeaderSummary,
@@ -72,6 +74,7 @@ def freeze(plan: Plan, period: Period, *, today: datetime.date | None = None) ->
     snapshot.as_of = view.as_of
     snapshot.generated_at = clock.now()
     snapshot.summary = _summary(view)
+    snapshot.summary[COORDINATION] = coordination_rows.frozen(plan, period, view.as_of)
     snapshot.save()
     return snapshot
 
@@ -202,6 +205,7 @@ def workbook_data(snapshot: WeeklySnapshot) -> WorkbookData:
         changes=[Change(**c) for c in summary.get("changes", [])],
         status_labels=labels,
         as_of=snapshot.as_of,
+        extra={k: summary[k] for k in (COORDINATION,) if k in summary},
     )
 
 

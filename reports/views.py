@@ -17,7 +17,7 @@ from accounts.models import RoleChange
 from accounts.roles import can_generate_reports, can_read_reports, can_use_dashboard, start_url
 from common.charts import LIGHT_COLORS, bar_chart, donut_chart
 from common.export import maybe_export
-from tasks import clock, reporting
+from tasks import clock, reporting, stale
 from tasks.lookups import period_or_404
 from tasks.models import Plan, TaskLeader, TaskUnit
 from tasks.periods import parse_period_key, period_label, plan_periods
@@ -122,6 +122,7 @@ def home(request):
                 )
             ),
         ],
+        **stale.dashboard_panel(plan, period, today),  # 进展停滞 and 需协调事项
         "locks": throttle.current_locks(),
         "role_changes": RoleChange.objects.select_related("user", "changed_by")[:5],
     }

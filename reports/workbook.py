@@ -47,6 +47,7 @@ from common.xlsx import (
     span_row,
     text_cell,
 )
+from reports.workbook_coordination import coordination_sheets
 from reports.workbook_cover import TOTAL, cover_sheet, generated_label, header_row, one_line
 from reports.workbook_data import WorkbookData
 
@@ -100,6 +101,7 @@ def build_workbook(data: WorkbookData, path: pathlib.Path) -> None:
         _unit_sheet(workbook, data)
         _missing_sheet(workbook, data)
         _change_sheet(workbook, data)
+        coordination_sheets(workbook, data)  # 需协调事项, 进展停滞 (when the snapshot has them)
     except BaseException:
         discard_streams(workbook)
         raise

@@ -85,6 +85,8 @@ class WorkbookData:
         default_factory=lambda: ["已完成", "序时推进", "滞后", "严重滞后", "未报送", "未启动"]
     )
     as_of: datetime.date | None = None  # the date the figures are as of (the cover says it)
+    # Plain rows of further sheets, by sheet module (reports.workbook_coordination.KEY …).
+    extra: dict = field(default_factory=dict)
 
     def status_counts(self) -> dict[str, int]:
         """status label -> tasks, in status order (the cover sheet's first table)."""

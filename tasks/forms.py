@@ -3,6 +3,10 @@ from decimal import Decimal, InvalidOperation
 from django import forms
 from django.conf import settings
 
+from departments.models import Department
+from leaders.models import CoordinationItem
+
+from .coordination import CoordinationError, clean_ask
 from .evidence import ALLOWED, ALLOWED_TEXT, upload_problem
 from .models import Attachment, Indicator, IndicatorValue, Task
 from .reporting import ReportData
@@ -48,6 +52,20 @@ class ReportForm(forms.Form):
     next_steps = forms.CharField(
         label="下步打算", required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=5000
     )
+    coordination_kind = forms.ChoiceField(
+        label="需要协调",
+        required=False,
+        choices=[("", "不需要"), *CoordinationItem.Kind.choices],
+        widget=forms.RadioSelect,
+        help_text="勾选后，报告提交时生成一条需协调事项，由牵头领导或所选单位协调。",
+    )
+    coordination_units = forms.ModelMultipleChoiceField(
+        label="需协调的单位",
+        required=False,
+        queryset=Department.objects.order_by("sort_order", "name"),
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+        help_text="需部门协调时选择（可多选，按住 Ctrl 键）。",
+    )
     percent = forms.CharField(
         label="完成进度（%）",
         required=False,
@@ -63,6 +81,8 @@ class ReportForm(forms.Form):
         widget=MultipleFileInput(attrs={"accept": ACCEPT}),
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    # The ask belongs to 存在问题: shown right below it.
+    field_order = ["progress", "problems", "coordination_kind", "coordination_units", "next_steps"]
 
     def __init__(self, *args, indicators: list[Indicator] = (), **kwargs):
         super().__init__(*args, **kwargs)
@@ -142,7 +162,18 @@ class ReportForm(forms.Form):
                     continue
                 values[indicator.pk] = number
         cleaned["values"] = values
+        self._clean_ask(cleaned)
         return cleaned
+
+    def _clean_ask(self, cleaned):
+        kind = cleaned.get("coordination_kind") or ""
+        units = cleaned.get("coordination_units") or []
+        if kind and not (cleaned.get("problems") or "").strip():
+            self.add_error("problems", "需要协调时请在“存在问题”中写明需协调的问题。")
+        try:
+            cleaned["ask"] = clean_ask(kind, [u.pk for u in units], None)
+        except CoordinationError as error:
+            self.add_error("coordination_units", str(error))
 
     def report_data(self) -> ReportData:
         data = self.cleaned_data
@@ -152,7 +183,14 @@ class ReportForm(forms.Form):
             next_steps=data.get("next_steps", ""),
             percent=data.get("percent"),
             values=data.get("values", {}),
+            coordination=data.get("ask", {}),
         )
+
+
+def ask_initial(ask: dict | None) -> dict:
+    """The form's initial coordination fields from a report's ask (none: nothing asked)."""
+    ask = ask or {}
+    return {"coordination_kind": ask.get("kind", ""), "coordination_units": ask.get("units", [])}
 
 
 class ReturnForm(forms.Form):

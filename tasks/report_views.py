@@ -15,7 +15,7 @@ from accounts.roles import approving_unit, person_of
 from common.export import maybe_export
 from common.redirects import redirect_next
 
-from . import clock, head_review, reporting, review
+from . import clock, head_review, reporting, review, stale
 from .access import (
     attachments_visible_to,
     can_edit_indicators,
@@ -25,7 +25,7 @@ from .access import (
     tasks_visible_to,
 )
 from .attachments import AttachmentError, add_files, remove_attachment
-from .forms import IndicatorFormSet, ReportForm, ReturnForm
+from .forms import IndicatorFormSet, ReportForm, ReturnForm, ask_initial
 from .lookups import period_or_404, plan_or_404
 from .models import ProgressReport, Task
 from .periods import parse_period_key
@@ -44,6 +44,7 @@ def _initial(report: ProgressReport | None, data: reporting.ReportData | None) -
         "next_steps": data.next_steps,
         "percent": "" if data.percent is None else format(data.percent.normalize(), "f"),
         "version": report.version if report else 0,
+        **ask_initial(data.coordination),
     }
     for indicator_id, actual in data.values.items():
         initial[f"indicator_{indicator_id}"] = format(actual.normalize(), "f")
@@ -57,6 +58,7 @@ def _report_data(report: ProgressReport) -> reporting.ReportData:
         next_steps=report.next_steps,
         percent=report.percent,
         values={v.indicator_id: v.actual for v in report.values.all()},
+        coordination=report.coordination_ask,
     )
 
 
@@ -267,6 +269,7 @@ def report_history(request, report_id: int):
             "previous": previous,
             "previous_label": previous and parse_period_key(previous.period_key).short_label,
             "events": events,
+            "stale": stale.verdicts([report]).get(report.pk),  # 与上期基本相同 (tasks.stale)
             # What this person may do with the report now (tasks.reporting decides).
             "may_approve": reporting.may_approve(request.user, report),
             "may_accept": reporting.may_accept(request.user, report),

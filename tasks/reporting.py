@@ -13,7 +13,7 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
-from . import clock
+from . import clock, coordination
 from .access import can_approve, can_report, can_review, unit_role_in
 from .attachments import store_files
 from .models import IndicatorValue, ProgressReport, ReportEvent, Task
@@ -83,6 +83,7 @@ class ReportData:
     next_steps: str
     percent: Decimal | None
     values: dict[int, Decimal]  # indicator id -> actual
+    coordination: dict | None = None  # the ask with 存在问题 (tasks.coordination); None: as is
 
 
 # --- periods of a plan -----------------------------------------------------------------------
@@ -197,6 +198,8 @@ def _save_report(
     report.problems = data.problems.strip()
     report.next_steps = data.next_steps.strip()
     report.percent = data.percent
+    if data.coordination is not None:
+        report.coordination_ask = data.coordination
     report.updated_by = user
     report.version += 1
     report.save()
@@ -221,6 +224,7 @@ def _repeats(report, user, data: ReportData, expected_version, submit: bool, fil
         and report.next_steps == data.next_steps.strip()
         and report.percent == data.percent
         and values == dict(data.values)
+        and (data.coordination is None or data.coordination == report.coordination_ask)
     )
 
 
@@ -248,6 +252,7 @@ def _submit(report: ProgressReport, user):
         at=moment,
         snapshot=_snapshot(report),
     )
+    coordination.open_from_report(report, user)  # a 需协调事项 asked for, in this transaction
     logger.info("report %s submitted by user %s (late=%s)", report.pk, user.pk, report.is_late)
     transaction.on_commit(lambda: report_submitted.send(sender=ProgressReport, report=report))
 

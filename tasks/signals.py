@@ -7,3 +7,7 @@ report_returned = django.dispatch.Signal()
 
 # Sent after a unit handed a report in (submitted), with `report`: its head has one to 审核.
 report_submitted = django.dispatch.Signal()
+
+# Sent after a 需协调事项 changed (committed), with `item` and `step` ("opened", "replied",
+# "answered", "closed", "reopened"): whoever must act next is told (tasks.coordination).
+coordination_changed = django.dispatch.Signal()

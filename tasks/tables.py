@@ -7,6 +7,7 @@ from common.tables import BaseTable, JoinedColumn
 
 from .models import ProgressReport, Task, TaskLeader, TaskUnit
 from .periods import period_label
+from .stale import StaleColumn
 from .unit_role import unit_role
 
 LEADERS = Prefetch(
@@ -178,6 +179,7 @@ class ReviewTable(BaseTable):
     state = tables.Column("状态")
     submitted_at = tables.DateTimeColumn(verbose_name="提交时间", format="m-d H:i")
     is_late = tables.BooleanColumn(verbose_name="逾期", yesno="是,否")
+    stale = StaleColumn()  # 与上期基本相同 (tasks.stale)
     action = tables.Column("操作", empty_values=(), orderable=False, exclude_from_export=True)
 
     class Meta(BaseTable.Meta):

@@ -20,6 +20,21 @@ from .base import PASSWORD, BaseTestCase
 ROLES = ["anon", "nobody", "staff", "head", "town", "leader", "office", "admin"]
 
 
+def _covered_elsewhere() -> set[str]:
+    """URL names whose rows are in a feature's own matrix (tests/test_permissions_<name>.py,
+    each naming them in URL_NAMES)."""
+    import importlib
+    import pkgutil
+
+    import tests
+
+    names = set()
+    for info in pkgutil.iter_modules(tests.__path__):
+        if info.name.startswith("test_permissions_"):
+            names |= set(importlib.import_module(f"tests.{info.name}").URL_NAMES)
+    return names
+
+
 def row(*statuses):
     assert len(statuses) == len(ROLES)
     return dict(zip(ROLES, statuses, strict=True))
@@ -496,6 +511,7 @@ class PermissionMatrixTests(BaseTestCase):
                 f"{match.namespace}:{match.url_name}" if match.namespace else match.url_name
             )
         covered.add("logout")  # POST-only; tested in test_accounts
+        covered |= _covered_elsewhere()
         self.assertEqual(set(names(get_resolver())) - covered, set())
 
     def test_landing_pages_follow_the_role(self):

@@ -103,9 +103,9 @@ class QueryCountTests(BaseTestCase):
     def test_my_tasks(self):
         # 3 + plan; the unit's groups; the reports of this period and the open ones; duties
         # (2); task states (3); filter choices (4); count; page; leaders; units; the 待办
-        # block's tasks; instructions to acknowledge = 21
+        # block's tasks; instructions to acknowledge; 需协调事项 naming or raised by the unit = 22
         self.assert_fixed(
-            21, self.staff, reverse("tasks:mine"), lambda p: {"plan": p.slug, "period": W20}
+            22, self.staff, reverse("tasks:mine"), lambda p: {"plan": p.slug, "period": W20}
         )
 
     def test_task_detail(self):
@@ -118,36 +118,40 @@ class QueryCountTests(BaseTestCase):
         url = reverse("leaders:portfolio", args=[Leader.objects.get(name="张娅").pk])
         # 3 + leader; plan; the leader's instructions with new 落实情况 (1); the leader's tasks
         # with leaders and units (3); task states (3); trend (its tasks, their reports: 2);
-        # plan selector = 15
-        self.assert_fixed(15, self.leader, url, lambda p: {"plan": p.slug, "period": W20})
+        # plan selector; the open 需协调事项 the leader must act on = 16
+        self.assert_fixed(16, self.leader, url, lambda p: {"plan": p.slug, "period": W20})
 
     def test_office_dashboard(self):
         # 3 + plans; tasks (their units are not shown); task states now and last period (6,
         # headings left out inside those queries); duties (2); units; this and last period's
-        # reports (2); the lagging tasks' leaders; login locks; role changes = 18
+        # reports (2); the lagging tasks' leaders; login locks; role changes; the period's
+        # counted reports, the earlier reports they are compared with and their values
+        # (tasks.stale: 3); open and overdue 需协调事项 (1) = 22
         self.assert_fixed(
-            18, self.office, reverse("home"), lambda p: {"plan": p.slug, "period": W20}
+            22, self.office, reverse("home"), lambda p: {"plan": p.slug, "period": W20}
         )
 
     def test_review_queue(self):
         # 3; the periods in the queue; unit choices; count; page of reports (with task, plan,
-        # unit) = 7, filtered or not, at 1x and 10x the reports
+        # unit); the page's earlier reports and their values for 与上期比较 (tasks.stale: 2)
+        # = 9, filtered or not, at 1x and 10x the reports
         for query in ({}, {"state": "submitted", "period_key": W20, "q": "区"}):
             with self.subTest(**query):
                 ProgressReport.objects.filter(task__plan=self.big).update(state="draft")
                 small = self.count(self.office, reverse("tasks:review"), query)
                 ProgressReport.objects.filter(task__plan=self.big).update(state="submitted")
                 big = self.count(self.office, reverse("tasks:review"), query)
-                self.assertEqual((small, big), (7, 7))
+                self.assertEqual((small, big), (9, 9))
 
     def test_head_review_queue(self):
         # 3 + the menu's 待审核 count; the table's count; one page of reports (with task,
-        # plan, unit) = 6, whether the unit has a handful of submissions or ten times more
+        # plan, unit); the earlier reports and their values for 与上期比较 (2) = 8, whether the
+        # unit has a handful of submissions or ten times more
         ProgressReport.objects.filter(task__plan=self.big).update(state="draft")
         small = self.count(self.head, reverse("tasks:review"))
         ProgressReport.objects.filter(task__plan=self.big).update(state="submitted")
         big = self.count(self.head, reverse("tasks:review"))
-        self.assertEqual((small, big), (6, 6))
+        self.assertEqual((small, big), (8, 8))
 
 
 @override_settings(AS_OF_DATE="2022-05-18")

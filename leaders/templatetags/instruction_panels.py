@@ -8,6 +8,7 @@
 from django import template
 
 from leaders.instructions import task_instruction_context, unit_pending_context
+from tasks.coordination import unit_todo
 
 register = template.Library()
 
@@ -16,6 +17,13 @@ register = template.Library()
 def task_instructions(context, task):
     request = context["request"]
     return {"request": request, **task_instruction_context(request.user, task)}
+
+
+@register.inclusion_tag("leaders/_coordination_todo.html", takes_context=True)
+def coordination_todo(context):
+    """我的任务: the unit's open 需协调事项 (tasks.coordination.unit_todo)."""
+    request = context["request"]
+    return {"request": request, **unit_todo(request.user)}
 
 
 @register.inclusion_tag("leaders/_pending_instructions.html", takes_context=True)

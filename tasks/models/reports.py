@@ -70,6 +70,9 @@ class ProgressReport(models.Model):
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
     is_demo = models.BooleanField("演示数据", default=False)
+    # The unit's ask with its 存在问题: {"kind": "leader"|"department", "units": [ids]} or {};
+    # kept on a draft, it opens a 需协调事项 when the report is submitted (tasks.coordination).
+    coordination_ask = models.JSONField("协调请求", default=dict, blank=True)
 
     class Meta:
         verbose_name = "进展报告"

@@ -12,6 +12,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from departments.models import Department, District
 from tasks.demo import default_weeks
+from tasks.demo.coordination import seed_coordination
 from tasks.models import Plan, ProgressReport
 
 FIXTURES_DIR = Path(settings.BASE_DIR) / "fixtures"
@@ -77,3 +78,4 @@ class Command(BaseCommand):
         weeks = default_weeks(plan) - 1
         if weeks >= 1:
             call_command("demo_progress", "--plan", plan.slug, "--weeks", str(weeks))
+            seed_coordination(plan)  # 需协调事项 and stale reports (tasks/demo/coordination.py)
