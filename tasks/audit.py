@@ -10,6 +10,7 @@ import decimal
 
 from django.db import models
 
+from . import clock
 from .models.events import TaskEvent
 
 
@@ -41,6 +42,7 @@ def record(
     return TaskEvent.objects.create(
         task=task,
         kind=kind,
+        at=clock.now(),  # the app's clock: AS_OF_DATE in the demo and the tests
         actor=actor if actor is not None and actor.is_authenticated else None,
         summary=summary,
         changes={label: [_plain(b), _plain(a)] for label, (b, a) in (changes or {}).items()},
