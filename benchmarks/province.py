@@ -30,9 +30,11 @@ counts and the size on disk. AS_OF_DATE for the pages: 2022-12-28 (week 52 open)
 """
 
 import argparse
+import json
 import os
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -424,7 +426,7 @@ def main() -> int:
     parser.add_argument(
         "--batch", type=int, default=8, help="counties per report INSERT (default 8)"
     )
-    parser.add_argument("--inside", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--inside", type=Path, help=argparse.SUPPRESS)  # the result file
     args = parser.parse_args()
     if not args.db.startswith(PREFIX):
         parser.error(f"--db must start with {PREFIX} (the script drops and rebuilds it)")
@@ -432,9 +434,8 @@ def main() -> int:
         parser.error("--counties: 1–999")
     county = args.accounts_county or args.counties
     if args.inside:
-        import json
-
-        print("RESULT " + json.dumps(build(args.counties, county, args.batch), ensure_ascii=False))
+        result = build(args.counties, county, args.batch)
+        args.inside.write_text(json.dumps(result, ensure_ascii=False), encoding="utf-8")
         return 0
 
     t0 = time.monotonic()
@@ -442,21 +443,20 @@ def main() -> int:
     prepare_database(args.db, args.reset)
     setup_s = time.monotonic() - t0
     log(f"{args.counties} counties …")
-    done = subprocess.run(
-        [sys.executable, __file__, "--inside", "--counties", str(args.counties), "--db", args.db,
-         "--accounts-county", str(county), "--batch", str(args.batch)],
-        cwd=ROOT, env=db_env(args.db), stdout=subprocess.PIPE, text=True,
-    )  # fmt: skip
-    result_lines = [line for line in done.stdout.splitlines() if line.startswith("RESULT ")]
-    for line in done.stdout.splitlines():
-        if not line.startswith("RESULT "):
-            print(line)
-    if done.returncode != 0 or not result_lines:
-        log("failed")
-        return 1
-    import json
-
-    result = json.loads(result_lines[-1][len("RESULT ") :])
+    result_file = Path(tempfile.mkstemp(prefix="province-", suffix=".json")[1])
+    try:
+        done = subprocess.run(
+            [sys.executable, __file__, "--inside", str(result_file), "--counties",
+             str(args.counties), "--db", args.db, "--accounts-county", str(county),
+             "--batch", str(args.batch)],
+            cwd=ROOT, env=db_env(args.db),
+        )  # fmt: skip
+        if done.returncode != 0:
+            log("failed")
+            return 1
+        result = json.loads(result_file.read_text(encoding="utf-8"))
+    finally:
+        result_file.unlink(missing_ok=True)
     total = time.monotonic() - t0
     print()
     print(f"province database {args.db}: {args.counties} counties, built in {total:.0f} s")

@@ -65,7 +65,7 @@ def prepare(db: str, tmp: Path, password: str, workers: int, name: str) -> dict:
 
 def measure(side: dict, args, tmp: Path) -> dict:
     out = {}
-    for key in ("floor", *bs.PAGES):
+    for key in ("bare", "floor", *bs.PAGES):
         rows = side["lists"][key]
         out[key] = {
             "c1": bs.c1(side["port"], rows, args.requests),
@@ -149,7 +149,7 @@ def report(runs, counts, rss, sides, args) -> bool:
     print(header)
     print("-" * len(header))
     ok = True
-    for key in ("floor", *bs.PAGES):
+    for key in ("bare", "floor", *bs.PAGES):
         p1, s1 = medians(runs["province"], key, "c1"), medians(runs["single"], key, "c1")
         p10, s10 = medians(runs["province"], key, "c10"), medians(runs["single"], key, "c10")
         q = ""
@@ -160,7 +160,7 @@ def report(runs, counts, rss, sides, args) -> bool:
             f"{bs.LABELS[key]:<24} {p1:>9.1f} ms {s1:>5.1f} ms {p1 / s1:>5.2f}x  "
             f"{p10:>10.1f} ms {s10:>5.1f} ms {p10 / s10:>5.2f}x  {q:>20}"
         )
-        if key != "floor":
+        if key not in ("bare", "floor"):
             ok = ok and p1 / s1 <= TARGET_RATIO and p10 / s10 <= TARGET_RATIO
     for name, sizes in rss.items():
         print(f"gunicorn worker RSS, {name}: " + ", ".join(f"{s:.0f} MiB" for s in sizes))

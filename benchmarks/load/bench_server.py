@@ -21,7 +21,8 @@ _spec.loader.exec_module(load)
 
 PAGES = ("dashboard", "mine", "portfolio", "task_list", "task")
 LABELS = {
-    "floor": "floor /__floor__",
+    "bare": "bare floor (no session)",
+    "floor": "logged-in /__floor__",
     "dashboard": "office dashboard",
     "mine": "我的任务 (unit)",
     "portfolio": "leader portfolio",
@@ -146,6 +147,9 @@ def page_lists(port, accounts, password, plan_slug, units=20, extremes=None) -> 
     leader_sessions = login(port, [u["username"] for u in leader_info], password)
     office = login(port, [accounts["office"][0]["username"]], password)[0]
     lists = {
+        # The bare floor: /__floor__ without a session cookie (middleware only, no queries);
+        # the logged-in floor: the same view with a unit's session (session, user, profile).
+        "bare": [("/__floor__", "")],
         "floor": [("/__floor__", s.cookie_header()) for s in unit_sessions],
         "dashboard": [(f"/?plan={plan_slug}", office.cookie_header())],
         "mine": [("/tasks/mine/", s.cookie_header()) for s in unit_sessions],
