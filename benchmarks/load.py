@@ -696,13 +696,28 @@ def print_report(people_results, stress_results, solo, alloc, args, cpu, meta) -
     print()
     ok = verdicts(people_results, f"{args.users} people")
     ok = verdicts(stress_results, f"stress, {args.users} requests always in flight") and ok
-    total = sum(
-        r["requests"] / r["duration_s"]
-        for k, r in stress_results.items()
-        if not k.startswith("floor") and r["duration_s"]
+    ratio = stress_ratio(stress_results)
+    print(f"capacity under stress: {ratio['pages_per_s']:.1f} pages/s in the mix")
+    print(
+        f"stress pages/s ÷ floor req/s (same run, comparable across machines): "
+        f"{ratio['pages_per_s']:.1f} ÷ {ratio['floor_req_per_s']:.1f} = {ratio['ratio']:.3f}"
     )
-    print(f"capacity under stress: {total:.1f} pages/s in the mix")
     return ok
+
+
+def stress_ratio(stress_results: dict) -> dict:
+    """The mix's pages/s under stress and the floor's req/s with the same connections."""
+
+    def rate(keep) -> float:
+        return sum(
+            r["requests"] / r["duration_s"]
+            for k, r in stress_results.items()
+            if keep(k) and r["duration_s"]
+        )
+
+    pages = rate(lambda k: not k.startswith("floor"))
+    floor = rate(lambda k: k.startswith("floor"))
+    return {"pages_per_s": pages, "floor_req_per_s": floor, "ratio": pages / floor if floor else 0}
 
 
 # --- main -------------------------------------------------------------------------------------
@@ -994,6 +1009,7 @@ def main() -> int:
                 "people": people_results,
                 "stress": results,
                 "more_people": more_results,
+                "stress_ratio": stress_ratio(results),
             }
             args.json.write_text(json.dumps(raw, indent=1))
         log(f"done in {time.monotonic() - t0:.0f} s")

@@ -137,6 +137,30 @@ def roll_up_due_weeks() -> list[int]:
     return started
 
 
+@shared_task(name="reports.jobs.roll_up_all_plans", acks_late=True)
+def roll_up_all_plans(period_key: str | None = None) -> list[int]:
+    """Fan out one roll_up_week per active plan (a province's 160 workbooks at once): for
+    `period_key`, or each plan's current period. A plan whose roll-up of that period is still
+    queued or running keeps it (a second firing sends nothing new). Returns the job ids."""
+    today = clock.today()
+    ids = []
+    for plan in Plan.objects.filter(is_active=True).order_by("pk"):
+        key = period_key or reporting.current_period(plan, today).key
+        active = ReportJob.objects.filter(
+            plan=plan,
+            period_key=key,
+            kind=ReportJob.Kind.WORKBOOK,
+            state__in=[ReportJob.State.QUEUED, ReportJob.State.RUNNING],
+        ).first()
+        if active is not None:
+            ids.append(active.pk)
+            continue
+        job = ReportJob.objects.create(plan=plan, period_key=key)
+        roll_up_week.delay(job.pk)
+        ids.append(job.pk)
+    return ids
+
+
 QUEUE_DOWN_MESSAGE = (
     "消息队列暂不可用，周报未能开始生成。请稍后点击“重试”；如持续出现，请联系管理员。"
 )

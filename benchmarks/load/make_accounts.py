@@ -51,12 +51,17 @@ def task_path(task: Task, suffix: str = "") -> str:
     return f"/tasks/{quote(task.plan.slug)}/{quote(task.number, safe='')}/{suffix}"
 
 
+UNSET_PASSWORD = None  # create(UNSET_PASSWORD): accounts that cannot log in until one is set
+DATABASE_PREFIXES = ("dudu_bench_", "dudu_province_bench")
+
+
 @transaction.atomic
-def create(password: str) -> dict:
+def create(password: str | None, plan_key: str = "2022") -> dict:
+    """The accounts of one plan's users (benchmarks/province.py: one county's plan)."""
     rng = random.Random(2022)
     User = get_user_model()
     hashed = make_password(password)
-    plan = Plan.objects.get(year=2022)
+    plan = Plan.objects.by_key(plan_key)
     tasks = Task.objects.filter(plan=plan).select_related("plan")
 
     # Departments with tasks: those leading most tasks directly first, then the rest by name.
@@ -67,7 +72,13 @@ def create(password: str) -> dict:
         .values_list("department", "n")
     )
     candidates = []
-    for department in Department.objects.filter(is_active=True).order_by("sort_order", "pk"):
+    # The plan's own units: named in it directly or through one of its groups (in a province
+    # database, the other counties' thousands of units are not asked).
+    links = TaskUnit.objects.filter(task__plan=plan)
+    own = Department.objects.filter(
+        Q(pk__in=links.values("department")) | Q(groups__in=links.values("group"))
+    ).distinct()
+    for department in own.filter(is_active=True).order_by("sort_order", "pk"):
         visible = list(involving_unit(tasks, department).order_by("sort_order"))
         if visible:
             candidates.append((-lead_counts.get(department.pk, 0), department, visible))
@@ -138,12 +149,25 @@ def create(password: str) -> dict:
     }
 
 
+def set_password(password: str) -> int:
+    """Give every load account (made earlier, e.g. by benchmarks/province.py) this password."""
+    User = get_user_model()
+    return User.objects.filter(username__startswith="load-").update(
+        password=make_password(password)
+    )
+
+
 def main():
     out, password = sys.argv[1], sys.argv[2]
+    plan_key = sys.argv[3] if len(sys.argv) > 3 else "2022"
     name = connection.settings_dict["NAME"]
-    if not str(name).startswith("dudu_bench_"):
-        raise SystemExit(f"refusing to add load accounts to {name!r}: not a dudu_bench_ database")
-    data = create(password)
+    if not str(name).startswith(DATABASE_PREFIXES):
+        raise SystemExit(f"refusing to add load accounts to {name!r}: not a scratch database")
+    User = get_user_model()
+    if User.objects.filter(username__startswith="load-").exists():
+        # Already made (a province database): take them over with a fresh password.
+        User.objects.filter(username__startswith="load-").delete()
+    data = create(password, plan_key)
     Path(out).write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
     lead = sum(1 for u in data["units"] if u["leads_report_task"])
     print(
