@@ -95,8 +95,11 @@ def _locked(task: Task) -> Task:
     return Task.objects.select_for_update().get(pk=task.pk)
 
 
-def save_plan(task: Task, nodes: list[dict], *, actor, reason: str = "") -> bool:
-    """The office sets the task's node plan. False when nothing changed (nothing recorded)."""
+def save_plan(
+    task: Task, nodes: list[dict], *, actor, reason: str = "", imported: bool = False
+) -> bool:
+    """The office sets the task's node plan (or the plan document does, ``imported``). False
+    when nothing changed (nothing recorded)."""
     with transaction.atomic():
         task = _locked(task)
         old = nodes_of(task)
@@ -107,7 +110,8 @@ def save_plan(task: Task, nodes: list[dict], *, actor, reason: str = "") -> bool
             task,
             "nodes.changed",
             actor=actor,
-            summary="督查室修改了时间节点" if old else "督查室设定了时间节点",
+            summary=("方案文件导入" if imported else "督查室")
+            + ("修改了时间节点" if old else "设定了时间节点"),
             changes={"时间节点": (plan_text(old), plan_text(nodes))},
             reason=reason,
         )
