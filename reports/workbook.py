@@ -69,7 +69,7 @@ MAIN_HEADERS = (
     "报送情况",
 )
 # Character widths for A3 landscape (fit to width scales the sum, ~280, to the page).
-MAIN_WIDTHS = (7, 36, 10, 16, 20, 48, 28, 28, 10, 10, 10, 16, 16, 26)
+MAIN_WIDTHS = (7, 36, 10, 16, 20, 48, 28, 28, 10, 10, 10, 16, 21, 26)
 MAIN_HEADER_ROW = 4  # rows 1-3: title, period, generation time
 UNIT_HEADERS = (
     "单位",

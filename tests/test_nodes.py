@@ -257,3 +257,40 @@ class NodeRuleInTheLightsTests(BaseTestCase):
         )
         self.assertEqual(len(fifteen.missed_nodes), 1)
         self.assertEqual(states[self.task["125"].pk].nodes, ())
+
+
+@override_settings(AS_OF_DATE="2022-05-20")
+class NodesInTheWorkbookTests(BaseTestCase):
+    def test_the_main_sheet_has_the_next_node_and_whether_the_last_one_was_met(self):
+        from openpyxl import load_workbook
+
+        from reports import rollup
+        from reports.workbook import MAIN_HEADERS
+
+        task = self.task["15"]
+        for due, what, percent in (("2022-03-31", "完成立项", 10), ("2022-06-30", "开工", 30)):
+            TaskNode.objects.create(task=task, due=due, description=what, expected_percent=percent)
+        ProgressReport.objects.create(
+            task=task,
+            department=self.drc,
+            role="lead",
+            period_key="2022-W13",
+            period_start=datetime.date(2022, 3, 28),
+            period_end=datetime.date(2022, 4, 3),
+            percent=Decimal("5"),
+            state="accepted",
+            created_by=self.staff,
+            updated_by=self.staff,
+        )
+        plan = task.plan
+        week = parse_period_key("2022-W20")
+        rollup.produce(plan, week)
+        sheet = load_workbook(rollup.workbook_path(plan, week))["总表"]
+        next_col, last_col = (
+            MAIN_HEADERS.index("下一节点"),
+            MAIN_HEADERS.index("上一节点是否按期完成"),
+        )
+        rows = {r[0]: r for r in sheet.iter_rows(min_row=5, values_only=True)}
+        self.assertEqual(rows["15"][next_col], "06-30 开工 30%")
+        self.assertEqual(rows["15"][last_col], "否：03-31 完成立项 10%（实际 5%）")
+        self.assertIsNone(rows["1"][next_col])  # no node plan: empty cells
