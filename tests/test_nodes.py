@@ -294,3 +294,18 @@ class NodesInTheWorkbookTests(BaseTestCase):
         self.assertEqual(rows["15"][next_col], "06-30 开工 30%")
         self.assertEqual(rows["15"][last_col], "否：03-31 完成立项 10%（实际 5%）")
         self.assertIsNone(rows["1"][next_col])  # no node plan: empty cells
+
+
+@override_settings(AS_OF_DATE="2022-05-18")
+class NodeValueBesideAReportTests(BaseTestCase):
+    def test_the_report_form_and_review_page_read_the_node_value_too(self):
+        from tasks.report_context import expected_at
+
+        task = self.task["15"]
+        week = parse_period_key("2022-W20")  # as of 5-18 (today comes before its end)
+        self.assertEqual(expected_at(task, week), 37.8)  # the straight line
+        TaskNode.objects.create(task=task, due="2022-06-30", description="开工", expected_percent=0)
+        TaskNode.objects.create(
+            task=task, due="2022-12-31", description="竣工", expected_percent=100
+        )
+        self.assertEqual(expected_at(task, week), 0.0)

@@ -496,6 +496,7 @@ class PermissionMatrixTests(BaseTestCase):
                 f"{match.namespace}:{match.url_name}" if match.namespace else match.url_name
             )
         covered.add("logout")  # POST-only; tested in test_accounts
+        covered |= {"tasks:nodes", "tasks:node_decide"}  # tests/test_permissions_nodes.py
         self.assertEqual(set(names(get_resolver())) - covered, set())
 
     def test_landing_pages_follow_the_role(self):
