@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from . import audit
 from .models import NodeProposal, Task, TaskNode
+from .signals import nodes_decided, nodes_proposed
 
 
 class NodePlanError(Exception):
@@ -139,6 +140,7 @@ def propose(task: Task, nodes: list[dict], *, actor) -> NodeProposal:
             changes={"时间节点": (plan_text(nodes_of(task)), plan_text(nodes))},
             obj=proposal,
         )
+        transaction.on_commit(lambda: nodes_proposed.send(sender=NodeProposal, proposal=proposal))
     return proposal
 
 
@@ -172,6 +174,7 @@ def decide(proposal_id: int, *, approve: bool, actor, reason: str = "") -> NodeP
             reason=reason,
             obj=proposal,
         )
+        transaction.on_commit(lambda: nodes_decided.send(sender=NodeProposal, proposal=proposal))
     return proposal
 
 

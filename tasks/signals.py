@@ -7,3 +7,9 @@ report_returned = django.dispatch.Signal()
 
 # Sent after a unit handed a report in (submitted), with `report`: its head has one to 审核.
 report_submitted = django.dispatch.Signal()
+
+# Sent after a lead unit proposed a node plan, with `proposal`: the office has one to decide.
+nodes_proposed = django.dispatch.Signal()
+
+# Sent after the office approved or refused a node plan proposal, with `proposal`.
+nodes_decided = django.dispatch.Signal()

@@ -163,6 +163,24 @@ class NodePlanEntryTests(BaseTestCase):
         kinds = list(TaskEvent.objects.filter(task=self.task15).values_list("kind", flat=True))
         self.assertEqual(kinds, ["nodes.proposed", "nodes.approved"])
 
+    def test_the_office_is_told_of_a_proposal_and_the_proposer_of_the_decision(self):
+        from notifications.models import Notification
+
+        with self.captureOnCommitCallbacks(execute=True):
+            self.post(self.staff, PLAN)
+        told = Notification.objects.get(user=self.office)
+        self.assertIn("任务 15 的节点计划已报审", told.title)
+        self.assertEqual(told.url, self.url)
+        self.assertFalse(Notification.objects.filter(user=self.staff).exists())
+        proposal = NodeProposal.objects.get(task=self.task15)
+        self.client.force_login(self.office)
+        refuse = reverse("tasks:node_decide", args=[proposal.pk, "refuse"])
+        with self.captureOnCommitCallbacks(execute=True):
+            self.client.post(refuse, {"reason": "开工时间与批复不符"})
+        answer = Notification.objects.get(user=self.staff)
+        self.assertEqual(answer.title, "任务 15 报审的节点计划督查室未同意")
+        self.assertIn("开工时间与批复不符", answer.body)
+
     def test_the_office_refuses_a_proposal_only_with_a_reason(self):
         self.post(self.staff, PLAN)
         proposal = NodeProposal.objects.get(task=self.task15)
