@@ -118,6 +118,7 @@ can_track_instructions = _office  # published instructions and the units yet to 
 can_review = _office  # accept or return submissions (tasks.reporting)
 can_edit_indicators = _office  # correct a task's indicators (指标)
 can_import_plans = _office  # upload and load plan documents
+can_edit_nodes = _office  # set a task's node plan (时间节点), decide a lead unit's proposal
 
 
 def can_read_reports(user) -> bool:

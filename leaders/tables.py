@@ -3,6 +3,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from common.charts import progress_bar
+from tasks.node_display import missed_flag
 from tasks.tables import TaskTable, light_html
 
 
@@ -57,7 +58,8 @@ class PortfolioTable(TaskTable):
         return self.render_lead_position(record)
 
     def render_light(self, record):
-        return light_html(self.states[record.pk].status)
+        state = self.states[record.pk]
+        return light_html(state.status) + missed_flag(state)
 
     def value_light(self, record):
         return self.states[record.pk].status.label

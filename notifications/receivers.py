@@ -17,7 +17,13 @@ from notifications import notices, texts
 from notifications.dispatch import Dispatcher, Outbound, enabled_channels
 from tasks import clock
 from tasks.periods import period_label
-from tasks.signals import coordination_changed, report_returned, report_submitted
+from tasks.signals import (
+    coordination_changed,
+    nodes_decided,
+    nodes_proposed,
+    report_returned,
+    report_submitted,
+)
 
 from .models import Notification
 from .reminders import notify, queue_outbound
@@ -172,6 +178,24 @@ def notify_of_coordination(sender, item, step, **kwargs):
     )
 
 
+def notify_office_of_node_proposal(sender, proposal, **kwargs):
+    """The office has a lead unit's node plan to approve or refuse."""
+    office = get_user_model().objects.filter(is_active=True, profile__is_office=True)
+    task = proposal.task
+    title = f"任务 {task.number} 的节点计划已报审，待督查室审核"
+    url = reverse("tasks:nodes", args=[task.plan.slug, task.number])
+    notify(office, Notification.Kind.OTHER, title, title + "。", url)
+
+
+def notify_proposer_of_node_decision(sender, proposal, **kwargs):
+    """The one who proposed a node plan learns whether it stands (and why not)."""
+    task = proposal.task
+    verdict = "已同意" if proposal.state == "approved" else "未同意"
+    title = f"任务 {task.number} 报审的节点计划督查室{verdict}"
+    body = title + (f"。理由：{proposal.reason}" if proposal.reason else "。")
+    notify([proposal.proposed_by], Notification.Kind.OTHER, title, body, task.get_absolute_url())
+
+
 def connect():
     report_returned.connect(notify_unit_of_return, dispatch_uid="reports.notify_unit_of_return")
     report_submitted.connect(
@@ -183,3 +207,5 @@ def connect():
     coordination_changed.connect(
         notify_of_coordination, dispatch_uid="notifications.notify_of_coordination"
     )
+    nodes_proposed.connect(notify_office_of_node_proposal, dispatch_uid="nodes.proposed")
+    nodes_decided.connect(notify_proposer_of_node_decision, dispatch_uid="nodes.decided")

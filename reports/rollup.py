@@ -18,6 +18,7 @@ from django.utils import timezone
 from tasks import clock, reporting
 from tasks.export import responsibility_names, tasks_with_responsibilities
 from tasks.models import Plan
+from tasks.node_display import node_cells
 from tasks.periods import Period
 from tasks.status import Status, summarize
 
@@ -66,7 +67,11 @@ def freeze(plan: Plan, period: Period, *, today: datetime.date | None = None) ->
                 problems=lead.problems if lead else "",
                 next_steps=lead.next_steps if lead else "",
                 reporting="；".join(f"{w['unit']} {w['state']}" for w in words),
-                details={"units": words, "indicators": _indicator_details(state)},
+                details={
+                    "units": words,
+                    "indicators": _indicator_details(state),
+                    "nodes": node_cells(state),
+                },
             )
         )
     SnapshotRow.objects.bulk_create(rows, batch_size=1000)
@@ -160,6 +165,8 @@ def workbook_data(snapshot: WeeklySnapshot) -> WorkbookData:
                 status_label=status.label,
                 light=status.light,
                 reporting=row.reporting,
+                next_node=row.details.get("nodes", {}).get("next", ""),
+                last_node=row.details.get("nodes", {}).get("last", ""),
             )
         )
     summary = snapshot.summary

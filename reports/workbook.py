@@ -65,10 +65,12 @@ MAIN_HEADERS = (
     "完成进度",
     "序时进度",
     "状态",
+    "下一节点",
+    "上一节点是否按期完成",
     "报送情况",
 )
-# Character widths for A3 landscape (fit to width scales the sum, ~250, to the page).
-MAIN_WIDTHS = (7, 36, 10, 16, 20, 48, 28, 28, 10, 10, 10, 26)
+# Character widths for A3 landscape (fit to width scales the sum, ~280, to the page).
+MAIN_WIDTHS = (7, 36, 10, 16, 20, 48, 28, 28, 10, 10, 10, 16, 21, 26)
 MAIN_HEADER_ROW = 4  # rows 1-3: title, period, generation time
 UNIT_HEADERS = (
     "单位",
@@ -171,6 +173,8 @@ def _main_sheet(workbook, data: WorkbookData):
                     number_cell(sheet, row.completion, number_format=PERCENT_FORMAT),
                     number_cell(sheet, row.expected, number_format=PERCENT_FORMAT),
                     text_cell(sheet, row.status_label, alignment=CENTER, fill=fill),
+                    text_cell(sheet, row.next_node, alignment=TEXT),
+                    text_cell(sheet, row.last_node, alignment=TEXT),
                     text_cell(sheet, row.reporting, alignment=TEXT),
                 ],
                 (
@@ -185,6 +189,8 @@ def _main_sheet(workbook, data: WorkbookData):
                     None,
                     None,
                     row.status_label,
+                    row.next_node,
+                    row.last_node,
                     row.reporting,
                 ),
             )

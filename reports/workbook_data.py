@@ -24,6 +24,8 @@ class TaskRow:
     status_label: str  # 已完成 …
     light: str  # green / yellow / red / grey
     reporting: str  # 报送情况, e.g. "区发改局 已采纳；区财政局 逾期报送；堂邑镇 未报送"
+    next_node: str = ""  # 下一节点, e.g. "09-30 主体完工 70%" (tasks.node_display)
+    last_node: str = ""  # 上一节点是否按期完成, e.g. "否：06-30 开工 30%（实际 20%）"
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from accounts.roles import approving_unit, person_of
 # The office's permissions on tasks and reports, defined once in accounts.roles and asked here
 # too (re-exported: task pages ask tasks.access).
 from accounts.roles import can_edit_indicators as can_edit_indicators
+from accounts.roles import can_edit_nodes as can_edit_nodes
 from accounts.roles import can_import_plans as can_import_plans
 from accounts.roles import can_review as can_review
 
@@ -100,3 +101,9 @@ def can_approve(user, report) -> bool:
     """The head of the reporting unit approves its submissions before they go to the office."""
     unit = approving_unit(user)
     return unit is not None and unit.pk == report.department_id
+
+
+def can_propose_nodes(user, task: Task) -> bool:
+    """Staff and heads of a task's lead unit propose its node plan (the office decides)."""
+    unit = person_of(user).unit
+    return unit is not None and unit_role_in(task, unit) == TaskUnit.Role.LEAD

@@ -9,8 +9,7 @@ from common.charts import line_chart
 from .access import reports_visible_to
 from .models import ProgressReport, Task, TaskUnit
 from .periods import parse_period_key
-from .progress import TaskState, counted_lead_values
-from .status import expected_progress
+from .progress import TaskState, counted_lead_values, expected_at_day
 
 
 def timeline_for(task: Task, *, user, as_of: datetime.date) -> list[ProgressReport]:
@@ -45,6 +44,15 @@ def indicator_charts(task: Task, state: TaskState, as_of: datetime.date) -> list
         keys = list(by_period)
         start = datetime.date(task.plan.year, 1, 1)
         end = task.deadline or datetime.date(task.plan.year, 12, 31)
+        plan = [(n.day, n.percent) for n in state.nodes]
+        ends = [by_period[k]["period_end"] for k in keys]
+        markers = []
+        for row in state.nodes:
+            # On the first reported period ending on or after the node's date.
+            index = next((i for i, e in enumerate(ends) if e >= row.day), None)
+            if index is not None:
+                label = f"{row.day.month}月{row.day.day}日 {row.description} {row.percent:g}%"
+                markers.append((index, row.percent, row.outcome.value, label))
         charts.append(
             line_chart(
                 [
@@ -54,7 +62,9 @@ def indicator_charts(task: Task, state: TaskState, as_of: datetime.date) -> list
                         [
                             (
                                 _week_label(k),
-                                expected_progress(min(by_period[k]["period_end"], end), start, end),
+                                expected_at_day(
+                                    min(by_period[k]["period_end"], end), start, end, plan
+                                ),
                             )
                             for k in keys
                         ],
@@ -63,6 +73,7 @@ def indicator_charts(task: Task, state: TaskState, as_of: datetime.date) -> list
                 title=f"任务 {task.number} 完成进度与序时进度",
                 unit="%",
                 y_max=100,
+                markers=markers,
             )
         )
     values = list(

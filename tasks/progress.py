@@ -7,22 +7,26 @@ latest actual values and carry their own 完成率, shown apart; they do not mov
 """
 
 import datetime
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.conf import settings
 from django.db.models import OuterRef, Subquery
+from django.db.models.functions import Coalesce
 
 from . import revision
 from .indicator_completion import completion_percent
-from .models import Indicator, IndicatorValue, Plan, ProgressReport, TaskUnit
+from .models import Indicator, IndicatorValue, Plan, ProgressReport, TaskNode, TaskUnit
 from .periods import Period, as_of_for_plan, parse_period_key, period_containing
 from .reportable import reportable
 from .status import (
+    NodeOutcome,
     Status,
     Thresholds,
     effective_completion,
     evaluate,
+    expected_from_nodes,
     expected_progress,
+    node_outcome,
     task_span,
 )
 
@@ -34,6 +38,19 @@ class IndicatorState:
     completion: float | None
 
 
+@dataclass(frozen=True)
+class NodeState:
+    """A node of the task's node plan, judged at the as-of date (tasks.status.node_outcome)."""
+
+    due: datetime.date
+    extended_due: datetime.date | None
+    day: datetime.date  # effective date: extended_due or due
+    description: str
+    percent: float
+    reached: float | None  # the counted completion by `day`
+    outcome: NodeOutcome = NodeOutcome.PENDING
+
+
 @dataclass
 class TaskState:
     task_id: int
@@ -43,10 +60,27 @@ class TaskState:
     latest: ProgressReport | None
     periods_since_report: int | None
     indicators: list[IndicatorState] = field(default_factory=list)
+    nodes: tuple[NodeState, ...] = ()  # the node plan, each node judged (empty: none)
 
     @property
     def light(self) -> str:
         return self.status.light
+
+    @property
+    def missed_nodes(self) -> list[NodeState]:
+        return [n for n in self.nodes if n.outcome == NodeOutcome.MISSED]
+
+    @property
+    def last_node(self) -> NodeState | None:
+        """The latest node whose date has come (met or missed)."""
+        done = [n for n in self.nodes if n.outcome in (NodeOutcome.MET, NodeOutcome.MISSED)]
+        return done[-1] if done else None
+
+    @property
+    def next_node(self) -> NodeState | None:
+        """The first node whose date is still to come."""
+        ahead = (NodeOutcome.PENDING, NodeOutcome.AHEAD)
+        return next((n for n in self.nodes if n.outcome in ahead), None)
 
 
 def thresholds() -> Thresholds:
@@ -83,6 +117,65 @@ def _lead_reports_before(as_of: datetime.date):
     )
 
 
+def node_plans(tasks) -> dict[int, list[NodeState]]:
+    """Each task's node plan, in one query: every node with the lead unit's counted completion
+    by its effective date (``extended_due or due``, an approved node extension moves it).
+    Tasks without nodes are absent: their 序时进度 is the straight line."""
+    reached = Subquery(
+        ProgressReport.objects.filter(
+            task=OuterRef("task_id"),
+            role=TaskUnit.Role.LEAD,
+            state__in=ProgressReport.State.COUNTED,
+            period_start__lte=Coalesce(OuterRef("extended_due"), OuterRef("due")),
+        )
+        .order_by("-period_start", "-submitted_at", "-pk")
+        .values("percent")[:1]
+    )
+    plans: dict[int, list[NodeState]] = {}
+    rows = (
+        TaskNode.objects.filter(task__in=tasks)
+        .annotate(reached=reached)
+        .order_by("task_id", "due", "pk")
+        .values_list("task_id", "due", "extended_due", "description", "expected_percent", "reached")
+    )
+    for task_id, due, extended_due, description, percent, got in rows:
+        plans.setdefault(task_id, []).append(
+            NodeState(
+                due=due,
+                extended_due=extended_due,
+                day=extended_due or due,
+                description=description,
+                percent=float(percent),
+                reached=None if got is None else float(got),
+            )
+        )
+    for nodes in plans.values():
+        nodes.sort(key=lambda n: n.day)
+    return plans
+
+
+def judged(nodes: list[NodeState], as_of: datetime.date, current: float | None):
+    """The nodes with their outcome at ``as_of`` (``current``: the completion then)."""
+    return tuple(
+        replace(
+            n,
+            outcome=node_outcome(
+                as_of=as_of, due=n.day, percent=n.percent, reached=n.reached, current=current
+            ),
+        )
+        for n in nodes
+    )
+
+
+def expected_at_day(as_of, start, end, nodes) -> float:
+    """序时进度: off the node plan (NodeStates or (date, percent) pairs) when the task has
+    one, else the straight line."""
+    if nodes:
+        pairs = [(n.day, n.percent) if isinstance(n, NodeState) else n for n in nodes]
+        return expected_from_nodes(as_of, start, pairs)
+    return expected_progress(as_of, start, end)
+
+
 def task_states(plan: Plan, as_of: datetime.date, tasks=None) -> dict[int, TaskState]:
     """States of the plan's reportable tasks (or of `tasks`, a queryset of them) at `as_of`.
 
@@ -90,7 +183,7 @@ def task_states(plan: Plan, as_of: datetime.date, tasks=None) -> dict[int, TaskS
     counted, listed as lagging or shown red.
 
     Queries: tasks with their latest lead report id; those reports; indicators with their
-    latest actual values.
+    latest actual values; the node plans.
     """
     tasks = reportable(plan.tasks.all() if tasks is None else tasks)
     latest_id = Subquery(
@@ -123,6 +216,7 @@ def task_states(plan: Plan, as_of: datetime.date, tasks=None) -> dict[int, TaskS
                 ),
             )
         )
+    nodes = node_plans(tasks)
     now_period = period_containing(as_of, plan.cycle)
     limits = thresholds()
     year_start = datetime.date(plan.year, 1, 1)
@@ -138,10 +232,12 @@ def task_states(plan: Plan, as_of: datetime.date, tasks=None) -> dict[int, TaskS
         completion = effective_completion(
             None if latest is None or latest.percent is None else float(latest.percent)
         )
+        expected = expected_at_day(as_of, start, end, nodes.get(row["pk"]))
         status = evaluate(
             as_of=as_of,
             start=start,
             end=end,
+            expected=expected,
             completion=completion,
             accepted_done=bool(
                 latest is not None
@@ -156,11 +252,12 @@ def task_states(plan: Plan, as_of: datetime.date, tasks=None) -> dict[int, TaskS
         states[row["pk"]] = TaskState(
             task_id=row["pk"],
             status=status,
-            expected=expected_progress(as_of, start, end),
+            expected=expected,
             completion=completion,
             latest=latest,
             periods_since_report=since,
             indicators=task_indicators,
+            nodes=judged(nodes.get(row["pk"], []), as_of, completion),
         )
     return states
 
@@ -191,8 +288,8 @@ def status_history(
     """Each task's status at the end of each period (for trend lines), in two queries.
 
     The same rule as task_states, replayed in Python over the counted lead reports (the typed
-    percent is the completion; indicators do not drive it), so a chart of 12 weeks costs two
-    queries (the tasks, their reports), not 36.
+    percent is the completion; indicators do not drive it), so a chart of 12 weeks costs three
+    queries (the tasks, their reports, their node plans), not 36.
     """
     task_rows = list(reportable(tasks).values("pk", "deadline"))
     ids = [t["pk"] for t in task_rows]
@@ -203,6 +300,7 @@ def status_history(
         .order_by("period_start", "submitted_at", "pk")
         .values("task_id", "period_key", "period_start", "percent", "state")
     )
+    nodes = node_plans(tasks)
     limits = thresholds()
     year_start = datetime.date(plan.year, 1, 1)
     first_period = period_containing(year_start, plan.cycle)
@@ -226,6 +324,7 @@ def status_history(
                 as_of=as_of,
                 start=year_start,
                 end=end,
+                expected=expected_at_day(as_of, year_start, end, nodes.get(row["pk"])),
                 completion=effective_completion(percent),
                 accepted_done=bool(
                     report

@@ -19,13 +19,25 @@ from .models import (
     Section,
     Task,
     TaskLeader,
+    TaskNode,
     TaskUnit,
 )
 
 COUNTED = ProgressReport.State.COUNTED
 
 # Any change to these can change a status, a duty or a name on a remembered figure.
-STRUCTURE = (Plan, Section, Task, TaskLeader, TaskUnit, Indicator, Department, UnitGroup, Leader)
+STRUCTURE = (
+    Plan,
+    Section,
+    Task,
+    TaskLeader,
+    TaskUnit,
+    TaskNode,
+    Indicator,
+    Department,
+    UnitGroup,
+    Leader,
+)
 
 
 def _changed(sender, using=None, **kwargs):

@@ -4,8 +4,9 @@ last period's report and the 序时进度 of the period (the form and the 审核
 from .access import reports_visible_to, unit_role_in
 from .models import ProgressReport, Task, TaskUnit
 from .periods import parse_period_key
+from .progress import expected_at_day
 from .reporting import as_of_date
-from .status import expected_progress, task_span
+from .status import task_span
 
 LEAD_RULE = (
     "完成进度填写本任务的总体完成百分比：牵头单位填写的数值就是任务的完成进度，"
@@ -18,9 +19,12 @@ COOPERATING_RULE = (
 
 
 def expected_at(task: Task, period) -> float:
-    """序时进度 of the task at the end of the period (or today, if that comes first)."""
+    """序时进度 of the task at the end of the period (or today, if that comes first): off
+    its node plan when it has one (tasks.progress.expected_at_day), else the straight line."""
     as_of = min(period.end, as_of_date(task.plan))
-    return expected_progress(as_of, *task_span(task.plan.year, task.deadline))
+    start, end = task_span(task.plan.year, task.deadline)
+    nodes = [(n.extended_due or n.due, float(n.expected_percent)) for n in task.nodes.all()]
+    return expected_at_day(as_of, start, end, nodes)
 
 
 def previous_report(user, task: Task, department, period) -> ProgressReport | None:

@@ -10,9 +10,10 @@ Vocabulary
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from enum import StrEnum
 
 # Float noise guard for the threshold comparisons: 50.1 - 40.1 == 10.000000000000004 must count
@@ -134,6 +135,39 @@ def expected_progress(as_of: date, start: date, end: date) -> float:
     return tenths / 10
 
 
+def expected_from_nodes(as_of: date, start: date, nodes: Iterable[tuple[date, float]]) -> float:
+    """序时进度 read off a node plan (形象进度), in percent 0..100, rounded to 1 decimal.
+
+    ``nodes`` are (date, expected percent) pairs: a node's date is its effective one
+    (``extended_due or due``). The value runs linearly from (start, 0 %) to the first node, from
+    node to node, and after the last node stays at its value (100 when the last node is the
+    deadline). Days count as in :func:`expected_progress`: on a node's day its value is reached.
+    Nodes are sorted by date; a node dated before ``start`` counts from ``start``.
+    """
+    points = sorted((max(day, start), _clamp(percent)) for day, percent in nodes)
+    if not points:
+        raise ValueError("a node plan needs at least one node")
+    if as_of < start:
+        return 0.0
+    # (start - 1 day, 0): the same counting as expected_progress, where ``start`` itself is
+    # one elapsed day of the span.
+    previous_day, previous_value = start - timedelta(days=1), 0.0
+    for day, value in points:
+        if as_of <= day:
+            span = (day - previous_day).days
+            if span <= 0:
+                return _tenths(value)
+            share = (as_of - previous_day).days / span
+            return _tenths(previous_value + (value - previous_value) * share)
+        previous_day, previous_value = day, value
+    return _tenths(previous_value)
+
+
+def _tenths(value: float) -> float:
+    """Rounded half up to 1 decimal, with a float guard (12.35 stored as 12.3499999 is 12.4)."""
+    return math.floor(round(value * 10, _GAP_DIGITS) + 0.5) / 10
+
+
 def effective_completion(reported_percent: float | None) -> float | None:
     """The task's 完成进度 in percent 0..100, or None if the lead unit typed none.
 
@@ -162,6 +196,7 @@ def evaluate(
     periods_since_last_report: int | None,
     periods_elapsed: int | None = None,
     thresholds: Thresholds = Thresholds(),
+    expected: float | None = None,
 ) -> Status:
     """The task's status at ``as_of``.
 
@@ -176,6 +211,9 @@ def evaluate(
     periods_elapsed
         How many periods of the task's span have begun at ``as_of`` (1 in its first period);
         None = unknown (then a never-reported task is simply silent).
+    expected
+        序时进度 when it is not the straight line over the span: a node plan's value
+        (:func:`expected_from_nodes`); None = the straight line (:func:`expected_progress`).
     """
     if start > end:
         raise ValueError(f"start {start} is after end {end}")
@@ -219,7 +257,9 @@ def evaluate(
         return Status.SERIOUSLY_BEHIND
 
     # 5. Compare with 序时进度.
-    return pace_status(actual, expected_progress(as_of, start, end), thresholds)
+    if expected is None:
+        expected = expected_progress(as_of, start, end)
+    return pace_status(actual, expected, thresholds)
 
 
 def pace_status(
@@ -245,3 +285,48 @@ def summarize(statuses: Iterable[Status | str]) -> dict[Status, int]:
     for status in statuses:
         counts[Status(status)] += 1
     return counts
+
+
+class NodeOutcome(StrEnum):
+    """A node of a task's node plan, judged at ``as_of`` (:func:`node_outcome`)."""
+
+    MET = "met"
+    MISSED = "missed"
+    AHEAD = "ahead"
+    PENDING = "pending"
+
+    @property
+    def label(self) -> str:
+        return _NODE_LABELS[self]
+
+
+_NODE_LABELS = {
+    NodeOutcome.MET: "按期完成",
+    NodeOutcome.MISSED: "未按期完成",
+    NodeOutcome.AHEAD: "提前完成",
+    NodeOutcome.PENDING: "未到期",
+}
+
+
+def node_outcome(
+    *, as_of: date, due: date, percent: float, reached: float | None, current: float | None
+) -> NodeOutcome:
+    """Was the node met? ``due`` is its effective date (``extended_due or due``), ``percent``
+    its expected completion; ``reached`` the lead unit's counted completion by that date (its
+    latest counted report whose period began by then), ``current`` the completion at ``as_of``
+    (None: no figure).
+
+    From its date on, a node is met when ``reached`` is at or above its percent, else missed —
+    and it stays missed: a later report does not undo a missed date. Before its date it is
+    ahead when ``current`` already reaches it, else pending.
+    """
+    target = round(_clamp(percent), _GAP_DIGITS)
+    if as_of >= due:
+        return (
+            NodeOutcome.MET
+            if reached is not None and round(_clamp(reached), _GAP_DIGITS) >= target
+            else NodeOutcome.MISSED
+        )
+    if current is not None and round(_clamp(current), _GAP_DIGITS) >= target:
+        return NodeOutcome.AHEAD
+    return NodeOutcome.PENDING

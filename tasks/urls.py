@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import head_review, import_views, report_views, views
+from . import head_review, import_views, node_views, report_views, views
 
 app_name = "tasks"
 urlpatterns = [
@@ -15,7 +15,13 @@ urlpatterns = [
     path("reports/<int:report_id>/", report_views.report_history, name="report_history"),
     path("reports/<int:report_id>/<str:action>/", report_views.report_action, name="report_action"),
     path("attachments/<int:attachment_id>/", report_views.attachment_download, name="attachment"),
+    path(
+        "nodes/proposals/<int:proposal_id>/<str:action>/",
+        node_views.decide_proposal,
+        name="node_decide",
+    ),
     path("<str:plan_key>/<str:number>/", views.task_detail, name="detail"),
+    path("<str:plan_key>/<str:number>/nodes/", node_views.edit_nodes, name="nodes"),
     path("<str:plan_key>/<str:number>/report/", report_views.report_form, name="report"),
     path(
         "<str:plan_key>/<str:number>/indicators/",

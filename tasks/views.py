@@ -7,7 +7,7 @@ from django_tables2 import RequestConfig
 from accounts.roles import person_of
 from common.export import export_bytes, maybe_export, xlsx_response
 
-from . import audit, clock, reporting, revision, todo
+from . import audit, clock, node_plans, reporting, revision, todo
 from .access import can_edit_indicators, can_report, reports_visible_to, tasks_visible_to
 from .duties import plan_duties
 from .export import responsibility_names, tasks_with_responsibilities
@@ -208,6 +208,7 @@ def task_detail(request, plan_key: str, number: str):
             "state": state,
             "timeline": timeline,
             "trail": audit.trail(task, limit=50),
+            "nodes": node_plans.task_section(task, state, request.user) if state else None,
             "charts": revision.memo(
                 "task-charts", (task.pk, as_of), lambda: indicator_charts(task, state, as_of)
             )

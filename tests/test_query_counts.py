@@ -83,12 +83,12 @@ class QueryCountTests(BaseTestCase):
         self.assertFalse(any("django_session" in q and "UPDATE" in q for q in second))
 
     def test_task_list(self):
-        # 3 + plan; task states (3); plan selector; section, leader and unit choices (2);
-        # count; one page of tasks; their leaders; their units = 16
-        self.assert_fixed(16, self.office, reverse("tasks:list"), lambda p: {"plan": p.slug})
+        # 3 + plan; task states (4, with the node plans); plan selector; section, leader and
+        # unit choices (2); count; one page of tasks; their leaders; their units = 17
+        self.assert_fixed(17, self.office, reverse("tasks:list"), lambda p: {"plan": p.slug})
 
     def test_task_list_sorted_and_filtered_on_the_states(self):
-        # The same 16: sorting on 状态, 完成/序时 or 最近报送 orders by a CASE over the states
+        # The same 17: sorting on 状态, 完成/序时 or 最近报送 orders by a CASE over the states
         # already computed, and the status filter narrows by their ids; no query is added.
         url = reverse("tasks:list")
         for extra in (
@@ -98,14 +98,15 @@ class QueryCountTests(BaseTestCase):
             {"status": "not_reported"},
         ):
             with self.subTest(**extra):
-                self.assert_fixed(16, self.office, url, lambda p, e=extra: {"plan": p.slug, **e})
+                self.assert_fixed(17, self.office, url, lambda p, e=extra: {"plan": p.slug, **e})
 
     def test_my_tasks(self):
         # 3 + plan; the unit's groups; the reports of this period and the open ones; duties
-        # (2); task states (3); filter choices (4); count; page; leaders; units; the 待办
-        # block's tasks; instructions to acknowledge; 需协调事项 naming or raised by the unit = 22
+        # (2); task states (4, with the node plans); filter choices (4); count; page; leaders;
+        # units; the 待办 block's tasks; instructions to acknowledge; 需协调事项 naming or raised
+        # by the unit = 23
         self.assert_fixed(
-            22, self.staff, reverse("tasks:mine"), lambda p: {"plan": p.slug, "period": W20}
+            23, self.staff, reverse("tasks:mine"), lambda p: {"plan": p.slug, "period": W20}
         )
 
     def test_task_detail(self):
@@ -117,18 +118,19 @@ class QueryCountTests(BaseTestCase):
     def test_leader_portfolio(self):
         url = reverse("leaders:portfolio", args=[Leader.objects.get(name="张娅").pk])
         # 3 + leader; plan; the leader's instructions with new 落实情况 (1); the leader's tasks
-        # with leaders and units (3); task states (3); trend (its tasks, their reports: 2);
-        # plan selector; the open 需协调事项 the leader must act on = 16
-        self.assert_fixed(16, self.leader, url, lambda p: {"plan": p.slug, "period": W20})
+        # with leaders and units (3); task states (4, with the node plans); trend (its tasks,
+        # their reports, their node plans: 3); plan selector; the open 需协调事项 the leader
+        # must act on = 18
+        self.assert_fixed(18, self.leader, url, lambda p: {"plan": p.slug, "period": W20})
 
     def test_office_dashboard(self):
-        # 3 + plans; tasks (their units are not shown); task states now and last period (6,
-        # headings left out inside those queries); duties (2); units; this and last period's
-        # reports (2); the lagging tasks' leaders; login locks; role changes; the period's
-        # counted reports, the earlier reports they are compared with and their values
-        # (tasks.stale: 3); open and overdue 需协调事项 (1) = 22
+        # 3 + plans; tasks (their units are not shown); task states now and last period (8,
+        # with the node plans; headings left out inside those queries); duties (2); units;
+        # this and last period's reports (2); the lagging tasks' leaders; login locks; role
+        # changes; the period's counted reports, the earlier reports they are compared with
+        # and their values (tasks.stale: 3); open and overdue 需协调事项 (1) = 24
         self.assert_fixed(
-            22, self.office, reverse("home"), lambda p: {"plan": p.slug, "period": W20}
+            24, self.office, reverse("home"), lambda p: {"plan": p.slug, "period": W20}
         )
 
     def test_review_queue(self):

@@ -46,6 +46,8 @@ def task(number, text, *, status_label, light, completion, **fields):
         status_label=status_label,
         light=light,
         reporting="区发改局 已采纳；区财政局 逾期报送",
+        next_node="06-30 开工 30%",
+        last_node="否：03-31 完成立项 10%（实际 5%）",
     )
     values.update(fields)
     return TaskRow(**values)
@@ -158,7 +160,7 @@ def test_title_rows_and_header(book):
     assert sheet["A2"].value == PERIOD
     assert sheet["A3"].value == "生成时间：2022年5月20日 18:00"
     for row in (1, 2, 3):  # nothing else on the title rows: the text spans over empty cells
-        assert [c.value for c in sheet[row][1:]] == [None] * 11
+        assert [c.value for c in sheet[row][1:]] == [None] * 13
     assert sheet["A1"].alignment.horizontal == "centerContinuous"
     assert sheet["L1"].alignment.horizontal == "centerContinuous"
     assert sheet["A1"].font.b
@@ -175,10 +177,12 @@ def test_title_rows_and_header(book):
         "完成进度",
         "序时进度",
         "状态",
+        "下一节点",
+        "上一节点是否按期完成",
         "报送情况",
     ]
     assert tuple(header) == MAIN_HEADERS
-    assert sheet.max_column == 12
+    assert sheet.max_column == 14
 
 
 def test_task_rows_in_order_with_section_rows_between(book):
@@ -196,7 +200,7 @@ def test_task_rows_in_order_with_section_rows_between(book):
     assert len(rows) == 7 == sheet.max_row - 4
     for index in (5, 8):  # section rows: title in A, bold, light fill, the rest empty but boxed
         cells = sheet[index]
-        assert [c.value for c in cells[1:]] == [None] * 11
+        assert [c.value for c in cells[1:]] == [None] * 13
         assert cells[0].font.b
         assert not cells[0].alignment.wrap_text  # so it runs on over the empty cells
         assert {fill_of(c) for c in cells} == {"F2F2F2"}
@@ -211,7 +215,9 @@ def test_task_rows_in_order_with_section_rows_between(book):
     assert first[3] == "区发展和改革局"
     assert first[4] == "区政府各部门（单位）、各镇政府（街道办事处）"
     assert first[7] == "继续推进。"
-    assert first[11] == "区发改局 已采纳；区财政局 逾期报送"
+    assert first[11] == "06-30 开工 30%"  # 下一节点
+    assert first[12] == "否：03-31 完成立项 10%（实际 5%）"  # 上一节点是否按期完成
+    assert first[13] == "区发改局 已采纳；区财政局 逾期报送"
 
 
 def test_status_fill_by_light_with_label_as_text(book):

@@ -69,8 +69,14 @@ def line_chart(
     y_max: float | None = None,
     target: float | None = None,
     target_label: str = "目标",
+    markers: list[tuple[int, float, str, str]] = (),
 ) -> str:
     """Lines over shared categorical x labels (e.g. "第20周").
+
+    `markers` are single marks over the lines: (category index, value, kind, label), kind one
+    of MARKER_KINDS (a node plan's nodes: met, missed, ahead, pending), each a shape of its own
+    (not colour alone) with its label as a tooltip, listed in a legend under the plot and in
+    the summary.
 
     Points are matched by position; the x labels come from the longest series. None (or NaN)
     is a gap: the line breaks there, and a point with gaps on both sides is drawn as a dot. The y
@@ -169,13 +175,60 @@ def line_chart(
         )
 
     height = plot_bottom + 16 + 6 + PAD  # x labels' baseline, their descenders, the margin
+    shown = [m for m in markers if 0 <= m[0] < count and num(m[1]) is not None]
+    for index, value, kind, label in shown:
+        body.append(_marker(xs[index], y_of(num(value)), kind, label))
+    if shown:
+        kinds = [k for k in MARKER_KINDS if any(m[2] == k for m in shown)]
+        x = PAD
+        for kind in kinds:
+            body.append(_marker(x + 5, height + 2, kind, MARKER_KINDS[kind]))
+            body.append(text_el(x + 14, height + 2 + SMALL * 0.35, MARKER_KINDS[kind], size=SMALL))
+            x += 20 + text_width(MARKER_KINDS[kind], SMALL)
+        height += 18
     summary = "；".join(
         _series_summary(name, categories, line, unit)
         for name, line in zip(names, lines, strict=True)
     )
+    if shown:
+        summary += "；节点：" + "，".join(
+            f"{one_line(label)}{MARKER_KINDS.get(kind, '')}" for _, _, kind, label in shown
+        )
     if target_value is not None:
         summary += f"；{one_line(target_label)} {fmt(target_value)}{unit}"
     return svg_root("line", height, title, summary, body)
+
+
+# Node markers: kind -> legend text. Shapes differ, so the state reads without colour.
+MARKER_KINDS = {"met": "按期完成", "missed": "未按期完成", "ahead": "提前完成", "pending": "未到期"}
+_MARKER_COLORS = {"met": "#1a7f37", "missed": "#cf222e", "ahead": "#0969da", "pending": MUTED}
+
+
+def _marker(x: float, y: float, kind: str, label: str) -> str:
+    """A node's mark: met a filled diamond, missed a cross in a circle, ahead an upward
+    triangle, pending a hollow diamond; the label is its tooltip."""
+    color = esc(_MARKER_COLORS.get(kind, MUTED))
+    tip = f"<title>{esc(one_line(label))}</title>"
+    cx, cy = coord(x), coord(y)
+    if kind == "missed":
+        return (
+            f'<g class="node node-missed">{tip}<circle cx="{cx}" cy="{cy}" r="5.5" fill="#fff" '
+            f'stroke="{color}" stroke-width="2"/><path d="M{coord(x - 3)},{coord(y - 3)} '
+            f"L{coord(x + 3)},{coord(y + 3)} M{coord(x - 3)},{coord(y + 3)} "
+            f'L{coord(x + 3)},{coord(y - 3)}" stroke="{color}" stroke-width="2"/></g>'
+        )
+    if kind == "ahead":
+        points = f"{cx},{coord(y - 6)} {coord(x + 6)},{coord(y + 4)} {coord(x - 6)},{coord(y + 4)}"
+        return (
+            f'<g class="node node-ahead">{tip}<polygon points="{points}" fill="{color}" '
+            f'stroke="#fff" stroke-width="1"/></g>'
+        )
+    points = f"{cx},{coord(y - 6)} {coord(x + 6)},{cy} {cx},{coord(y + 6)} {coord(x - 6)},{cy}"
+    fill = color if kind == "met" else "#fff"
+    return (
+        f'<g class="node node-{esc(kind)}">{tip}<polygon points="{points}" fill="{fill}" '
+        f'stroke="{color}" stroke-width="2"/></g>'
+    )
 
 
 def _line_legend(names: list[str]) -> tuple[list[str], float]:

@@ -22,6 +22,7 @@ from ..models import PlanImport
 from .deadlines import parse_deadline
 from .documents import read_document
 from .loader import ImportResult, load_plan
+from .nodes import parse_nodes
 from .parser import ParsedPlan
 from .responsibility import choose_leads
 
@@ -59,6 +60,8 @@ def preview(upload: PlanImport) -> Preview:
             "task": task,
             "section": sections.get(task.section_number, ""),
             "deadline": parse_deadline(task.deadline, year),
+            "nodes": (nodes := parse_nodes(task.deadline, year)),
+            "nodes_spread": any(not n.percent_given for n in nodes),
             "indicators": extract_indicators(task.text),
             "doubts": doubts_by_task.get(task.number, []),
             "unknown": [

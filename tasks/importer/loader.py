@@ -17,7 +17,7 @@ from ..models import Plan, PlanSource, Section, Task, TaskLeader, TaskUnit
 from .checks import ImportRefused, check_lengths, check_year, number_order
 from .parser import ParsedPlan, ParsedTask
 from .results import ImportResult
-from .syncing import link_parents, sync_deadlines, sync_indicators
+from .syncing import link_parents, sync_deadlines, sync_indicators, sync_nodes
 
 logger = logging.getLogger(__name__)
 
@@ -245,6 +245,7 @@ def _upsert_tasks(plan, parsed, sections, leaders, resolver, result):
         by_number[task.number] = task
     link_parents(parsed, by_number, result)
     sync_deadlines(plan, parsed, by_number, result)
+    sync_nodes(plan, parsed, by_number, result)
     for task in by_number.values():
         if sync_indicators(task):
             result.mark_updated(task.number)

@@ -6,6 +6,7 @@ Part of the loader (``tasks.importer.loader``), run inside its transaction.
 from ..indicators import extract_indicators
 from ..models import Indicator, Plan, Task
 from .deadlines import parse_deadline
+from .nodes import parse_nodes
 from .parser import ParsedPlan
 from .results import ImportResult
 
@@ -74,4 +75,25 @@ def sync_deadlines(plan: Plan, parsed: ParsedPlan, by_number: dict[str, Task], r
         if task.deadline != wanted:
             task.deadline = wanted
             task.save(update_fields=["deadline"])
+            result.mark_updated(task.number)
+
+
+def sync_nodes(plan: Plan, parsed: ParsedPlan, by_number: dict[str, Task], result):
+    """Each task's node plan from its 时间节点 cell (tasks.importer.nodes), when it lists one.
+
+    A cell that lists no node plan (one date, "全年") leaves the task's nodes alone (set on the
+    task page); one that lists a different plan replaces them, recorded in the task's trail.
+    """
+    from .. import node_plans
+
+    for parsed_task in parsed.tasks:
+        nodes = parse_nodes(parsed_task.deadline, plan.year)
+        if not nodes:
+            continue
+        task = by_number[parsed_task.number]
+        wanted = [
+            {"due": n.due, "description": n.description, "expected_percent": n.percent}
+            for n in nodes
+        ]
+        if node_plans.save_plan(task, wanted, actor=None, reason="按方案文件导入", imported=True):
             result.mark_updated(task.number)

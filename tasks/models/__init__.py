@@ -5,6 +5,7 @@ task's life (events).
 """
 
 from .events import TaskEvent
+from .node_proposals import NodeProposal
 from .plans import (
     DataRevision,
     Indicator,
@@ -25,6 +26,7 @@ __all__ = [
     "DataRevision",
     "Indicator",
     "IndicatorValue",
+    "NodeProposal",
     "Plan",
     "PlanImport",
     "PlanQuerySet",

@@ -13,6 +13,7 @@ from django.core.management.base import BaseCommand, CommandError
 from departments.models import Department, District
 from tasks.demo import default_weeks
 from tasks.demo.coordination import seed_coordination
+from tasks.demo.nodes import add_demo_nodes
 from tasks.models import Plan, ProgressReport
 
 FIXTURES_DIR = Path(settings.BASE_DIR) / "fixtures"
@@ -72,6 +73,7 @@ class Command(BaseCommand):
 
     def _demo_reports(self):
         plan = Plan.objects.filter(year=2022).first()
+        add_demo_nodes(plan)
         if plan is None or ProgressReport.objects.filter(task__plan=plan, is_demo=True).exists():
             return
         # Through last week: this week stays open for the demo accounts to report.
