@@ -512,7 +512,6 @@ class PermissionMatrixTests(BaseTestCase):
             )
         covered.add("logout")  # POST-only; tested in test_accounts
         covered |= _covered_elsewhere()
-        covered |= {"tasks:nodes", "tasks:node_decide"}  # tests/test_permissions_nodes.py
         self.assertEqual(set(names(get_resolver())) - covered, set())
 
     def test_landing_pages_follow_the_role(self):

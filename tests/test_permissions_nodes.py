@@ -10,6 +10,10 @@ from .base import BaseTestCase
 from .test_permissions import ROLES, row
 
 
+# The URL names whose rows are here (tests/test_permissions.py checks every URL is covered).
+URL_NAMES = {"tasks:nodes", "tasks:node_decide"}
+
+
 @override_settings(AS_OF_DATE="2022-05-18")
 class NodePermissionMatrixTests(BaseTestCase):
     @classmethod

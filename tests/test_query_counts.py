@@ -128,32 +128,33 @@ class QueryCountTests(BaseTestCase):
         # with the node plans; headings left out inside those queries); duties (2); units;
         # this and last period's reports (2); the lagging tasks' leaders; login locks; role
         # changes; the period's counted reports, the earlier reports they are compared with
-        # and their values (tasks.stale: 3); open and overdue 需协调事项 (1) = 24
+        # and their values, their tasks' node plans (tasks.stale: 4); open and overdue
+        # 需协调事项 (1) = 25
         self.assert_fixed(
-            24, self.office, reverse("home"), lambda p: {"plan": p.slug, "period": W20}
+            25, self.office, reverse("home"), lambda p: {"plan": p.slug, "period": W20}
         )
 
     def test_review_queue(self):
         # 3; the periods in the queue; unit choices; count; page of reports (with task, plan,
-        # unit); the page's earlier reports and their values for 与上期比较 (tasks.stale: 2)
-        # = 9, filtered or not, at 1x and 10x the reports
+        # unit); the page's earlier reports, their values and their tasks' node plans for
+        # 与上期比较 (tasks.stale: 3) = 10, filtered or not, at 1x and 10x the reports
         for query in ({}, {"state": "submitted", "period_key": W20, "q": "区"}):
             with self.subTest(**query):
                 ProgressReport.objects.filter(task__plan=self.big).update(state="draft")
                 small = self.count(self.office, reverse("tasks:review"), query)
                 ProgressReport.objects.filter(task__plan=self.big).update(state="submitted")
                 big = self.count(self.office, reverse("tasks:review"), query)
-                self.assertEqual((small, big), (9, 9))
+                self.assertEqual((small, big), (10, 10))
 
     def test_head_review_queue(self):
         # 3 + the menu's 待审核 count; the table's count; one page of reports (with task,
-        # plan, unit); the earlier reports and their values for 与上期比较 (2) = 8, whether the
-        # unit has a handful of submissions or ten times more
+        # plan, unit); the earlier reports, their values and their tasks' node plans for
+        # 与上期比较 (3) = 9, whether the unit has a handful of submissions or ten times more
         ProgressReport.objects.filter(task__plan=self.big).update(state="draft")
         small = self.count(self.head, reverse("tasks:review"))
         ProgressReport.objects.filter(task__plan=self.big).update(state="submitted")
         big = self.count(self.head, reverse("tasks:review"))
-        self.assertEqual((small, big), (8, 8))
+        self.assertEqual((small, big), (9, 9))
 
 
 @override_settings(AS_OF_DATE="2022-05-18")
