@@ -12,12 +12,13 @@ from django.urls import reverse
 
 from departments.models import Department
 from leaders.instructions import published_recipients
+from leaders.models import Leader
 from leaders.signals import instruction_published
 from notifications import notices, texts
 from notifications.dispatch import Dispatcher, Outbound, enabled_channels
 from tasks import clock
 from tasks.periods import period_label
-from tasks.signals import report_returned, report_submitted
+from tasks.signals import escalation_step, report_returned, report_submitted
 
 from .models import Notification
 from .reminders import notify, queue_outbound
@@ -128,6 +129,23 @@ def notify_head_of_submission(sender, report, **kwargs):
     notify(heads, Notification.Kind.OTHER, title, body, reverse("tasks:review"))
 
 
+def notify_escalation_step(sender, task, step, title, body, url, unit_ids, leader_ids, office,
+                           office_leader="", **kwargs):  # fmt: skip
+    """A 督办单 was issued, answered or resolved: the lead units' staff and heads, the leaders
+    copied (the office's own leader by name) and, for a reply, the office are told in-app."""
+    people = Q(pk__in=[])
+    if unit_ids:
+        people |= Q(profile__department__in=unit_ids) & (
+            Q(profile__is_reporter=True) | Q(profile__is_unit_head=True)
+        )
+    leaders = Q(pk__in=leader_ids) | (Q(name=office_leader) if office_leader else Q(pk__in=[]))
+    people |= Q(leader__in=Leader.objects.filter(leaders))
+    if office:
+        people |= Q(profile__is_office=True)
+    users = get_user_model().objects.filter(people, is_active=True).distinct()
+    notify(users, Notification.Kind.OTHER, title, body, url)
+
+
 def connect():
     report_returned.connect(notify_unit_of_return, dispatch_uid="reports.notify_unit_of_return")
     report_submitted.connect(
@@ -136,3 +154,4 @@ def connect():
     instruction_published.connect(
         notify_units_of_instruction, dispatch_uid="reports.notify_units_of_instruction"
     )
+    escalation_step.connect(notify_escalation_step, dispatch_uid="reports.notify_escalation_step")

@@ -21,6 +21,7 @@ from tasks.models import Plan
 from tasks.periods import Period
 from tasks.status import Status, summarize
 
+from . import escalation_flow, ranking
 from .models import SnapshotRow, WeeklySnapshot
 from .overview import LAGGING, period_overview, short
 from .workbook import build_workbook
@@ -72,6 +73,7 @@ def freeze(plan: Plan, period: Period, *, today: datetime.date | None = None) ->
     snapshot.as_of = view.as_of
     snapshot.generated_at = clock.now()
     snapshot.summary = _summary(view)
+    snapshot.summary["scores"] = ranking.snapshot_rows(plan, view.as_of)
     snapshot.save()
     return snapshot
 
@@ -202,6 +204,7 @@ def workbook_data(snapshot: WeeklySnapshot) -> WorkbookData:
         changes=[Change(**c) for c in summary.get("changes", [])],
         status_labels=labels,
         as_of=snapshot.as_of,
+        scores=summary.get("scores"),
     )
 
 
@@ -234,6 +237,7 @@ def produce(
     report = on_progress or (lambda percent: None)
     report(10)
     snapshot = freeze(plan, period, today=today)
+    escalation_flow.propose_after_rollup(plan, period, today)  # the office confirms each
     report(60)
     target = workbook_path(plan, period)
     build_workbook(workbook_data(snapshot), target)

@@ -49,6 +49,7 @@ from common.xlsx import (
 )
 from reports.workbook_cover import TOTAL, cover_sheet, generated_label, header_row, one_line
 from reports.workbook_data import WorkbookData
+from reports.workbook_scores import scores_sheet
 
 SHEET_NAMES = ("概况", "总表", "按牵头领导", "按单位", "未报送", "本周变化")
 
@@ -100,6 +101,7 @@ def build_workbook(data: WorkbookData, path: pathlib.Path) -> None:
         _unit_sheet(workbook, data)
         _missing_sheet(workbook, data)
         _change_sheet(workbook, data)
+        scores_sheet(workbook, data)
     except BaseException:
         discard_streams(workbook)
         raise

@@ -85,6 +85,8 @@ class WorkbookData:
         default_factory=lambda: ["已完成", "序时推进", "滞后", "严重滞后", "未报送", "未启动"]
     )
     as_of: datetime.date | None = None  # the date the figures are as of (the cover says it)
+    # The month's 单位考核 as frozen with the snapshot (reports.ranking.snapshot_rows), or None.
+    scores: dict | None = None
 
     def status_counts(self) -> dict[str, int]:
         """status label -> tasks, in status order (the cover sheet's first table)."""

@@ -7,3 +7,9 @@ report_returned = django.dispatch.Signal()
 
 # Sent after a unit handed a report in (submitted), with `report`: its head has one to 审核.
 report_submitted = django.dispatch.Signal()
+
+# Sent after a step of a 督办单 (reports.escalation_flow) with `task`, `step` ("issued",
+# "replied", "resolved"), `title`, `body`, `url`, and who must hear of it: `unit_ids` (their
+# staff and heads), `leader_ids` (区领导 copied), `office` (the office), `office_leader` (the
+# name of the office's own leader, copied on red notices; "" for none).
+escalation_step = django.dispatch.Signal()

@@ -11,6 +11,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from departments.models import Department, District
+from reports.demo_notices import create_demo_notices
 from tasks.demo import default_weeks
 from tasks.models import Plan, ProgressReport
 
@@ -77,3 +78,4 @@ class Command(BaseCommand):
         weeks = default_weeks(plan) - 1
         if weeks >= 1:
             call_command("demo_progress", "--plan", plan.slug, "--weeks", str(weeks))
+            create_demo_notices(plan)  # one yellow, one red 督办单 (reports.demo_notices)
