@@ -27,7 +27,9 @@ STATE_ORDER = ["proposed", "issued", "replied", "resolved", "dismissed"]
 
 def _notice(request, notice_id: int) -> EscalationNotice:
     return get_object_or_404(
-        flow.visible_to(request.user, EscalationNotice.objects.select_related("plan", "task")),
+        flow.visible_to(
+            request.user, EscalationNotice.objects.select_related("plan", "task__plan")
+        ),
         pk=notice_id,
     )
 

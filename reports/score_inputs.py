@@ -88,10 +88,9 @@ def as_of(plan: Plan, span: Span, today: datetime.date | None = None) -> datetim
     return min(span.last, reporting.as_of_date(plan, today))
 
 
-def reporting_counts(plan: Plan, periods: list[Period]) -> dict[int, tuple[int, int]]:
-    """department id -> (reports owed, of them handed in on time) over the periods. One query
-    (the duties are remembered, tasks.duties.plan_duties)."""
-    duties = plan_duties(plan)
+def reporting_counts(plan: Plan, periods: list[Period], duties) -> dict[int, tuple[int, int]]:
+    """department id -> (reports owed, of them handed in on time) over the periods, from the
+    plan's duties (tasks.duties.plan_duties). One query."""
     owed = Counter()
     owing = set()
     for task_id, units in duties.items():
@@ -112,11 +111,11 @@ def reporting_counts(plan: Plan, periods: list[Period]) -> dict[int, tuple[int, 
     return {d: (n, on_time.get(d, 0)) for d, n in owed.items()}
 
 
-def pace_counts(plan: Plan, day: datetime.date) -> dict[int, tuple[int, int]]:
+def pace_counts(plan: Plan, day: datetime.date, duties) -> dict[int, tuple[int, int]]:
     """department id -> (its lead tasks begun at `day`, of them 序时推进 or 已完成)."""
     states = plan_task_states(plan, day)
     found: dict[int, list[int]] = {}
-    for task_id, units in plan_duties(plan).items():
+    for task_id, units in duties.items():
         state = states.get(task_id)
         if state is None or state.status == Status.NOT_STARTED:
             continue
@@ -143,7 +142,7 @@ def returned_counts(plan: Plan, periods: list[Period]) -> dict[int, int]:
     )
 
 
-def closed_counts(plan: Plan, span: Span, day: datetime.date) -> dict[int, int]:
+def closed_counts(plan: Plan, span: Span, day: datetime.date, duties) -> dict[int, int]:
     """department id -> its lead tasks closed (办结, Task.closed_on) within the span by `day`."""
     closed = set(
         Task.objects.filter(
@@ -151,7 +150,7 @@ def closed_counts(plan: Plan, span: Span, day: datetime.date) -> dict[int, int]:
         ).values_list("pk", flat=True)
     )
     found = Counter()
-    for task_id, units in plan_duties(plan).items():
+    for task_id, units in duties.items():
         if task_id in closed:
             for department_id, role in units:
                 if role == TaskUnit.Role.LEAD:
@@ -190,14 +189,15 @@ def unit_figures(plan: Plan, span: Span, today: datetime.date | None = None):
     today = today or now.date()
     day = as_of(plan, span, today)
     periods = judged_periods(plan, span, now)
-    reporting_ = reporting_counts(plan, periods)
-    pace = pace_counts(plan, day)
+    duties = plan_duties(plan)
+    reporting_ = reporting_counts(plan, periods, duties)
+    pace = pace_counts(plan, day, duties)
     returned = returned_counts(plan, periods)
-    closed = closed_counts(plan, span, day)
+    closed = closed_counts(plan, span, day, duties)
     stale = stale_counts(plan, periods)
     extensions = extension_counts(plan, span)
     overdue = overdue_item_counts(plan, day)
-    units = {d for units in plan_duties(plan).values() for d, _ in units}
+    units = {d for units in duties.values() for d, _ in units}
     figures = {}
     for d in units:
         due, on_time = reporting_.get(d, (0, 0))
