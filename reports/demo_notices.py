@@ -47,14 +47,15 @@ def create_demo_notices(plan: Plan, period_key: str = "2022-W19") -> list[Escala
     proposed = escalation_flow.propose(plan, period, today)
     red = next((n for n in proposed if n.color == EscalationNotice.Color.RED), None)
     yellows = [n for n in proposed if n.color == EscalationNotice.Color.YELLOW]
-    # The yellow one on a task a demo unit account leads, so that it can reply (README).
+    # The confirmed yellow one on a task no demo unit account leads: the proposals on the demo
+    # units' own tasks stay 待确认, for the office to confirm and the unit to answer.
     reporting_units = set(
         get_user_model()
         .objects.filter(is_active=True, profile__is_reporter=True)
         .values_list("profile__department_id", flat=True)
     )
     yellow = next(
-        (n for n in yellows if reporting_units & set(escalation_flow.lead_unit_ids(n.task_id))),
+        (n for n in yellows if not reporting_units & set(escalation_flow.lead_unit_ids(n.task_id))),
         yellows[0] if yellows else None,
     )
     if office is None:

@@ -10,12 +10,14 @@ import io
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from accounts.roles import can_review, person_of
 from tasks import audit
+from tasks.models import TaskUnit
 
 from . import escalation_flow as flow
 from .escalation_doc import filename, notice_document
@@ -46,7 +48,19 @@ def escalation_list(request):
     if not (person.is_office or person.leader is not None or person.unit is not None):
         raise PermissionDenied("无权查看督办单")
     state = request.GET.get("state", "")
-    notices = flow.visible_to(request.user).select_related("plan", "task")
+    notices = (
+        flow.visible_to(request.user)
+        .select_related("plan", "task")
+        .prefetch_related(
+            Prefetch(
+                "task__unit_links",
+                queryset=TaskUnit.objects.filter(role=TaskUnit.Role.LEAD).select_related(
+                    "department", "group"
+                ),
+                to_attr="lead_links",
+            )
+        )
+    )
     if state in STATE_ORDER:
         notices = notices.filter(state=state)
     rows = sorted(notices[:500], key=lambda n: (STATE_ORDER.index(n.state), -n.pk))
