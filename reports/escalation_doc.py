@@ -7,7 +7,10 @@ from tasks.export import responsibility_names, tasks_with_responsibilities
 
 from .models import EscalationNotice
 
-TEXT_LIMIT = 300  # the task's text and the reply are cut here, so the notice stays one page
+# The task, the facts and the reply are cut here (the full texts are on the notice's page), so
+# that the notice stays one page whatever was typed (checked in LibreOffice at the worst case).
+TEXT_LIMIT = 120
+REPLY_LIMIT = 150
 
 
 def _date(day) -> str:
@@ -19,20 +22,26 @@ def _cut(text: str, limit: int = TEXT_LIMIT) -> str:
     return text if len(text) <= limit else text[:limit] + "…"
 
 
+def _cut_lines(text: str, lines: int = 3) -> str:
+    """At most `lines` facts of at most 80 characters each (the full text is on the page)."""
+    return "\n".join(_cut(line, 70) for line in (text or "").splitlines()[:lines])
+
+
 def escalation_notice(notice: EscalationNotice) -> Notice:
     task = tasks_with_responsibilities(notice.plan).get(pk=notice.task_id)
     leaders, lead_units, cooperating = responsibility_names(task)
-    reply = _cut(notice.measures) if notice.measures else "（尚未回复）"
+    reply = _cut(notice.measures, REPLY_LIMIT) if notice.measures else "（尚未回复）"
     if notice.replied_at:
         reply = f"{reply}（{_date(notice.replied_at.date())}回复）"
     fields = [
         ("督办任务", _cut(f"{task.number}. {task.text}")),
         ("牵头领导", "、".join(leaders) or "—"),
         ("牵头单位", "、".join(lead_units) or "—"),
-        ("配合单位", _cut("、".join(cooperating), 120) or "—"),
-        ("督办事由", notice.facts),
+        ("配合单位", _cut("、".join(cooperating), 60) or "—"),
+        ("督办事由", _cut_lines(notice.facts)),
         ("回复期限", _date(notice.reply_due)),
         ("整改措施", reply),
+        ("抄送", notice.copy_to or "—"),
     ]
     return Notice(
         title=notice.get_color_display(),
@@ -44,7 +53,6 @@ def escalation_notice(notice: EscalationNotice) -> Notice:
                 f"请牵头单位于{_date(notice.reply_due)}前在系统中回复整改措施，"
                 "明确责任人和完成时限，按期报送进展。",
             ),
-            ("抄送", notice.copy_to or "—"),
         ],
         issuer=settings.BULLETIN_ISSUER,
         date_text=_date(notice.issued_on),

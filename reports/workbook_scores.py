@@ -48,11 +48,10 @@ def scores_sheet(workbook, data: WorkbookData) -> None:
         span_row(sheet, f"数据截至{day}；只对单位考核，不对个人排名。", width,
                  font=SUBTITLE_FONT, alignment=OVERFLOW, boxed=False)
     )  # fmt: skip
-    rows.append(
-        span_row(sheet, "得分 = " + "；".join(scores["formula"]), width, font=SUBTITLE_FONT,
-                 alignment=TEXT, boxed=False),
-        height=48,
-    )  # fmt: skip
+    for number, line in enumerate(scores["formula"]):
+        text = f"得分 = {line}" if number == 0 else f"　　　+ {line}" if number < 7 else line
+        rows.append(span_row(sheet, text, width, font=SUBTITLE_FONT, alignment=OVERFLOW,
+                             boxed=False))  # fmt: skip
     rows.append(header_row(sheet, headers), headers)
     body = scores["rows"]
     marks = scores.get("marks") or [""] * len(body)

@@ -132,4 +132,6 @@ class RankingPageTests(BaseTestCase):
         sheet = book["单位考核"]
         self.assertEqual(sheet.cell(1, 1).value, "2022年5月单位考核排名")
         self.assertIn("按时报送率 × 40", sheet.cell(3, 1).value)
-        self.assertEqual(len(snapshot.summary["scores"]["rows"]), sheet.max_row - 4)
+        formula = len(snapshot.summary["scores"]["formula"])  # a row each, under title and date
+        self.assertEqual(sheet.cell(3 + formula, 1).value, "名次")
+        self.assertEqual(len(snapshot.summary["scores"]["rows"]), sheet.max_row - 3 - formula)

@@ -108,7 +108,8 @@ class RollUpTests(BaseTestCase):
         self.produce()
         workbook, sheet, rows = self.sheet_rows("总表")
         self.assertEqual(
-            workbook.sheetnames, ["概况", "总表", "按牵头领导", "按单位", "未报送", "本周变化"]
+            workbook.sheetnames,
+            ["概况", "总表", "按牵头领导", "按单位", "未报送", "本周变化", "单位考核"],
         )
         self.assertEqual(rows[0][0], "2022年区政府工作报告重点工作任务推进情况周报")
         self.assertEqual(rows[1][0], "第20周（5月16日—5月22日）")
