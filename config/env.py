@@ -56,6 +56,24 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
+def env_weights(name: str, default: dict[str, float]) -> dict[str, float]:
+    """Numbers by name, "on_time=40,pace=60", over `default` (keys not named keep theirs);
+    an unknown key or a value that is not a number is refused."""
+    value = os.environ.get(name)
+    weights = dict(default)
+    if value is None:
+        return weights
+    for item in filter(None, (part.strip() for part in value.split(","))):
+        key, sep, number = (s.strip() for s in item.partition("="))
+        if not sep or key not in default:
+            raise ImproperlyConfigured(f"{name}: {item!r} is not one of {', '.join(default)}=N.")
+        try:
+            weights[key] = float(number)
+        except ValueError:
+            raise ImproperlyConfigured(f"{name}: {number!r} is not a number.") from None
+    return weights
+
+
 def database_from_url(url: str, *, name: str = "DATABASE_URL") -> dict:
     """Turn postgres://user:pass@host:port/db?opt=v or sqlite:///path into a DATABASES entry."""
     parts = urlsplit(url)

@@ -10,7 +10,15 @@ from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
-from .env import database_from_url, ensure_dir, env_bool, env_int, env_list, env_str
+from .env import (
+    database_from_url,
+    ensure_dir,
+    env_bool,
+    env_int,
+    env_list,
+    env_str,
+    env_weights,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = ensure_dir(Path(env_str("VAR_DIR", str(BASE_DIR / "var"))))
@@ -285,6 +293,20 @@ BULLETIN_ISSUER = env_str("BULLETIN_ISSUER", "东昌府区人民政府办公室"
 BULLETIN_COPY_TO = env_str("BULLETIN_COPY_TO", "区委办公室，区人大常委会办公室，区政协办公室")
 BULLETIN_SEND_TO = env_str("BULLETIN_SEND_TO", "区政府区长、副区长")
 BULLETIN_DRAFT_AFTER_ROLLUP = env_bool("BULLETIN_DRAFT_AFTER_ROLLUP", True)
+# 考核 / 红黑榜 (reports.scoring): the points of each part of a unit's score, "on_time=40,
+# pace=60,returned=-1,stale=-1,extension=-2,overdue_item=-2,closed=2" (keys not named keep these).
+SCORE_WEIGHTS = env_weights(
+    "SCORE_WEIGHTS",
+    {"on_time": 40, "pace": 60, "returned": -1, "stale": -1, "extension": -2,
+     "overdue_item": -2, "closed": 2},
+)  # fmt: skip
+# 三色督办 (reports.escalation): N consecutive 滞后 periods → 黄色督办单; M consecutive 严重滞后
+# periods (or an overdue node) → 红色督办单; the days a unit has to reply; the office's own
+# leader, copied on red notices (a 区领导's name: he or she is also notified, if on record).
+ESCALATION_YELLOW_PERIODS = env_int("ESCALATION_YELLOW_PERIODS", 3, minimum=1)
+ESCALATION_RED_PERIODS = env_int("ESCALATION_RED_PERIODS", 1, minimum=1)
+ESCALATION_REPLY_DAYS = env_int("ESCALATION_REPLY_DAYS", 5, minimum=1)
+ESCALATION_OFFICE_LEADER = env_str("ESCALATION_OFFICE_LEADER", "区政府办公室主任")
 # The beat schedule is built from these and REMINDER_* by config/celery.py (beat_schedule).
 
 # --- Logging: structured enough to grep, never a password (forms are not logged) -----------

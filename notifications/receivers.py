@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from departments.models import Department
 from leaders.instructions import published_recipients
+from leaders.models import Leader
 from leaders.signals import instruction_published
 from notifications import notices, texts
 from notifications.dispatch import Dispatcher, Outbound, enabled_channels
@@ -19,6 +20,7 @@ from tasks import clock
 from tasks.periods import period_label
 from tasks.signals import (
     coordination_changed,
+    escalation_step,
     nodes_decided,
     nodes_proposed,
     report_returned,
@@ -196,6 +198,23 @@ def notify_proposer_of_node_decision(sender, proposal, **kwargs):
     notify([proposal.proposed_by], Notification.Kind.OTHER, title, body, task.get_absolute_url())
 
 
+def notify_escalation_step(sender, task, step, title, body, url, unit_ids, leader_ids, office,
+                           office_leader="", **kwargs):  # fmt: skip
+    """A 督办单 was issued, answered or resolved: the lead units' staff and heads, the leaders
+    copied (the office's own leader by name) and, for a reply, the office are told in-app."""
+    people = Q(pk__in=[])
+    if unit_ids:
+        people |= Q(profile__department__in=unit_ids) & (
+            Q(profile__is_reporter=True) | Q(profile__is_unit_head=True)
+        )
+    leaders = Q(pk__in=leader_ids) | (Q(name=office_leader) if office_leader else Q(pk__in=[]))
+    people |= Q(leader__in=Leader.objects.filter(leaders))
+    if office:
+        people |= Q(profile__is_office=True)
+    users = get_user_model().objects.filter(people, is_active=True).distinct()
+    notify(users, Notification.Kind.OTHER, title, body, url)
+
+
 def connect():
     report_returned.connect(notify_unit_of_return, dispatch_uid="reports.notify_unit_of_return")
     report_submitted.connect(
@@ -209,3 +228,4 @@ def connect():
     )
     nodes_proposed.connect(notify_office_of_node_proposal, dispatch_uid="nodes.proposed")
     nodes_decided.connect(notify_proposer_of_node_decision, dispatch_uid="nodes.decided")
+    escalation_step.connect(notify_escalation_step, dispatch_uid="reports.notify_escalation_step")

@@ -164,3 +164,98 @@ class ReportJob(models.Model):
 
     def __str__(self):
         return f"{self.plan.slug} {self.period_key} {self.state}"
+
+
+class ScorePublication(models.Model):
+    """The office's decision to publish (or withdraw) the ranking of one plan × month or year:
+    until published, a unit sees its own score only (reports.score_views)."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="score_publications")
+    period_key = models.CharField("考核期间", max_length=10)  # "2022-05" or "2022"
+    published = models.BooleanField("已公布", default=False)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    changed_at = models.DateTimeField("操作时间")
+
+    class Meta:
+        verbose_name = "考核排名公布"
+        verbose_name_plural = "考核排名公布"
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "period_key"], name="score_publication_once")
+        ]
+
+    def __str__(self):
+        return f"{self.plan_id} {self.period_key} {self.published}"
+
+
+class EscalationNotice(models.Model):
+    """A 黄色/红色督办单: proposed by the weekly roll-up, confirmed (numbered) by the office,
+    answered by the lead unit with its 整改措施, resolved by the office (reports.escalation_flow).
+    """
+
+    class Color(models.TextChoices):
+        YELLOW = "yellow", "黄色督办单"
+        RED = "red", "红色督办单"
+
+    class State(models.TextChoices):
+        PROPOSED = "proposed", "待确认"
+        ISSUED = "issued", "待整改"
+        REPLIED = "replied", "已回复"
+        RESOLVED = "resolved", "已办结"
+        DISMISSED = "dismissed", "不予督办"
+
+    OPEN = frozenset({"proposed", "issued", "replied"})
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="escalations")
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="escalations")
+    color = models.CharField("类别", max_length=10, choices=Color.choices)
+    state = models.CharField("状态", max_length=10, choices=State.choices, default=State.PROPOSED)
+    period_key = models.CharField("触发期次", max_length=10)
+    facts = models.TextField("督办事由")  # one fact a line, from reports.escalation.trigger
+    number = models.PositiveIntegerField("编号", null=True, blank=True)  # 督办〔year〕N号
+    issued_on = models.DateField("印发日期", null=True, blank=True)
+    reply_due = models.DateField("回复期限", null=True, blank=True)
+    copy_to = models.CharField("抄送", max_length=300, blank=True)
+    measures = models.TextField("整改措施", blank=True)
+    note = models.TextField("办结说明", blank=True)  # or the reason it was not issued
+    proposed_at = models.DateTimeField("提出时间")
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    replied_at = models.DateTimeField("回复时间", null=True, blank=True)
+    replied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    closed_at = models.DateTimeField("办结时间", null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "督办单"
+        verbose_name_plural = "督办单"
+        ordering = ["-proposed_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "number"],
+                condition=models.Q(number__isnull=False),
+                name="escalation_number_once_per_plan",
+            ),
+            models.UniqueConstraint(
+                fields=["task", "color"],
+                condition=models.Q(state__in=["proposed", "issued", "replied"]),
+                name="escalation_one_open_per_task_color",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_color_display()} {self.number_text or self.pk}"
+
+    @property
+    def number_text(self) -> str:
+        return f"督办〔{self.plan.year}〕{self.number}号" if self.number else ""
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in self.OPEN

@@ -22,7 +22,7 @@ from tasks.node_display import node_cells
 from tasks.periods import Period
 from tasks.status import Status, summarize
 
-from . import coordination_rows
+from . import coordination_rows, escalation_flow, ranking
 from .models import SnapshotRow, WeeklySnapshot
 from .overview import LAGGING, period_overview, short
 from .workbook import build_workbook
@@ -80,6 +80,7 @@ def freeze(plan: Plan, period: Period, *, today: datetime.date | None = None) ->
     snapshot.generated_at = clock.now()
     snapshot.summary = _summary(view)
     snapshot.summary[COORDINATION] = coordination_rows.frozen(plan, period, view.as_of)
+    snapshot.summary["scores"] = ranking.snapshot_rows(plan, view.as_of)
     snapshot.save()
     return snapshot
 
@@ -213,6 +214,7 @@ def workbook_data(snapshot: WeeklySnapshot) -> WorkbookData:
         status_labels=labels,
         as_of=snapshot.as_of,
         extra={k: summary[k] for k in (COORDINATION,) if k in summary},
+        scores=summary.get("scores"),
     )
 
 
@@ -245,6 +247,7 @@ def produce(
     report = on_progress or (lambda percent: None)
     report(10)
     snapshot = freeze(plan, period, today=today)
+    escalation_flow.propose_after_rollup(plan, period, today)  # the office confirms each
     report(60)
     target = workbook_path(plan, period)
     build_workbook(workbook_data(snapshot), target)

@@ -50,6 +50,7 @@ from common.xlsx import (
 from reports.workbook_coordination import coordination_sheets
 from reports.workbook_cover import TOTAL, cover_sheet, generated_label, header_row, one_line
 from reports.workbook_data import WorkbookData
+from reports.workbook_scores import scores_sheet
 
 SHEET_NAMES = ("概况", "总表", "按牵头领导", "按单位", "未报送", "本周变化")
 
@@ -104,6 +105,7 @@ def build_workbook(data: WorkbookData, path: pathlib.Path) -> None:
         _missing_sheet(workbook, data)
         _change_sheet(workbook, data)
         coordination_sheets(workbook, data)  # 需协调事项, 进展停滞 (when the snapshot has them)
+        scores_sheet(workbook, data)
     except BaseException:
         discard_streams(workbook)
         raise

@@ -89,6 +89,8 @@ class WorkbookData:
     as_of: datetime.date | None = None  # the date the figures are as of (the cover says it)
     # Plain rows of further sheets, by sheet module (reports.workbook_coordination.KEY …).
     extra: dict = field(default_factory=dict)
+    # The month's 单位考核 as frozen with the snapshot (reports.ranking.snapshot_rows), or None.
+    scores: dict | None = None
 
     def status_counts(self) -> dict[str, int]:
         """status label -> tasks, in status order (the cover sheet's first table)."""

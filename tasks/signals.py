@@ -16,3 +16,8 @@ nodes_proposed = django.dispatch.Signal()
 
 # Sent after the office approved or refused a node plan proposal, with `proposal`.
 nodes_decided = django.dispatch.Signal()
+# Sent after a step of a 督办单 (reports.escalation_flow) with `task`, `step` ("issued",
+# "replied", "resolved"), `title`, `body`, `url`, and who must hear of it: `unit_ids` (their
+# staff and heads), `leader_ids` (区领导 copied), `office` (the office), `office_leader` (the
+# name of the office's own leader, copied on red notices; "" for none).
+escalation_step = django.dispatch.Signal()

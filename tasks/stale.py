@@ -109,10 +109,21 @@ def period_stale(plan, period) -> list[tuple[ProgressReport, Verdict]]:
 
 
 def stale_reports_by_unit(plan, periods) -> dict[int, int]:
-    """department id -> how many of its counted reports in `periods` are stale (for scores)."""
+    """department id -> how many of its counted reports in `periods` are stale (for scores):
+    the periods' reports read at once and judged by one verdicts() call, so a year of periods
+    costs the same four queries as a week."""
+    keys = [p.key for p in periods]
+    if not keys:
+        return {}
+    reports = list(
+        ProgressReport.objects.filter(
+            task__plan=plan, period_key__in=keys, state__in=COUNTED
+        ).select_related("task__plan")
+    )
     found: dict[int, int] = {}
-    for period in periods:
-        for report, _ in period_stale(plan, period):
+    flags = verdicts(reports)
+    for report in reports:
+        if report.pk in flags:
             found[report.department_id] = found.get(report.department_id, 0) + 1
     return found
 

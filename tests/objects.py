@@ -60,3 +60,22 @@ def published_instruction(case):
         state="published",
         published_at="2022-05-17T10:00:00+08:00",
     )
+
+
+def issued_escalation_notice(case):
+    """An issued 黄色督办单 (督办〔2022〕1号) on task 15, led by 区发展和改革局, awaiting its reply."""
+    from reports.models import EscalationNotice
+
+    task = case.task["15"]
+    return EscalationNotice.objects.create(
+        plan=task.plan,
+        task=task,
+        color="yellow",
+        state="issued",
+        number=1,
+        period_key="2022-W20",
+        facts="连续3期滞后（第18周、第19周、第20周）",
+        proposed_at="2022-05-20T18:00:00+08:00",
+        issued_on="2022-05-20",
+        reply_due="2022-05-25",
+    )

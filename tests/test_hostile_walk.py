@@ -36,6 +36,7 @@ class HostileWalkTests(BaseTestCase):
         cls.job = ReportJob.objects.create(plan=cls.plan, period_key="2022-W19")
         cls.notification = Notification.objects.create(user=cls.staff, kind="other", title="通知")
         cls.instruction = objects.published_instruction(cls)
+        cls.notice = objects.issued_escalation_notice(cls)
 
     def walker(self) -> hostile.Walker:
         users = {
@@ -66,6 +67,7 @@ class HostileWalkTests(BaseTestCase):
             "job_id": self.job.pk,
             "snapshot_id": self.snapshot.pk,
             "notification_id": self.notification.pk,
+            "notice_id": self.notice.pk,
             "app_label": "tasks",
             "object_id": self.task["15"].pk,
         }

@@ -9,7 +9,6 @@ from tasks.models import NodeProposal, Task
 from .base import BaseTestCase
 from .test_permissions import ROLES, row
 
-
 # The URL names whose rows are here (tests/test_permissions.py checks every URL is covered).
 URL_NAMES = {"tasks:nodes", "tasks:node_decide"}
 

@@ -120,6 +120,7 @@ class RollUpTests(BaseTestCase):
                 "本周变化",
                 "需协调事项",
                 "进展停滞",
+                "单位考核",
             ],
         )
         self.assertEqual(rows[0][0], "2022年区政府工作报告重点工作任务推进情况周报")

@@ -11,6 +11,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from departments.models import Department, District
+from reports.demo_notices import create_demo_notices
 from tasks.demo import default_weeks
 from tasks.demo.coordination import seed_coordination
 from tasks.demo.nodes import add_demo_nodes
@@ -81,3 +82,4 @@ class Command(BaseCommand):
         if weeks >= 1:
             call_command("demo_progress", "--plan", plan.slug, "--weeks", str(weeks))
             seed_coordination(plan)  # 需协调事项 and stale reports (tasks/demo/coordination.py)
+            create_demo_notices(plan)  # one yellow, one red 督办单 (reports.demo_notices)
