@@ -205,6 +205,8 @@ STATUS_SILENT_PERIODS = env_int("STATUS_SILENT_PERIODS", 2, minimum=1)
 # Units may still report the period before the current one (reports come in on Monday).
 REPORT_OPEN_PREVIOUS_PERIODS = env_int("REPORT_OPEN_PREVIOUS_PERIODS", 1, minimum=0)
 ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_MB", 20, minimum=1) * 1024 * 1024
+# 办结申请: after the office verifies a closure, a lead leader of the task confirms it too.
+CLOSURE_LEADER_CONFIRM = env_bool("CLOSURE_LEADER_CONFIRM", False)
 # For demonstrations and training: the app behaves as if today were this date (YYYY-MM-DD).
 AS_OF_DATE = env_str("AS_OF_DATE", "")
 

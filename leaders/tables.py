@@ -57,10 +57,11 @@ class PortfolioTable(TaskTable):
         return self.render_lead_position(record)
 
     def render_light(self, record):
-        return light_html(self.states[record.pk].status)
+        state = self.states[record.pk]
+        return light_html(state.status, state.closed_on)
 
     def value_light(self, record):
-        return self.states[record.pk].status.label
+        return self.states[record.pk].label
 
     def _numbers(self, record) -> str:
         state = self.states[record.pk]

@@ -17,7 +17,7 @@ from notifications import notices, texts
 from notifications.dispatch import Dispatcher, Outbound, enabled_channels
 from tasks import clock
 from tasks.periods import period_label
-from tasks.signals import report_returned, report_submitted
+from tasks.signals import closure_step, report_returned, report_submitted
 
 from .models import Notification
 from .reminders import notify, queue_outbound
@@ -128,7 +128,43 @@ def notify_head_of_submission(sender, report, **kwargs):
     notify(heads, Notification.Kind.OTHER, title, body, reverse("tasks:review"))
 
 
+def _unit_staff(departments):
+    """Active staff and heads of the departments (a queryset of department ids)."""
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, profile__department__in=departments)
+        .filter(Q(profile__is_reporter=True) | Q(profile__is_unit_head=True))
+    )
+
+
+def notify_next_of_closure(sender, application, step, actor, task=None, **kwargs):
+    """办结申请: the office has one to verify, a lead leader one to confirm, or the lead unit
+    hears the outcome (closed, returned, reopened). The one who acted is not told."""
+    task = task or application.task
+    url = reverse("tasks:detail", args=[task.plan.slug, task.number]) + "#closure"
+    users = get_user_model().objects.filter(is_active=True)
+    if step == "applied":
+        recipients = users.filter(Q(profile__is_office=True) | Q(is_superuser=True))
+        title, body = f"任务 {task.number} 提交了办结申请，待督查室审核", application.summary[:300]
+    elif step == "verified":
+        recipients = users.filter(leader__task_links__task=task)
+        title, body = f"任务 {task.number} 的办结申请待您确认", application.summary[:300]
+    elif step == "closed":
+        recipients = _unit_staff([application.department_id])
+        title, body = f"任务 {task.number} 已办结（销号）", "该任务不再需要报送进展。"
+    elif step == "returned":
+        recipients = _unit_staff([application.department_id])
+        title = f"任务 {task.number} 的办结申请被退回重办"
+        body = f"退回理由：{application.return_reason}"
+    else:  # reopened
+        recipients = _unit_staff(task.unit_links.filter(role="lead").values("department_id"))
+        title, body = f"任务 {task.number} 已由督查室重新打开", "请按要求继续报送进展。"
+    kind = Notification.Kind.RETURNED if step == "returned" else Notification.Kind.OTHER
+    notify(recipients.exclude(pk=actor.pk).distinct(), kind, title, body, url)
+
+
 def connect():
+    closure_step.connect(notify_next_of_closure, dispatch_uid="reports.notify_next_of_closure")
     report_returned.connect(notify_unit_of_return, dispatch_uid="reports.notify_unit_of_return")
     report_submitted.connect(
         notify_head_of_submission, dispatch_uid="reports.notify_head_of_submission"

@@ -157,6 +157,7 @@ def workbook_data(snapshot: WeeklySnapshot) -> WorkbookData:
                 status_label=status.label,
                 light=status.light,
                 reporting=row.reporting,
+                closed_on=task.closed_on if status is Status.DONE else None,
             )
         )
     summary = snapshot.summary

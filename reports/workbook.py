@@ -168,7 +168,7 @@ def _main_sheet(workbook, data: WorkbookData):
                     text_cell(sheet, row.next_steps, alignment=TEXT),
                     number_cell(sheet, row.completion, number_format=PERCENT_FORMAT),
                     number_cell(sheet, row.expected, number_format=PERCENT_FORMAT),
-                    text_cell(sheet, row.status_label, alignment=CENTER, fill=fill),
+                    text_cell(sheet, row.status_text, alignment=CENTER, fill=fill),
                     text_cell(sheet, row.reporting, alignment=TEXT),
                 ],
                 (
@@ -182,7 +182,7 @@ def _main_sheet(workbook, data: WorkbookData):
                     row.next_steps,
                     None,
                     None,
-                    row.status_label,
+                    row.status_text,
                     row.reporting,
                 ),
             )

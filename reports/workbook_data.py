@@ -21,9 +21,17 @@ class TaskRow:
     completion: float | None  # 完成进度 in percent
     expected: float  # 序时进度 in percent
     status: str  # Status value: done / on_schedule / behind / seriously_behind / not_reported / not_started
-    status_label: str  # 已完成 …
+    status_label: str  # 已办结 …
     light: str  # green / yellow / red / grey
     reporting: str  # 报送情况, e.g. "区发改局 已采纳；区财政局 逾期报送；堂邑镇 未报送"
+    closed_on: datetime.date | None = None  # 办结日期 of a 已办结 task (shown with its status)
+
+    @property
+    def status_text(self) -> str:
+        """The 状态 cell: 已办结 carries its date on a second line."""
+        if self.closed_on is None:
+            return self.status_label
+        return f"{self.status_label}\n{self.closed_on:%Y-%m-%d}"
 
 
 @dataclass(frozen=True)
@@ -37,7 +45,7 @@ class LeaderSummary:
     name: str
     counts: dict[
         str, int
-    ]  # status label -> count, in status order (已完成, 序时推进, 滞后, 严重滞后, 未报送, 未启动)
+    ]  # status label -> count, in status order (已办结, 序时推进, 滞后, 严重滞后, 未报送, 未启动)
     lagging: list[str]  # "12 …（滞后）", tasks below schedule
 
 

@@ -83,7 +83,10 @@ def plan_duties(plan) -> dict[int, list[tuple[int, str]]]:
     """expected_reporters of every task of the plan, remembered until its data changes."""
     # "duties" only keeps this memo apart from the others (tasks.revision.memo): any other name
     # no one else uses would do, so the mutants that change it survive and change nothing.
-    # Headings and tasks nobody is named for owe nothing (tasks.reportable).
+    # Headings and tasks nobody is named for owe nothing (tasks.reportable), nor do closed
+    # tasks (已办结, tasks.closure): they take no more reports, so no 应报, reminder or to-do.
     return revision.memo(
-        "duties", (plan.pk,), lambda: expected_reporters(reportable(plan.tasks.all()))
+        "duties",
+        (plan.pk,),
+        lambda: expected_reporters(reportable(plan.tasks.filter(closed_on__isnull=True))),
     )

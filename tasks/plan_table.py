@@ -59,14 +59,14 @@ class PlanTaskTable(TaskTable):
     def render_light(self, record):
         state = self.states.get(record.pk)
         return (
-            light_html(state.status)
+            light_html(state.status, state.closed_on)
             if state
             else format_html('<span class="muted">{}</span>', HEADING)
         )
 
     def value_light(self, record):
         state = self.states.get(record.pk)
-        return state.status.label if state else HEADING
+        return state.label if state else HEADING
 
     def render_completion(self, record):
         state = self.states.get(record.pk)

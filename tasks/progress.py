@@ -20,9 +20,11 @@ from .reportable import reportable
 from .status import (
     Status,
     Thresholds,
+    closed_by,
     effective_completion,
     evaluate,
     expected_progress,
+    status_label,
     task_span,
 )
 
@@ -43,10 +45,16 @@ class TaskState:
     latest: ProgressReport | None
     periods_since_report: int | None
     indicators: list[IndicatorState] = field(default_factory=list)
+    closed_on: datetime.date | None = None  # 办结日期, when closed by the as-of date
 
     @property
     def light(self) -> str:
         return self.status.light
+
+    @property
+    def label(self) -> str:
+        """The status as shown: 已办结 carries its date (已办结 2022-12-27)."""
+        return status_label(self.status, self.closed_on)
 
 
 def thresholds() -> Thresholds:
@@ -100,7 +108,9 @@ def task_states(plan: Plan, as_of: datetime.date, tasks=None) -> dict[int, TaskS
         .values("pk")[:1]
     )
     rows = list(
-        tasks.annotate(latest_report_id=latest_id).values("pk", "deadline", "latest_report_id")
+        tasks.annotate(latest_report_id=latest_id).values(
+            "pk", "deadline", "closed_on", "latest_report_id"
+        )
     )
     report_ids = [r["latest_report_id"] for r in rows if r["latest_report_id"]]
     reports = {r.pk: r for r in ProgressReport.objects.filter(pk__in=report_ids)}
@@ -138,17 +148,13 @@ def task_states(plan: Plan, as_of: datetime.date, tasks=None) -> dict[int, TaskS
         completion = effective_completion(
             None if latest is None or latest.percent is None else float(latest.percent)
         )
+        closed = closed_by(row["closed_on"], as_of)
         status = evaluate(
             as_of=as_of,
             start=start,
             end=end,
             completion=completion,
-            accepted_done=bool(
-                latest is not None
-                and latest.state == ProgressReport.State.ACCEPTED
-                and latest.percent is not None
-                and latest.percent >= 100
-            ),
+            closed=closed,
             periods_since_last_report=since,
             periods_elapsed=periods_elapsed,
             thresholds=limits,
@@ -161,6 +167,7 @@ def task_states(plan: Plan, as_of: datetime.date, tasks=None) -> dict[int, TaskS
             latest=latest,
             periods_since_report=since,
             indicators=task_indicators,
+            closed_on=row["closed_on"] if closed else None,
         )
     return states
 
@@ -194,7 +201,7 @@ def status_history(
     percent is the completion; indicators do not drive it), so a chart of 12 weeks costs two
     queries (the tasks, their reports), not 36.
     """
-    task_rows = list(reportable(tasks).values("pk", "deadline"))
+    task_rows = list(reportable(tasks).values("pk", "deadline", "closed_on"))
     ids = [t["pk"] for t in task_rows]
     last_day = max(p.end for p in periods)
     reports = list(
@@ -227,12 +234,7 @@ def status_history(
                 start=year_start,
                 end=end,
                 completion=effective_completion(percent),
-                accepted_done=bool(
-                    report
-                    and report["state"] == ProgressReport.State.ACCEPTED
-                    and percent is not None
-                    and percent >= 100
-                ),
+                closed=closed_by(row["closed_on"], as_of),
                 periods_since_last_report=(
                     None
                     if report is None

@@ -7,3 +7,8 @@ report_returned = django.dispatch.Signal()
 
 # Sent after a unit handed a report in (submitted), with `report`: its head has one to 审核.
 report_submitted = django.dispatch.Signal()
+
+# Sent after a step of a closure application (tasks.closure) was committed, with
+# `application`, `step` ("applied", "verified", "closed", "returned", "reopened") and `actor`:
+# whoever must act next (or the unit, when it is over) is told.
+closure_step = django.dispatch.Signal()

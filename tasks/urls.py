@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import head_review, import_views, report_views, views
+from . import closure_views, head_review, import_views, report_views, views
 
 app_name = "tasks"
 urlpatterns = [
@@ -15,7 +15,13 @@ urlpatterns = [
     path("reports/<int:report_id>/", report_views.report_history, name="report_history"),
     path("reports/<int:report_id>/<str:action>/", report_views.report_action, name="report_action"),
     path("attachments/<int:attachment_id>/", report_views.attachment_download, name="attachment"),
+    path("closure/", closure_views.pending_list, name="closure_list"),
+    path("closure/<int:application_id>/approve/", closure_views.approve, name="closure_approve"),
+    path("closure/<int:application_id>/return/", closure_views.send_back, name="closure_return"),
+    path("closure/files/<int:file_id>/", closure_views.evidence_download, name="closure_file"),
     path("<str:plan_key>/<str:number>/", views.task_detail, name="detail"),
+    path("<str:plan_key>/<str:number>/closure/", closure_views.apply, name="closure_apply"),
+    path("<str:plan_key>/<str:number>/reopen/", closure_views.reopen, name="closure_reopen"),
     path("<str:plan_key>/<str:number>/report/", report_views.report_form, name="report"),
     path(
         "<str:plan_key>/<str:number>/indicators/",

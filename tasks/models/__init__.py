@@ -1,9 +1,11 @@
 """The tasks app's models: the plan and who answers for it (plans), reports (reports), the audit trail of a
-task's life (events).
+task's life (events),
+closure applications (closure).
 
 `from tasks.models import X` is the way to reach any of them.
 """
 
+from .closure import ClosureApplication, ClosureEvidence, _closure_file_path
 from .events import TaskEvent
 from .plans import (
     DataRevision,
@@ -22,6 +24,8 @@ from .reports import Attachment, IndicatorValue, ProgressReport, ReportEvent, _a
 
 __all__ = [
     "Attachment",
+    "ClosureApplication",
+    "ClosureEvidence",
     "DataRevision",
     "Indicator",
     "IndicatorValue",
@@ -38,4 +42,5 @@ __all__ = [
     "TaskNode",
     "TaskUnit",
     "_attachment_path",  # named by migration 0001 (upload_to)
+    "_closure_file_path",  # named by the closure migration (upload_to)
 ]
