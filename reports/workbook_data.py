@@ -90,7 +90,7 @@ class WorkbookData:
     missing: list[MissingUnit] = field(default_factory=list)
     changes: list[Change] = field(default_factory=list)
     status_labels: list[str] = field(
-        default_factory=lambda: ["已完成", "序时推进", "滞后", "严重滞后", "未报送", "未启动"]
+        default_factory=lambda: ["已办结", "序时推进", "滞后", "严重滞后", "未报送", "未启动"]
     )
     as_of: datetime.date | None = None  # the date the figures are as of (the cover says it)
 

@@ -118,7 +118,7 @@ class UnitTodoTable(UnitTaskTable):
         super().__init__(*args, **kwargs)
 
     def _state_label(self, record) -> str:
-        if record.closed_on is not None:
+        if record.closed_on is not None and record.pk not in self.owed:
             return "已办结，无需报送"
         report = self.reports.get(record.pk)
         if report:

@@ -9,7 +9,7 @@ from common.export import export_bytes, maybe_export, xlsx_response
 
 from . import audit, clock, reporting, revision, todo
 from .access import can_edit_indicators, can_report, reports_visible_to, tasks_visible_to
-from .closure_views import panel as closure_panel
+from .closure_panel import panel as closure_panel
 from .duties import plan_duties
 from .export import responsibility_names, tasks_with_responsibilities
 from .filters import TaskFilterSet
@@ -90,7 +90,7 @@ def my_tasks(request):
     reports = {task_id: r for (key, task_id), r in by_period.items() if key == period.key}
     owed = {
         task_id
-        for task_id, duties in plan_duties(plan).items()
+        for task_id, duties in plan_duties(plan, period).items()
         if any(department_id == unit.pk for department_id, _ in duties)
     }
     show_optional = request.GET.get("optional") == "1"

@@ -26,7 +26,7 @@ TITLE = "2022年区政府工作报告重点工作任务推进情况周报"
 PERIOD = "第20周（5月16日—5月22日）"
 HYPERLINK = '=HYPERLINK("http://x","y")'
 DDE = "=cmd|' /C calc'!A0"
-LABELS = ["已完成", "序时推进", "滞后", "严重滞后", "未报送", "未启动"]
+LABELS = ["已办结", "序时推进", "滞后", "严重滞后", "未报送", "未启动"]
 FILLS = {"green": "C6EFCE", "yellow": "FFEB9C", "red": "FFC7CE", "grey": "EDEDED"}
 
 
@@ -98,9 +98,10 @@ def sample_data(**overrides) -> WorkbookData:
                 task(
                     "7",
                     "完成老旧小区改造",
-                    status_label="已完成",
+                    status_label="已办结",
                     light="green",
                     completion=100.0,
+                    closed_on=datetime.date(2022, 5, 18),
                 ),
             ],
         ),
@@ -113,7 +114,7 @@ def sample_data(**overrides) -> WorkbookData:
         leaders=[
             LeaderSummary(
                 "张娅",
-                {"已完成": 1, "序时推进": 1, "滞后": 1, "严重滞后": 1, "未报送": 1, "未启动": 0},
+                {"已办结": 1, "序时推进": 1, "滞后": 1, "严重滞后": 1, "未报送": 1, "未启动": 0},
                 ["2 一般公共预算收入增长5%（滞后）", "6(1) +1（严重滞后）"],
             ),
             LeaderSummary("刘兆华", {"序时推进": 1}, []),
@@ -226,7 +227,7 @@ def test_status_fill_by_light_with_label_as_text(book):
         "2": ("滞后", FILLS["yellow"]),
         "6(1)": ("严重滞后", FILLS["red"]),
         "6(2)": ("未报送", FILLS["grey"]),
-        "7": ("已完成", FILLS["green"]),
+        "7": ("已办结\n2022-05-18", FILLS["green"]),  # closed: with its date
     }
 
 
@@ -645,7 +646,7 @@ def test_the_cover_sheet_reads_back_with_status_and_section_counts_and_the_repor
     start = [r[0] for r in rows].index("状态")
     assert [r[:3] for r in rows[start : start + 8]] == [
         ["状态", "任务数", "占比"],
-        ["已完成", 1, 20.0],
+        ["已办结", 1, 20.0],
         ["序时推进", 1, 20.0],
         ["滞后", 1, 20.0],
         ["严重滞后", 1, 20.0],
