@@ -276,18 +276,22 @@ def pending_applications(plan=None):
     return queryset.order_by("applied_at", "pk")
 
 
-def pending_rows(plan) -> list[dict]:
-    """One row per pending closure application of the plan, for the workbook's sheet of
-    pending applications (reports/workbook_applications.py). One query."""
+def pending_rows(plan, as_of: datetime.date | None = None) -> list[dict]:
+    """One row per closure application of the plan pending now (applied by `as_of`, when
+    given), oldest first, for the workbook's sheet of pending applications
+    (reports/workbook_applications.py). One query."""
+    found = pending_applications(plan)
+    if as_of is not None:
+        found = found.filter(applied_at__date__lte=as_of)
     return [
         {
             "kind": "办结申请",
             "number": application.task.number,
-            "task": application.task.short_text,
+            "task": application.task.text,
             "unit": application.department.name,
             "applied_on": timezone.localtime(application.applied_at).date(),
             "state": application.get_state_display(),
             "detail": application.summary,
         }
-        for application in pending_applications(plan)
+        for application in found
     ]
