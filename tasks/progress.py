@@ -136,6 +136,7 @@ def task_states(plan: Plan, as_of: datetime.date, tasks=None) -> dict[int, TaskS
     now_period = period_containing(as_of, plan.cycle)
     limits = thresholds()
     year_start = datetime.date(plan.year, 1, 1)
+    year_end = datetime.date(plan.year, 12, 31)
     periods_elapsed = periods_after(period_containing(year_start, plan.cycle), now_period) + 1
     states = {}
     for row in rows:
@@ -148,7 +149,7 @@ def task_states(plan: Plan, as_of: datetime.date, tasks=None) -> dict[int, TaskS
         completion = effective_completion(
             None if latest is None or latest.percent is None else float(latest.percent)
         )
-        closed = closed_by(row["closed_on"], as_of)
+        closed = closed_by(row["closed_on"], as_of, year_end)
         status = evaluate(
             as_of=as_of,
             start=start,
@@ -212,6 +213,7 @@ def status_history(
     )
     limits = thresholds()
     year_start = datetime.date(plan.year, 1, 1)
+    year_end = datetime.date(plan.year, 12, 31)
     first_period = period_containing(year_start, plan.cycle)
     history = {}
     for period in periods:
@@ -234,7 +236,7 @@ def status_history(
                 start=year_start,
                 end=end,
                 completion=effective_completion(percent),
-                closed=closed_by(row["closed_on"], as_of),
+                closed=closed_by(row["closed_on"], as_of, year_end),
                 periods_since_last_report=(
                     None
                     if report is None

@@ -245,9 +245,17 @@ def status_label(status: Status, closed_on: date | None) -> str:
     return status.label
 
 
-def closed_by(closed_on: date | None, as_of: date) -> bool:
-    """Was the task closed (销号) by `as_of`? Closed from `closed_on` on (tasks.closure)."""
-    return closed_on is not None and closed_on <= as_of
+def closed_by(closed_on: date | None, as_of: date, year_end: date | None = None) -> bool:
+    """Was the task closed (销号) by `as_of`? Closed from `closed_on` on (tasks.closure).
+
+    A task of a plan closed after the plan's year (the office closes 2022's tasks in January
+    2023) counts closed at ``year_end``, the last day the plan is ever seen as of.
+    """
+    if closed_on is None:
+        return False
+    if year_end is not None:
+        closed_on = min(closed_on, year_end)
+    return closed_on <= as_of
 
 
 def summarize(statuses: Iterable[Status | str]) -> dict[Status, int]:

@@ -283,6 +283,10 @@ def test_a_task_is_closed_from_its_closure_date_on():
     assert not closed_by(closed_on, date(2022, 9, 29))
     assert closed_by(closed_on, closed_on)
     assert closed_by(closed_on, date(2022, 10, 1))
+    # Closed in January after the plan's year: counts closed on the year's last day.
+    assert closed_by(date(2023, 1, 12), date(2022, 12, 31), year_end=date(2022, 12, 31))
+    assert not closed_by(date(2023, 1, 12), date(2022, 12, 30), year_end=date(2022, 12, 31))
+    assert not closed_by(date(2023, 1, 12), date(2022, 12, 31))
 
 
 def test_the_closed_label_carries_its_date_and_other_labels_do_not():
