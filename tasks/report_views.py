@@ -301,7 +301,10 @@ def attachment_download(request, attachment_id: int):
 def review_queue(request):
     """Heads: their unit's submissions to approve. Office: submissions to accept or return."""
     if can_review(request.user):
-        queryset = ProgressReport.objects.filter(state__in=State.ACCEPTABLE)
+        # A closed task's (已办结) reports leave the office's queue, as every to-do.
+        queryset = ProgressReport.objects.filter(
+            state__in=State.ACCEPTABLE, task__closed_on__isnull=True
+        )
     elif approving_unit(request.user) is not None:
         return head_review.queue_page(request)
     else:

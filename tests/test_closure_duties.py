@@ -128,3 +128,16 @@ class ClosedTaskLeavesEverythingTests(BaseTestCase):
         page = self.client.get(self.t15.get_absolute_url())
         self.assertNotContains(page, "填报本期进展")
         self.assertContains(page, "已办结 2022-05-18")
+
+    def test_its_reports_leave_the_heads_and_the_offices_review_queues(self):
+        from tasks.head_review import head_queue
+
+        report = add_report(self.t15, self.drc, self.staff, period=W20.key, state="submitted")
+        self.assertIn(report, head_queue(self.head))
+        self.client.force_login(self.office)
+        queued = self.client.get(reverse("tasks:review")).context["table"].data.data
+        self.assertIn(report, queued)
+        self.close()
+        self.assertNotIn(report, head_queue(self.head))
+        queued = self.client.get(reverse("tasks:review")).context["table"].data.data
+        self.assertNotIn(report, queued)
