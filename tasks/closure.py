@@ -174,7 +174,7 @@ def approve(application_id: int, user) -> ClosureApplication:
     """The office verifies (then closes, or sends on to the leader), or the leader confirms."""
     with transaction.atomic():
         application = _locked_application(application_id)
-        _locked_task(application.task_id)
+        application.task = _locked_task(application.task_id)  # as it is now, locked
         if not can_decide(user, application):
             raise ClosureError(_not_your_step(application))
         if is_closed(application.task):
