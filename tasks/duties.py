@@ -4,6 +4,7 @@ Lead units always report. Cooperating units named directly in the plan report th
 Units that reach a task only through a group (各镇政府（街道办事处） …) may report but are
 not chased: otherwise every town would owe a report on 130 tasks a week, and the real gaps
 would drown in noise. A group named as lead unit (rare) makes each member answerable.
+A closed task (已办结, tasks.closure) owes nothing from the period it was closed in (owes_in).
 """
 
 import datetime
