@@ -1,5 +1,5 @@
 """Issue 16's walk of a task's life as the office governs it, in Chromium at 1366 px (and the
-new pages at 390 px): the unit (fgj, 区发展和改革局) applies for closure of task 1 with a summary
+new pages at 390 px): the unit (fgj, 区发展和改革局) applies for closure of task 44 with a summary
 and an evidence file; the office (ducha) finds it in 待办结审核 and returns it (退回重办) with a
 reason; the unit sees the reason and applies again; the office closes it (销号); the unit's
 task page takes no more reports, and the leader's (zhangya) portfolio shows 已办结 with its date.
@@ -19,7 +19,7 @@ pytestmark = pytest.mark.skipif(
 sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
 expect = sync_api.expect
 
-NUMBER = "1"  # led by 区发展和改革局, lead leader 张娅
+NUMBER = "44"  # led by 区发展和改革局 (堂邑镇 cooperates), lead leaders 张娅 and others
 TASK_URL = f"/tasks/2022/{NUMBER}/"
 PDF_BYTES = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
 RETURN_REASON = "E2E退回：请补充第三方评估报告"
