@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import head_review, import_views, report_views, views
+from . import extension_list, extension_views, head_review, import_views, report_views, views
 
 app_name = "tasks"
 urlpatterns = [
@@ -15,7 +15,15 @@ urlpatterns = [
     path("reports/<int:report_id>/", report_views.report_history, name="report_history"),
     path("reports/<int:report_id>/<str:action>/", report_views.report_action, name="report_action"),
     path("attachments/<int:attachment_id>/", report_views.attachment_download, name="attachment"),
+    path("extensions/", extension_list.extension_list, name="extensions"),
+    path("extensions/<int:application_id>/", extension_views.detail, name="extension"),
+    path(
+        "extensions/<int:application_id>/<str:decision>/",
+        extension_views.decide,
+        name="extension_decide",
+    ),
     path("<str:plan_key>/<str:number>/", views.task_detail, name="detail"),
+    path("<str:plan_key>/<str:number>/extension/", extension_views.apply, name="extension_apply"),
     path("<str:plan_key>/<str:number>/report/", report_views.report_form, name="report"),
     path(
         "<str:plan_key>/<str:number>/indicators/",

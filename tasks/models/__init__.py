@@ -5,6 +5,7 @@ task's life (events).
 """
 
 from .events import TaskEvent
+from .extensions import ExtensionApplication
 from .plans import (
     DataRevision,
     Indicator,
@@ -23,6 +24,7 @@ from .reports import Attachment, IndicatorValue, ProgressReport, ReportEvent, _a
 __all__ = [
     "Attachment",
     "DataRevision",
+    "ExtensionApplication",
     "Indicator",
     "IndicatorValue",
     "Plan",
