@@ -15,6 +15,7 @@ from django_tables2 import RequestConfig
 from accounts.roles import person_of
 from common.export import maybe_export
 from common.filters import BaseFilterSet
+from common.tables import BaseTable
 from common.widgets import FastSelect
 from departments.models import Department
 
@@ -82,7 +83,7 @@ class ExtensionFilterSet(BaseFilterSet):
         return queryset.filter(state=value)
 
 
-class ExtensionTable(tables.Table):
+class ExtensionTable(BaseTable):
     task = tables.Column("任务", accessor="task__number", order_by=("task__sort_order",))
     subject = tables.Column("延期事项", empty_values=(), orderable=False)
     unit = tables.Column("申请单位", accessor="unit__name")
@@ -93,9 +94,8 @@ class ExtensionTable(tables.Table):
     task_extensions = tables.Column("本任务已延期（次）", empty_values=(), orderable=False)
     action = tables.Column("", empty_values=(), orderable=False, exclude_from_export=True)
 
-    class Meta:
-        attrs = {"class": "table cards"}
-        order_by = None
+    class Meta(BaseTable.Meta):
+        attrs = {"class": "table cards"}  # a card per row on a phone (app.css)
 
     def __init__(self, *args, per_task: dict, **kwargs):
         self.per_task = per_task

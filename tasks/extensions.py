@@ -210,12 +210,17 @@ def decide(
     """Approve or refuse the application at its current step (``shown_state``: the step the
     deciding form was shown at; a form of a step already decided is refused, not re-applied)."""
     application = locked(application.pk)
-    if shown_state != application.state or not application.is_pending:
+    if not application.is_pending:
         raise ExtensionError(
-            f"该申请已处理（现为{application.get_state_display()}），本次未作任何更改。"
+            f"该申请已处理（{application.get_state_display()}），本次未作任何更改。"
         )
     if not may_decide(user, application):
         raise PermissionDenied(f"该申请{application.get_state_display()}，不在您的审批环节。")
+    if shown_state != application.state:  # a form of an earlier step, decided since
+        raise ExtensionError(
+            f"该申请已处理（现为{application.get_state_display()}），本次未作任何更改，"
+            "请查看后再处理。"
+        )
     note = _clean(note, "审批意见", "note")
     if not approve and not note:
         raise ExtensionError("驳回时请写明理由。", "note")

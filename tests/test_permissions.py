@@ -25,6 +25,17 @@ def row(*statuses):
     return dict(zip(ROLES, statuses, strict=True))
 
 
+def covered_elsewhere() -> set[str]:
+    """URL names the matrices of tests/test_permissions_<part>.py cover (their URL_NAMES)."""
+    import importlib
+    import pathlib
+
+    names = set()
+    for path in sorted(pathlib.Path(__file__).parent.glob("test_permissions_*.py")):
+        names |= set(getattr(importlib.import_module(f"tests.{path.stem}"), "URL_NAMES", ()))
+    return names
+
+
 @override_settings(AS_OF_DATE="2022-05-18")
 class PermissionMatrixTests(BaseTestCase):
     @classmethod
@@ -496,6 +507,7 @@ class PermissionMatrixTests(BaseTestCase):
                 f"{match.namespace}:{match.url_name}" if match.namespace else match.url_name
             )
         covered.add("logout")  # POST-only; tested in test_accounts
+        covered |= covered_elsewhere()
         self.assertEqual(set(names(get_resolver())) - covered, set())
 
     def test_landing_pages_follow_the_role(self):
