@@ -19,9 +19,9 @@ class DeadlineColumn(tables.Column):
             return original
         return format_html(
             '<span class="deadline-original">{}</span><br><span class="deadline-extended">'
-            "延期至 {:%Y-%m-%d}</span>",
+            "延期至 {}</span>",
             original,
-            record.extended_deadline,
+            f"{record.extended_deadline:%Y-%m-%d}",
         )
 
     def value(self, record):

@@ -342,3 +342,26 @@ class PageTests(ExtensionCase):
         self.assertEqual(page.context["table"].per_task, {self.task1.pk: 1})
         found = self.client.get(reverse("tasks:extensions"), {"q": "资金", "state": "approved"})
         self.assertEqual(found.context["table"].paginator.count, 1)
+
+
+@override_settings(AS_OF_DATE="2022-05-18")
+class ShownEverywhereTests(ExtensionCase):
+    def setUp(self):
+        Task.objects.filter(pk=self.task1.pk).update(extended_deadline=D(2022, 9, 30))
+
+    def test_the_task_list_shows_the_original_and_the_approved_deadline(self):
+        self.client.force_login(self.office)
+        page = self.client.get(reverse("tasks:list"), {"q": "地区生产总值"})
+        self.assertContains(page, "完成时限")
+        self.assertContains(page, "2022-03-31</span><br>")
+        self.assertContains(page, "延期至 2022-09-30")
+        exported = self.client.get(reverse("tasks:list"), {"q": "地区生产总值", "_export": "xlsx"})
+        self.assertEqual(exported.status_code, 200)
+
+    def test_the_portfolio_and_the_task_page_show_both_dates(self):
+        self.client.force_login(self.leader)
+        page = self.client.get(reverse("leaders:portfolio", args=[self.zhangya.pk]))
+        self.assertContains(page, "延期至 2022-09-30")
+        page = self.client.get(self.task1.get_absolute_url())
+        self.assertContains(page, "<dt>完成时限</dt><dd>2022-03-31</dd>", html=False)
+        self.assertContains(page, "<strong>2022-09-30</strong>")
