@@ -11,6 +11,7 @@ from .deadlines import deadline_label
 class DeadlineColumn(tables.Column):
     def __init__(self, verbose_name="完成时限", **kwargs):
         kwargs.setdefault("order_by", ("deadline", "sort_order"))
+        kwargs.setdefault("attrs", {"td": {"class": "deadline"}})
         super().__init__(verbose_name, accessor="deadline", empty_values=(), **kwargs)
 
     def render(self, record):

@@ -91,7 +91,7 @@ class ExtensionTable(BaseTable):
     requested_date = tables.DateColumn(verbose_name="申请延期至", format="Y-m-d")
     state = tables.Column("状态")
     applied_at = tables.DateTimeColumn(verbose_name="申请时间", format="Y-m-d H:i")
-    task_extensions = tables.Column("本任务已延期（次）", empty_values=(), orderable=False)
+    task_extensions = tables.Column("已延期次数", empty_values=(), orderable=False)
     action = tables.Column("", empty_values=(), orderable=False, exclude_from_export=True)
 
     class Meta(BaseTable.Meta):
