@@ -202,6 +202,8 @@ if not DEBUG:
 STATUS_YELLOW_POINTS = env_int("STATUS_YELLOW_POINTS", 10, minimum=0)
 STATUS_RED_POINTS = env_int("STATUS_RED_POINTS", 30, minimum=0)
 STATUS_SILENT_PERIODS = env_int("STATUS_SILENT_PERIODS", 2, minimum=1)
+# Deadline extensions (延期申请) go to the task's 牵头领导 after the office approves them.
+EXTENSION_LEADER_APPROVAL = env_bool("EXTENSION_LEADER_APPROVAL", True)
 # Units may still report the period before the current one (reports come in on Monday).
 REPORT_OPEN_PREVIOUS_PERIODS = env_int("REPORT_OPEN_PREVIOUS_PERIODS", 1, minimum=0)
 ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_MB", 20, minimum=1) * 1024 * 1024

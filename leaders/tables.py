@@ -3,6 +3,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from common.charts import progress_bar
+from tasks.deadline_column import DeadlineColumn
 from tasks.tables import TaskTable, light_html
 
 
@@ -26,6 +27,7 @@ class PortfolioTable(TaskTable):
     latest = tables.Column("最新进展", empty_values=(), orderable=False)
     problems = tables.Column("存在问题", empty_values=(), orderable=False)
     silence = tables.Column("距上次报送", empty_values=(), orderable=False)
+    deadline = DeadlineColumn(orderable=False)
 
     class Meta(TaskTable.Meta):
         sequence = (
@@ -35,6 +37,7 @@ class PortfolioTable(TaskTable):
             "completion",
             "completion_value",
             "expected_value",
+            "deadline",
             "lead_position",
             "lead_units",
             "latest",

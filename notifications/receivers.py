@@ -17,7 +17,7 @@ from notifications import notices, texts
 from notifications.dispatch import Dispatcher, Outbound, enabled_channels
 from tasks import clock
 from tasks.periods import period_label
-from tasks.signals import closure_step, report_returned, report_submitted
+from tasks.signals import closure_step, extension_moved, report_returned, report_submitted
 
 from .models import Notification
 from .reminders import notify, queue_outbound
@@ -163,8 +163,38 @@ def notify_next_of_closure(sender, application, step, actor, task=None, **kwargs
     notify(recipients.exclude(pk=actor.pk).distinct(), kind, title, body, url)
 
 
+def notify_next_of_extension(sender, application, **kwargs):
+    """Whoever must act on a deadline extension application next: the unit's heads, the
+    office, the task's 牵头领导; once decided, the applicant's unit (staff and heads)."""
+    state, task = application.state, application.task
+    users = get_user_model().objects.filter(is_active=True)
+    if state == "pending_unit":
+        users = users.filter(profile__department=application.unit_id, profile__is_unit_head=True)
+    elif state == "pending_office":
+        users = users.filter(profile__is_office=True)
+    elif state == "pending_leader":
+        users = users.filter(leader__task_links__task=task)
+    else:
+        users = users.filter(profile__department=application.unit_id).filter(
+            Q(profile__is_reporter=True) | Q(profile__is_unit_head=True)
+        )
+    what = application.subject
+    title = f"任务 {task.number} 的{what}延期申请{application.get_state_display()}"
+    if application.is_pending:
+        title += "，待您处理"
+    body = (
+        f"{application.unit.name}申请将{what}由 {application.original_date:%Y-%m-%d} "
+        f"延期至 {application.requested_date:%Y-%m-%d}。"
+    )
+    url = reverse("tasks:extension", args=[application.pk])
+    notify(list(users.distinct()), Notification.Kind.OTHER, title, body, url)
+
+
 def connect():
     closure_step.connect(notify_next_of_closure, dispatch_uid="reports.notify_next_of_closure")
+    extension_moved.connect(
+        notify_next_of_extension, dispatch_uid="reports.notify_next_of_extension"
+    )
     report_returned.connect(notify_unit_of_return, dispatch_uid="reports.notify_unit_of_return")
     report_submitted.connect(
         notify_head_of_submission, dispatch_uid="reports.notify_head_of_submission"

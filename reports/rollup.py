@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from tasks import clock, reporting
+from tasks.deadlines import current_date
 from tasks.export import responsibility_names, tasks_with_responsibilities
 from tasks.models import Plan
 from tasks.periods import Period
@@ -24,6 +25,7 @@ from tasks.status import Status, summarize
 from .models import SnapshotRow, WeeklySnapshot
 from .overview import LAGGING, period_overview, short
 from .workbook import build_workbook
+from .workbook_applications import from_summary, pending_rows
 from .workbook_data import (
     Change,
     LeaderSummary,
@@ -64,7 +66,11 @@ def freeze(plan: Plan, period: Period, *, today: datetime.date | None = None) ->
                 problems=lead.problems if lead else "",
                 next_steps=lead.next_steps if lead else "",
                 reporting="；".join(f"{w['unit']} {w['state']}" for w in words),
-                details={"units": words, "indicators": _indicator_details(state)},
+                details={
+                    "units": words,
+                    "indicators": _indicator_details(state),
+                    "deadline": _deadlines(task, plan.year),
+                },
             )
         )
     SnapshotRow.objects.bulk_create(rows, batch_size=1000)
@@ -72,8 +78,17 @@ def freeze(plan: Plan, period: Period, *, today: datetime.date | None = None) ->
     snapshot.as_of = view.as_of
     snapshot.generated_at = clock.now()
     snapshot.summary = _summary(view)
+    snapshot.summary["applications"] = pending_rows(plan, view.as_of)
     snapshot.save()
     return snapshot
+
+
+def _deadlines(task, year: int) -> list:
+    """[完成时限, 延期后时限 or None] as frozen: the original (the year's end when none) and the
+    approved extension in force that week."""
+    original = current_date(year, task.deadline, None)
+    extended = task.extended_deadline
+    return [original.isoformat(), extended.isoformat() if extended else None]
 
 
 def _indicator_details(state) -> list[dict]:
@@ -158,6 +173,7 @@ def workbook_data(snapshot: WeeklySnapshot) -> WorkbookData:
                 light=status.light,
                 reporting=row.reporting,
                 closed_on=task.closed_on if status is Status.DONE else None,
+                **_deadline_fields(row, task, plan.year),
             )
         )
     summary = snapshot.summary
@@ -203,7 +219,14 @@ def workbook_data(snapshot: WeeklySnapshot) -> WorkbookData:
         changes=[Change(**c) for c in summary.get("changes", [])],
         status_labels=labels,
         as_of=snapshot.as_of,
+        applications=from_summary(summary),
     )
+
+
+def _deadline_fields(row, task, year: int) -> dict:
+    """完成时限 and 延期后时限 as the snapshot froze them (the task's, for older snapshots)."""
+    original, extended = row.details.get("deadline") or _deadlines(task, year)
+    return {"deadline": original, "extended_deadline": extended or ""}
 
 
 def _report_name(plan: Plan) -> str:

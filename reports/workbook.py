@@ -47,10 +47,12 @@ from common.xlsx import (
     span_row,
     text_cell,
 )
+from reports.workbook_applications import SHEET_NAME as APPLICATIONS_SHEET
+from reports.workbook_applications import applications_sheet
 from reports.workbook_cover import TOTAL, cover_sheet, generated_label, header_row, one_line
 from reports.workbook_data import WorkbookData
 
-SHEET_NAMES = ("概况", "总表", "按牵头领导", "按单位", "未报送", "本周变化")
+SHEET_NAMES = ("概况", "总表", "按牵头领导", "按单位", "未报送", "本周变化", APPLICATIONS_SHEET)
 
 MAIN_HEADERS = (
     "序号",
@@ -65,9 +67,11 @@ MAIN_HEADERS = (
     "序时进度",
     "状态",
     "报送情况",
+    "完成时限",
+    "延期后时限",
 )
 # Character widths for A3 landscape (fit to width scales the sum, ~250, to the page).
-MAIN_WIDTHS = (7, 36, 10, 16, 20, 48, 28, 28, 10, 10, 10, 26)
+MAIN_WIDTHS = (7, 36, 10, 16, 20, 48, 28, 28, 10, 10, 10, 26, 11, 11)
 MAIN_HEADER_ROW = 4  # rows 1-3: title, period, generation time
 UNIT_HEADERS = (
     "单位",
@@ -100,6 +104,7 @@ def build_workbook(data: WorkbookData, path: pathlib.Path) -> None:
         _unit_sheet(workbook, data)
         _missing_sheet(workbook, data)
         _change_sheet(workbook, data)
+        applications_sheet(workbook, data)
     except BaseException:
         discard_streams(workbook)
         raise
@@ -170,6 +175,8 @@ def _main_sheet(workbook, data: WorkbookData):
                     number_cell(sheet, row.expected, number_format=PERCENT_FORMAT),
                     text_cell(sheet, row.status_text, alignment=CENTER, fill=fill),
                     text_cell(sheet, row.reporting, alignment=TEXT),
+                    text_cell(sheet, row.deadline, alignment=CENTER),
+                    text_cell(sheet, row.extended_deadline or "—", alignment=CENTER),
                 ],
                 (
                     row.number,
@@ -184,6 +191,8 @@ def _main_sheet(workbook, data: WorkbookData):
                     None,
                     row.status_text,
                     row.reporting,
+                    row.deadline,
+                    row.extended_deadline,
                 ),
             )
 

@@ -24,6 +24,8 @@ class TaskRow:
     status_label: str  # 已办结 …
     light: str  # green / yellow / red / grey
     reporting: str  # 报送情况, e.g. "区发改局 已采纳；区财政局 逾期报送；堂邑镇 未报送"
+    deadline: str = ""  # 完成时限 as planned, "2022-06-30" (the plan year's end when none)
+    extended_deadline: str = ""  # 延期后时限 once an extension is approved, else ""
     closed_on: datetime.date | None = None  # 办结日期 of a 已办结 task (shown with its status)
 
     @property
@@ -93,6 +95,8 @@ class WorkbookData:
         default_factory=lambda: ["已办结", "序时推进", "滞后", "严重滞后", "未报送", "未启动"]
     )
     as_of: datetime.date | None = None  # the date the figures are as of (the cover says it)
+    # 待审批申请: reports.workbook_applications.PendingApplication rows, oldest first
+    applications: list = field(default_factory=list)
 
     def status_counts(self) -> dict[str, int]:
         """status label -> tasks, in status order (the cover sheet's first table)."""

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db.models import OuterRef, Subquery
 
 from . import revision
+from .deadlines import effective_deadline
 from .indicator_completion import completion_percent
 from .models import Indicator, IndicatorValue, Plan, ProgressReport, TaskUnit
 from .periods import Period, as_of_for_plan, parse_period_key, period_containing
@@ -109,7 +110,7 @@ def task_states(plan: Plan, as_of: datetime.date, tasks=None) -> dict[int, TaskS
     )
     rows = list(
         tasks.annotate(latest_report_id=latest_id).values(
-            "pk", "deadline", "closed_on", "latest_report_id"
+            "pk", "deadline", "extended_deadline", "closed_on", "latest_report_id"
         )
     )
     report_ids = [r["latest_report_id"] for r in rows if r["latest_report_id"]]
@@ -140,7 +141,10 @@ def task_states(plan: Plan, as_of: datetime.date, tasks=None) -> dict[int, TaskS
     periods_elapsed = periods_after(period_containing(year_start, plan.cycle), now_period) + 1
     states = {}
     for row in rows:
-        start, end = task_span(plan.year, row["deadline"])
+        # Judged on the approved extension, else on the original (a pending one changes nothing).
+        start, end = task_span(
+            plan.year, effective_deadline(row["deadline"], row["extended_deadline"])
+        )
         latest = reports.get(row["latest_report_id"])
         since = None
         if latest is not None:
@@ -202,7 +206,7 @@ def status_history(
     percent is the completion; indicators do not drive it), so a chart of 12 weeks costs two
     queries (the tasks, their reports), not 36.
     """
-    task_rows = list(reportable(tasks).values("pk", "deadline", "closed_on"))
+    task_rows = list(reportable(tasks).values("pk", "deadline", "extended_deadline", "closed_on"))
     ids = [t["pk"] for t in task_rows]
     last_day = max(p.end for p in periods)
     reports = list(
@@ -226,7 +230,8 @@ def status_history(
         elapsed = periods_after(first_period, now_period) + 1
         statuses = {}
         for row in task_rows:
-            _, end = task_span(plan.year, row["deadline"])
+            deadline = effective_deadline(row["deadline"], row["extended_deadline"])
+            _, end = task_span(plan.year, deadline)
             report = latest.get(row["pk"])
             percent = (
                 None if report is None or report["percent"] is None else float(report["percent"])

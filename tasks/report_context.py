@@ -2,6 +2,7 @@
 last period's report and the 序时进度 of the period (the form and the 审核 page show these)."""
 
 from .access import reports_visible_to, unit_role_in
+from .deadlines import effective_deadline
 from .models import ProgressReport, Task, TaskUnit
 from .periods import parse_period_key
 from .reporting import as_of_date
@@ -20,7 +21,9 @@ COOPERATING_RULE = (
 def expected_at(task: Task, period) -> float:
     """序时进度 of the task at the end of the period (or today, if that comes first)."""
     as_of = min(period.end, as_of_date(task.plan))
-    return expected_progress(as_of, *task_span(task.plan.year, task.deadline))
+    return expected_progress(
+        as_of, *task_span(task.plan.year, effective_deadline(task.deadline, task.extended_deadline))
+    )
 
 
 def previous_report(user, task: Task, department, period) -> ProgressReport | None:

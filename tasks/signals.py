@@ -12,3 +12,7 @@ report_submitted = django.dispatch.Signal()
 # `application`, `step` ("applied", "verified", "closed", "returned", "reopened") and `actor`:
 # whoever must act next (or the unit, when it is over) is told.
 closure_step = django.dispatch.Signal()
+
+# Sent after a deadline extension application was filed or moved a step (tasks.extensions),
+# with `application`: whoever acts next (or the applicant, once decided) is told.
+extension_moved = django.dispatch.Signal()

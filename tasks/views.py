@@ -12,6 +12,7 @@ from .access import can_edit_indicators, can_report, reports_visible_to, tasks_v
 from .closure_panel import panel as closure_panel
 from .duties import plan_duties
 from .export import responsibility_names, tasks_with_responsibilities
+from .extension_panel import extension_panel
 from .filters import TaskFilterSet
 from .history import indicator_charts, timeline_for
 from .lookups import period_or_404, plan_or_404
@@ -218,6 +219,7 @@ def task_detail(request, plan_key: str, number: str):
             "state": state,
             "timeline": timeline,
             "trail": audit.trail(task, limit=50),
+            "extension": extension_panel(request.user, task),
             "charts": revision.memo(
                 "task-charts", (task.pk, as_of), lambda: indicator_charts(task, state, as_of)
             )

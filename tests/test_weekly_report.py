@@ -108,7 +108,8 @@ class RollUpTests(BaseTestCase):
         self.produce()
         workbook, sheet, rows = self.sheet_rows("总表")
         self.assertEqual(
-            workbook.sheetnames, ["概况", "总表", "按牵头领导", "按单位", "未报送", "本周变化"]
+            workbook.sheetnames,
+            ["概况", "总表", "按牵头领导", "按单位", "未报送", "本周变化", "待审批申请"],
         )
         self.assertEqual(rows[0][0], "2022年区政府工作报告重点工作任务推进情况周报")
         self.assertEqual(rows[1][0], "第20周（5月16日—5月22日）")
@@ -246,7 +247,7 @@ class ReportPagesTests(BaseTestCase):
             )
         )
         self.assertEqual(rows[0][0], "2022年任务清单　截至2022年5月20日")
-        self.assertEqual(rows[1][:5], ("编号", "工作任务", "状态", "最近报送", "所属部分"))
+        self.assertEqual(rows[1][:5], ("编号", "工作任务", "状态", "完成时限", "最近报送"))
         self.assertEqual([r[0] for r in rows[2:]], ["32"])
 
 

@@ -149,7 +149,15 @@ def fill_of(cell):
 
 
 def test_sheet_names_in_order(book):
-    assert book.sheetnames == ["概况", "总表", "按牵头领导", "按单位", "未报送", "本周变化"]
+    assert book.sheetnames == [
+        "概况",
+        "总表",
+        "按牵头领导",
+        "按单位",
+        "未报送",
+        "本周变化",
+        "待审批申请",
+    ]
     assert list(SHEET_NAMES) == book.sheetnames
 
 
@@ -159,7 +167,7 @@ def test_title_rows_and_header(book):
     assert sheet["A2"].value == PERIOD
     assert sheet["A3"].value == "生成时间：2022年5月20日 18:00"
     for row in (1, 2, 3):  # nothing else on the title rows: the text spans over empty cells
-        assert [c.value for c in sheet[row][1:]] == [None] * 11
+        assert [c.value for c in sheet[row][1:]] == [None] * 13
     assert sheet["A1"].alignment.horizontal == "centerContinuous"
     assert sheet["L1"].alignment.horizontal == "centerContinuous"
     assert sheet["A1"].font.b
@@ -177,9 +185,11 @@ def test_title_rows_and_header(book):
         "序时进度",
         "状态",
         "报送情况",
+        "完成时限",
+        "延期后时限",
     ]
     assert tuple(header) == MAIN_HEADERS
-    assert sheet.max_column == 12
+    assert sheet.max_column == 14
 
 
 def test_task_rows_in_order_with_section_rows_between(book):
@@ -197,7 +207,7 @@ def test_task_rows_in_order_with_section_rows_between(book):
     assert len(rows) == 7 == sheet.max_row - 4
     for index in (5, 8):  # section rows: title in A, bold, light fill, the rest empty but boxed
         cells = sheet[index]
-        assert [c.value for c in cells[1:]] == [None] * 11
+        assert [c.value for c in cells[1:]] == [None] * 13
         assert cells[0].font.b
         assert not cells[0].alignment.wrap_text  # so it runs on over the empty cells
         assert {fill_of(c) for c in cells} == {"F2F2F2"}
@@ -275,6 +285,7 @@ def test_print_settings_on_every_sheet(book):
         "按单位": "1:1",
         "未报送": "1:1",
         "本周变化": "1:1",
+        "待审批申请": "1:1",
     }
     for sheet in book.worksheets:
         setup = sheet.page_setup

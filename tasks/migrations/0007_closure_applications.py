@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('departments', '0003_profile_rolechange_to_accounts'),
-        ('tasks', '0006_lifecycle_base'),
+        ('tasks', '0007_extension_applications'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

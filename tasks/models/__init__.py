@@ -7,6 +7,7 @@ closure applications (closure).
 
 from .closure import ClosureApplication, ClosureEvidence, _closure_file_path
 from .events import TaskEvent
+from .extensions import ExtensionApplication
 from .plans import (
     DataRevision,
     Indicator,
@@ -27,6 +28,7 @@ __all__ = [
     "ClosureApplication",
     "ClosureEvidence",
     "DataRevision",
+    "ExtensionApplication",
     "Indicator",
     "IndicatorValue",
     "Plan",

@@ -12,6 +12,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from departments.models import Department, District
 from tasks.demo import default_weeks
+from tasks.demo.extensions import add_demo_extensions
 from tasks.models import Plan, ProgressReport
 
 FIXTURES_DIR = Path(settings.BASE_DIR) / "fixtures"
@@ -49,6 +50,7 @@ class Command(BaseCommand):
         if not no_demo:
             call_command("create_demo_accounts")
             self._demo_reports()
+            add_demo_extensions()
 
     def _start_district(self, name: str) -> None:
         if len(name) > 50 or not name.isprintable():
