@@ -1,16 +1,23 @@
 """Issue 16's walk of a task's life as the office governs it, in Chromium at 1366 px (and the
-new pages at 390 px): the unit (fgj, 区发展和改革局) applies for closure of task 44 with a summary
-and an evidence file; the office (ducha) finds it in 待办结审核 and returns it (退回重办) with a
-reason; the unit sees the reason and applies again; the office closes it (销号); the unit's
-task page takes no more reports, and the leader's (zhangya) portfolio shows 已办结 with its date.
+new pages at 390 px), on task 44 of the 2022 plan (led by 区发展和改革局; 张娅 leads it):
+
+1. Extension: the task's deadline was 2022-03-31, so on 2022-05-18 it is 严重滞后. The unit (fgj)
+   applies for an extension to 2022-12-31; its head (fgj-head), the office (ducha) and the
+   leader (zhangya) approve in turn; the light changes (judged on the new date).
+2. Closure: the unit applies with a summary and an evidence file; the office finds it in
+   待办结审核 and returns it (退回重办) with a reason; the unit reads the reason and applies
+   again; the office closes it (销号); the unit's task page takes no more reports, and the
+   leader's portfolio shows 已办结 with its date.
 """
 
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import AS_OF_DATE, CHROMIUM, PHONE
+from tests.e2e.conftest import AS_OF_DATE, BASE_DIR, CHROMIUM, PHONE
 
 pytestmark = pytest.mark.skipif(
     not Path(CHROMIUM).exists(),
@@ -49,15 +56,64 @@ def apply_for_closure(page, summary: str, evidence: Path | None = None) -> None:
     expect(page.locator("#closure")).to_contain_text("待督查室审核")
 
 
-def test_l1_closure_is_returned_once_then_closed_and_the_portfolio_shows_it(ui, tmp_path):
-    evidence = tmp_path / "评估报告.pdf"
-    evidence.write_bytes(PDF_BYTES)
+def set_deadline(app_server, day: str) -> None:
+    """The plan's own deadline of the task (as a plan document would give it)."""
+    code = (
+        "from tasks.models import Task; "
+        f"t = Task.objects.get(plan__year=2022, number='{NUMBER}'); "
+        f"t.deadline = '{day}'; t.save()"
+    )
+    subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", code],
+        cwd=BASE_DIR,
+        env=app_server.env,
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
 
-    # --- the unit applies for closure with a summary and an evidence file ----------------
+
+def status_light(page):
+    """The task's light in 推进情况 (the first light on the task page)."""
+    return page.locator("span.light").first
+
+
+def approve_extension(ui, username: str) -> None:
+    page = ui.login(username)
+    page.goto(TASK_URL)
+    block = page.locator("#extension")
+    block.get_by_role("button", name="同意延期").click()
+    success(page, "已处理")
+
+
+def test_l1_an_extension_changes_the_light_then_closure_is_returned_once_and_closed(
+    ui, app_server, tmp_path
+):
+    # --- extension: late on its original deadline, the unit asks for the year's end ------
+    set_deadline(app_server, "2022-03-31")
     unit = ui.login("fgj")
     unit.goto(TASK_URL)
+    expect(status_light(unit)).to_have_text("严重滞后")
+    block = unit.locator("#extension")
+    expect(block).to_contain_text("2022-03-31")
+    block.locator("summary").filter(has_text="申请延期").click()
+    block.locator("#id_requested_date").fill("2022-12-31")
+    block.locator("#id_reason").fill("E2E：受施工许可办理进度影响，完成时限需顺延至年底。")
+    ui.shot(unit, "extension-form", phone=True)
+    block.get_by_role("button", name="提交延期申请").click()
+    success(unit, "延期申请已提交")
+    expect(status_light(unit)).to_have_text("严重滞后")  # judged on the original until approved
+    for username in ("fgj-head", "ducha", "zhangya"):
+        approve_extension(ui, username)
+    unit.goto(TASK_URL)
+    expect(unit.locator("#extension")).to_contain_text("2022-12-31")
+    expect(status_light(unit)).not_to_have_text("严重滞后")
+    ui.shot(unit, "extension-approved", phone=True)
+
+    # --- closure: the unit applies with a summary and an evidence file -------------------
+    evidence = tmp_path / "评估报告.pdf"
+    evidence.write_bytes(PDF_BYTES)
     expect(unit.get_by_role("link", name="填报本期进展")).to_be_visible()
-    ui.shot(unit, "task-page-before-closure", phone=True)
     apply_for_closure(unit, "年度目标已完成，经统计部门核实。", evidence)
     expect(unit.locator("#closure").get_by_role("link", name="评估报告.pdf")).to_be_visible()
     ui.shot(unit, "closure-applied", phone=True)
