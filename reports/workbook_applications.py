@@ -13,6 +13,8 @@ line there: ``*closure_rows(plan, as_of),``.
 import dataclasses
 import datetime
 
+from django.utils import timezone
+
 from common.xlsx import (
     BODY_FONT,
     CENTER,
@@ -84,9 +86,9 @@ def extension_rows(plan, as_of: datetime.date) -> list[PendingApplication]:
             unit=a.unit.name,
             subject=f"{a.subject} {a.original_date:%Y-%m-%d} → {a.requested_date:%Y-%m-%d}",
             reason=a.reason,
-            applied_on=a.applied_at.date().isoformat(),
+            applied_on=timezone.localdate(a.applied_at).isoformat(),
             step=a.get_state_display(),
-            days=_days(a.applied_at.date(), as_of),
+            days=_days(timezone.localdate(a.applied_at), as_of),
         )
         for a in found
     ]

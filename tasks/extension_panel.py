@@ -8,7 +8,7 @@ the person leads the task (only while an application waits for the leader).
 
 from . import extensions
 from .deadlines import current_date
-from .extension_views import ApplyForm
+from .extension_forms import ApplyForm
 from .models import ExtensionApplication, TaskNode
 
 

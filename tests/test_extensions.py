@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 from django.test import override_settings
 from django.urls import reverse
 
+from common.once import DUPLICATE_MESSAGE, FIELD, new_token
 from notifications.models import Notification
 from tasks import extensions
 from tasks.models import ExtensionApplication, ProgressReport, Task, TaskEvent, TaskNode
@@ -365,3 +366,30 @@ class ShownEverywhereTests(ExtensionCase):
         page = self.client.get(self.task1.get_absolute_url())
         self.assertContains(page, "<dt>完成时限</dt><dd>2022-03-31</dd>", html=False)
         self.assertContains(page, "<strong>2022-09-30</strong>")
+
+
+@override_settings(AS_OF_DATE="2022-05-18")
+class DoubleClickTests(ExtensionCase):
+    def test_a_double_click_on_apply_files_one_application(self):
+        self.client.force_login(self.staff)
+        url = reverse("tasks:extension_apply", args=["2022", "1"])
+        data = {"requested_date": "2022-09-30", "reason": "资金未到位", FIELD: new_token()}
+        first, second = self.client.post(url, data), self.client.post(url, data)
+        self.assertEqual((first.status_code, second.status_code), (302, 302))
+        self.assertEqual(ExtensionApplication.objects.count(), 1)
+        self.assertEqual(TaskEvent.objects.filter(kind="extension.applied").count(), 1)
+        # The same form sent again without its token: refused as a second pending one.
+        data.pop(FIELD)
+        self.assertContains(self.client.post(url, data), "正在审批中", status_code=400)
+
+    def test_a_double_click_on_approve_moves_the_application_one_step(self):
+        application = self.apply()
+        self.client.force_login(self.head)
+        url = reverse("tasks:extension_decide", args=[application.pk, "approve"])
+        data = {"step": "pending_unit", FIELD: new_token()}
+        self.client.post(url, data)
+        second = self.client.post(url, data, follow=True)
+        self.assertContains(second, DUPLICATE_MESSAGE)
+        application.refresh_from_db()
+        self.assertEqual(application.state, State.PENDING_OFFICE)
+        self.assertEqual(TaskEvent.objects.filter(kind="extension.approved").count(), 1)
