@@ -46,9 +46,9 @@ from reports.workbook_data import (  # noqa: E402
     WorkbookData,
 )
 
-LABELS = ["已完成", "序时推进", "滞后", "严重滞后", "未报送", "未启动"]
+LABELS = ["已办结", "序时推进", "滞后", "严重滞后", "未报送", "未启动"]
 LIGHTS = {
-    "已完成": "green",
+    "已办结": "green",
     "序时推进": "green",
     "滞后": "yellow",
     "严重滞后": "red",
@@ -56,7 +56,7 @@ LIGHTS = {
     "未启动": "grey",
 }
 STATUSES = {
-    "已完成": "done",
+    "已办结": "done",
     "序时推进": "on_schedule",
     "滞后": "behind",
     "严重滞后": "seriously_behind",

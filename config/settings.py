@@ -210,6 +210,8 @@ if not DEBUG:
 STATUS_YELLOW_POINTS = env_int("STATUS_YELLOW_POINTS", 10, minimum=0)
 STATUS_RED_POINTS = env_int("STATUS_RED_POINTS", 30, minimum=0)
 STATUS_SILENT_PERIODS = env_int("STATUS_SILENT_PERIODS", 2, minimum=1)
+# Deadline extensions (延期申请) go to the task's 牵头领导 after the office approves them.
+EXTENSION_LEADER_APPROVAL = env_bool("EXTENSION_LEADER_APPROVAL", True)
 # Units may still report the period before the current one (reports come in on Monday).
 REPORT_OPEN_PREVIOUS_PERIODS = env_int("REPORT_OPEN_PREVIOUS_PERIODS", 1, minimum=0)
 # 需协调事项: working days (Monday to Friday) the ones who must act have, by default.
@@ -220,6 +222,8 @@ COORDINATION_DUE_WORKING_DAYS = env_int("COORDINATION_DUE_WORKING_DAYS", 10, min
 STALE_SIMILARITY_PERCENT = env_int("STALE_SIMILARITY_PERCENT", 85, minimum=1)
 STALE_PERIODS = env_int("STALE_PERIODS", 3, minimum=2)
 ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_MB", 20, minimum=1) * 1024 * 1024
+# 办结申请: after the office verifies a closure, a lead leader of the task confirms it too.
+CLOSURE_LEADER_CONFIRM = env_bool("CLOSURE_LEADER_CONFIRM", False)
 # For demonstrations and training: the app behaves as if today were this date (YYYY-MM-DD).
 AS_OF_DATE = env_str("AS_OF_DATE", "")
 

@@ -3,6 +3,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from common.charts import progress_bar
+from tasks.deadline_column import DeadlineColumn
 from tasks.node_display import missed_flag
 from tasks.tables import TaskTable, light_html
 
@@ -27,6 +28,7 @@ class PortfolioTable(TaskTable):
     latest = tables.Column("最新进展", empty_values=(), orderable=False)
     problems = tables.Column("存在问题", empty_values=(), orderable=False)
     silence = tables.Column("距上次报送", empty_values=(), orderable=False)
+    deadline = DeadlineColumn(orderable=False)
 
     class Meta(TaskTable.Meta):
         sequence = (
@@ -36,6 +38,7 @@ class PortfolioTable(TaskTable):
             "completion",
             "completion_value",
             "expected_value",
+            "deadline",
             "lead_position",
             "lead_units",
             "latest",
@@ -59,10 +62,10 @@ class PortfolioTable(TaskTable):
 
     def render_light(self, record):
         state = self.states[record.pk]
-        return light_html(state.status) + missed_flag(state)
+        return light_html(state.status, state.closed_on) + missed_flag(state)
 
     def value_light(self, record):
-        return self.states[record.pk].status.label
+        return self.states[record.pk].label
 
     def _numbers(self, record) -> str:
         state = self.states[record.pk]

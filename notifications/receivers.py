@@ -19,8 +19,10 @@ from notifications.dispatch import Dispatcher, Outbound, enabled_channels
 from tasks import clock
 from tasks.periods import period_label
 from tasks.signals import (
+    closure_step,
     coordination_changed,
     escalation_step,
+    extension_moved,
     nodes_decided,
     nodes_proposed,
     report_returned,
@@ -215,7 +217,64 @@ def notify_escalation_step(sender, task, step, title, body, url, unit_ids, leade
     notify(users, Notification.Kind.OTHER, title, body, url)
 
 
+def notify_next_of_closure(sender, application, step, actor, task=None, **kwargs):
+    """办结申请: the office has one to verify, a lead leader one to confirm, or the lead unit
+    hears the outcome (closed, returned, reopened). The one who acted is not told."""
+    task = task or application.task
+    url = reverse("tasks:detail", args=[task.plan.slug, task.number]) + "#closure"
+    users = get_user_model().objects.filter(is_active=True)
+    if step == "applied":
+        recipients = users.filter(Q(profile__is_office=True) | Q(is_superuser=True))
+        title, body = f"任务 {task.number} 提交了办结申请，待督查室审核", application.summary[:300]
+    elif step == "verified":
+        recipients = users.filter(leader__task_links__task=task)
+        title, body = f"任务 {task.number} 的办结申请待您确认", application.summary[:300]
+    elif step == "closed":
+        recipients = _unit_staff([application.department_id])
+        title, body = f"任务 {task.number} 已办结（销号）", "该任务不再需要报送进展。"
+    elif step == "returned":
+        recipients = _unit_staff([application.department_id])
+        title = f"任务 {task.number} 的办结申请被退回重办"
+        body = f"退回理由：{application.return_reason}"
+    else:  # reopened
+        recipients = _unit_staff(task.unit_links.filter(role="lead").values("department_id"))
+        title, body = f"任务 {task.number} 已由督查室重新打开", "请按要求继续报送进展。"
+    kind = Notification.Kind.RETURNED if step == "returned" else Notification.Kind.OTHER
+    notify(recipients.exclude(pk=actor.pk).distinct(), kind, title, body, url)
+
+
+def notify_next_of_extension(sender, application, **kwargs):
+    """Whoever must act on a deadline extension application next: the unit's heads, the
+    office, the task's 牵头领导; once decided, the applicant's unit (staff and heads)."""
+    state, task = application.state, application.task
+    users = get_user_model().objects.filter(is_active=True)
+    if state == "pending_unit":
+        users = users.filter(profile__department=application.unit_id, profile__is_unit_head=True)
+    elif state == "pending_office":
+        users = users.filter(profile__is_office=True)
+    elif state == "pending_leader":
+        users = users.filter(leader__task_links__task=task)
+    else:
+        users = users.filter(profile__department=application.unit_id).filter(
+            Q(profile__is_reporter=True) | Q(profile__is_unit_head=True)
+        )
+    what = application.subject
+    title = f"任务 {task.number} 的{what}延期申请{application.get_state_display()}"
+    if application.is_pending:
+        title += "，待您处理"
+    body = (
+        f"{application.unit.name}申请将{what}由 {application.original_date:%Y-%m-%d} "
+        f"延期至 {application.requested_date:%Y-%m-%d}。"
+    )
+    url = reverse("tasks:extension", args=[application.pk])
+    notify(list(users.distinct()), Notification.Kind.OTHER, title, body, url)
+
+
 def connect():
+    closure_step.connect(notify_next_of_closure, dispatch_uid="reports.notify_next_of_closure")
+    extension_moved.connect(
+        notify_next_of_extension, dispatch_uid="reports.notify_next_of_extension"
+    )
     report_returned.connect(notify_unit_of_return, dispatch_uid="reports.notify_unit_of_return")
     report_submitted.connect(
         notify_head_of_submission, dispatch_uid="reports.notify_head_of_submission"

@@ -64,7 +64,7 @@ def units_missing_reports(plan: Plan, period: Period) -> dict[int, list[Task]]:
     Units in the order of the registry; inactive units are left out (nobody to remind).
     """
     tasks = list(plan.tasks.all())
-    duties = plan_duties(plan)
+    duties = plan_duties(plan, period)
     reported = set(
         ProgressReport.objects.filter(
             task__plan=plan, period_key=period.key, state__in=ProgressReport.State.COUNTED

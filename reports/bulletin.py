@@ -356,7 +356,7 @@ def _lagging(view: Overview) -> list[LaggingLine]:
                 units="、".join(lead_units),
                 completion=state.completion,
                 expected=state.expected,
-                status_label=state.status.label,
+                status_label=state.label,
                 problems=_brief(problems, PROBLEM_LIMIT),
             )
         )

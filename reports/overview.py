@@ -168,7 +168,7 @@ def period_overview(
     states = plan_task_states(plan, as_of)
     tasks = [t for t in tasks if t.pk in states]  # the reportable ones (tasks.reportable)
     previous_states = plan_task_states(plan, as_of_for(plan, period.previous(), today))
-    duties = plan_duties(plan)
+    duties = plan_duties(plan, period)
     departments = Department.objects.filter(pk__in={d for duty in duties.values() for d, _ in duty})
     units = {d.pk: UnitTally(department=d) for d in departments}
     reports: dict[int, dict[int, ProgressReport]] = defaultdict(dict)

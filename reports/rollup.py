@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from tasks import clock, reporting
+from tasks.deadlines import current_date
 from tasks.export import responsibility_names, tasks_with_responsibilities
 from tasks.models import Plan
 from tasks.node_display import node_cells
@@ -26,6 +27,7 @@ from . import coordination_rows, escalation_flow, ranking
 from .models import SnapshotRow, WeeklySnapshot
 from .overview import LAGGING, period_overview, short
 from .workbook import build_workbook
+from .workbook_applications import from_summary, pending_rows
 from .workbook_coordination import KEY as COORDINATION
 from .workbook_data import (
     Change,
@@ -71,6 +73,7 @@ def freeze(plan: Plan, period: Period, *, today: datetime.date | None = None) ->
                     "units": words,
                     "indicators": _indicator_details(state),
                     "nodes": node_cells(state),
+                    "deadline": _deadlines(task, plan.year),
                 },
             )
         )
@@ -81,8 +84,17 @@ def freeze(plan: Plan, period: Period, *, today: datetime.date | None = None) ->
     snapshot.summary = _summary(view)
     snapshot.summary[COORDINATION] = coordination_rows.frozen(plan, period, view.as_of)
     snapshot.summary["scores"] = ranking.snapshot_rows(plan, view.as_of)
+    snapshot.summary["applications"] = pending_rows(plan, view.as_of)
     snapshot.save()
     return snapshot
+
+
+def _deadlines(task, year: int) -> list:
+    """[完成时限, 延期后时限 or None] as frozen: the original (the year's end when none) and the
+    approved extension in force that week."""
+    original = current_date(year, task.deadline, None)
+    extended = task.extended_deadline
+    return [original.isoformat(), extended.isoformat() if extended else None]
 
 
 def _indicator_details(state) -> list[dict]:
@@ -168,6 +180,8 @@ def workbook_data(snapshot: WeeklySnapshot) -> WorkbookData:
                 reporting=row.reporting,
                 next_node=row.details.get("nodes", {}).get("next", ""),
                 last_node=row.details.get("nodes", {}).get("last", ""),
+                closed_on=task.closed_on if status is Status.DONE else None,
+                **_deadline_fields(row, task, plan.year),
             )
         )
     summary = snapshot.summary
@@ -215,7 +229,14 @@ def workbook_data(snapshot: WeeklySnapshot) -> WorkbookData:
         as_of=snapshot.as_of,
         extra={k: summary[k] for k in (COORDINATION,) if k in summary},
         scores=summary.get("scores"),
+        applications=from_summary(summary),
     )
+
+
+def _deadline_fields(row, task, year: int) -> dict:
+    """完成时限 and 延期后时限 as the snapshot froze them (the task's, for older snapshots)."""
+    original, extended = row.details.get("deadline") or _deadlines(task, year)
+    return {"deadline": original, "extended_deadline": extended or ""}
 
 
 def _report_name(plan: Plan) -> str:

@@ -47,12 +47,14 @@ from common.xlsx import (
     span_row,
     text_cell,
 )
+from reports.workbook_applications import SHEET_NAME as APPLICATIONS_SHEET
+from reports.workbook_applications import applications_sheet
 from reports.workbook_coordination import coordination_sheets
 from reports.workbook_cover import TOTAL, cover_sheet, generated_label, header_row, one_line
 from reports.workbook_data import WorkbookData
 from reports.workbook_scores import scores_sheet
 
-SHEET_NAMES = ("概况", "总表", "按牵头领导", "按单位", "未报送", "本周变化")
+SHEET_NAMES = ("概况", "总表", "按牵头领导", "按单位", "未报送", "本周变化", APPLICATIONS_SHEET)
 
 MAIN_HEADERS = (
     "序号",
@@ -69,9 +71,11 @@ MAIN_HEADERS = (
     "下一节点",
     "上一节点是否按期完成",
     "报送情况",
+    "完成时限",
+    "延期后时限",
 )
-# Character widths for A3 landscape (fit to width scales the sum, ~280, to the page).
-MAIN_WIDTHS = (7, 36, 10, 16, 20, 48, 28, 28, 10, 10, 10, 16, 21, 26)
+# Character widths for A3 landscape (fit to width scales the sum, ~300, to the page).
+MAIN_WIDTHS = (7, 36, 10, 16, 20, 48, 28, 28, 10, 10, 10, 16, 21, 26, 11, 11)
 MAIN_HEADER_ROW = 4  # rows 1-3: title, period, generation time
 UNIT_HEADERS = (
     "单位",
@@ -104,6 +108,7 @@ def build_workbook(data: WorkbookData, path: pathlib.Path) -> None:
         _unit_sheet(workbook, data)
         _missing_sheet(workbook, data)
         _change_sheet(workbook, data)
+        applications_sheet(workbook, data)  # 待审批申请 (extensions and closure)
         coordination_sheets(workbook, data)  # 需协调事项, 进展停滞 (when the snapshot has them)
         scores_sheet(workbook, data)
     except BaseException:
@@ -174,10 +179,12 @@ def _main_sheet(workbook, data: WorkbookData):
                     text_cell(sheet, row.next_steps, alignment=TEXT),
                     number_cell(sheet, row.completion, number_format=PERCENT_FORMAT),
                     number_cell(sheet, row.expected, number_format=PERCENT_FORMAT),
-                    text_cell(sheet, row.status_label, alignment=CENTER, fill=fill),
+                    text_cell(sheet, row.status_text, alignment=CENTER, fill=fill),
                     text_cell(sheet, row.next_node, alignment=TEXT),
                     text_cell(sheet, row.last_node, alignment=TEXT),
                     text_cell(sheet, row.reporting, alignment=TEXT),
+                    text_cell(sheet, row.deadline, alignment=CENTER),
+                    text_cell(sheet, row.extended_deadline or "—", alignment=CENTER),
                 ],
                 (
                     row.number,
@@ -190,10 +197,12 @@ def _main_sheet(workbook, data: WorkbookData):
                     row.next_steps,
                     None,
                     None,
-                    row.status_label,
+                    row.status_text,
                     row.next_node,
                     row.last_node,
                     row.reporting,
+                    row.deadline,
+                    row.extended_deadline,
                 ),
             )
 

@@ -21,11 +21,21 @@ class TaskRow:
     completion: float | None  # 完成进度 in percent
     expected: float  # 序时进度 in percent
     status: str  # Status value: done / on_schedule / behind / seriously_behind / not_reported / not_started
-    status_label: str  # 已完成 …
+    status_label: str  # 已办结 …
     light: str  # green / yellow / red / grey
     reporting: str  # 报送情况, e.g. "区发改局 已采纳；区财政局 逾期报送；堂邑镇 未报送"
     next_node: str = ""  # 下一节点, e.g. "09-30 主体完工 70%" (tasks.node_display)
     last_node: str = ""  # 上一节点是否按期完成, e.g. "否：06-30 开工 30%（实际 20%）"
+    deadline: str = ""  # 完成时限 as planned, "2022-06-30" (the plan year's end when none)
+    extended_deadline: str = ""  # 延期后时限 once an extension is approved, else ""
+    closed_on: datetime.date | None = None  # 办结日期 of a 已办结 task (shown with its status)
+
+    @property
+    def status_text(self) -> str:
+        """The 状态 cell: 已办结 carries its date on a second line."""
+        if self.closed_on is None:
+            return self.status_label
+        return f"{self.status_label}\n{self.closed_on:%Y-%m-%d}"
 
 
 @dataclass(frozen=True)
@@ -39,7 +49,7 @@ class LeaderSummary:
     name: str
     counts: dict[
         str, int
-    ]  # status label -> count, in status order (已完成, 序时推进, 滞后, 严重滞后, 未报送, 未启动)
+    ]  # status label -> count, in status order (已办结, 序时推进, 滞后, 严重滞后, 未报送, 未启动)
     lagging: list[str]  # "12 …（滞后）", tasks below schedule
 
 
@@ -84,13 +94,15 @@ class WorkbookData:
     missing: list[MissingUnit] = field(default_factory=list)
     changes: list[Change] = field(default_factory=list)
     status_labels: list[str] = field(
-        default_factory=lambda: ["已完成", "序时推进", "滞后", "严重滞后", "未报送", "未启动"]
+        default_factory=lambda: ["已办结", "序时推进", "滞后", "严重滞后", "未报送", "未启动"]
     )
     as_of: datetime.date | None = None  # the date the figures are as of (the cover says it)
     # Plain rows of further sheets, by sheet module (reports.workbook_coordination.KEY …).
     extra: dict = field(default_factory=dict)
     # The month's 单位考核 as frozen with the snapshot (reports.ranking.snapshot_rows), or None.
     scores: dict | None = None
+    # 待审批申请: reports.workbook_applications.PendingApplication rows, oldest first
+    applications: list = field(default_factory=list)
 
     def status_counts(self) -> dict[str, int]:
         """status label -> tasks, in status order (the cover sheet's first table)."""

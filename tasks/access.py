@@ -90,7 +90,10 @@ def unit_role_in(task: Task, department) -> str | None:
 
 
 def can_report(user, task: Task, unit) -> bool:
-    """Staff and heads write their own unit's report, on tasks where the unit has a part."""
+    """Staff and heads write their own unit's report, on tasks where the unit has a part,
+    while the task is open: a closed task (已办结, tasks.closure) takes no more reports."""
+    if task.closed_on is not None:
+        return False
     person = person_of(user)
     if person.unit is None or unit is None or person.unit.pk != unit.pk:
         return False

@@ -4,11 +4,13 @@ Lead units always report. Cooperating units named directly in the plan report th
 Units that reach a task only through a group (各镇政府（街道办事处） …) may report but are
 not chased: otherwise every town would owe a report on 130 tasks a week, and the real gaps
 would drown in noise. A group named as lead unit (rare) makes each member answerable.
+A closed task (已办结, tasks.closure) owes nothing from the period it was closed in (owes_in).
 """
 
+import datetime
 from collections import defaultdict
 
-from django.db.models import Q
+from django.db.models import F, Q
 
 from departments.models import Department, UnitGroup
 
@@ -29,10 +31,17 @@ def expected_units(tasks) -> dict[int, list[tuple[Department, str]]]:
 
     `tasks` is a task queryset or a list of task ids.
     """
+    return _units_and_closures(tasks)[0]
+
+
+def _units_and_closures(tasks):
+    """expected_units, and task id -> closure date of the closed ones among them (read with
+    the links: no query of its own)."""
     links = (
         TaskUnit.objects.filter(task__in=tasks)
         .filter(Q(department__isnull=False) | Q(role=TaskUnit.Role.LEAD))
         .select_related("department")
+        .annotate(task_closed_on=F("task__closed_on"))
     )
     # Only the members of groups leading one of these tasks: both conditions merely narrow what
     # is read (the loop below looks up only the lead group links of these tasks), so the
@@ -57,8 +66,11 @@ def expected_units(tasks) -> dict[int, list[tuple[Department, str]]]:
         members[membership.unitgroup_id].append(membership.department)
         lead_groups[membership.department_id].add(membership.unitgroup_id)
     links_of: dict[int, list[TaskUnit]] = defaultdict(list)
+    closed: dict[int, datetime.date] = {}
     for link in links:
         links_of[link.task_id].append(link)
+        if link.task_closed_on is not None:
+            closed[link.task_id] = link.task_closed_on
     duties: dict[int, list[tuple[Department, str]]] = defaultdict(list)
     seen: set[tuple[int, int]] = set()
     for link in sorted(links, key=lambda u: (u.task_id, u.role != TaskUnit.Role.LEAD, u.position)):
@@ -68,7 +80,7 @@ def expected_units(tasks) -> dict[int, list[tuple[Department, str]]]:
                 seen.add((link.task_id, department.pk))
                 role = unit_role(links_of[link.task_id], department.pk, lead_groups[department.pk])
                 duties[link.task_id].append((department, role))
-    return dict(duties)
+    return dict(duties), closed
 
 
 def expected_reporters(tasks) -> dict[int, list[tuple[int, str]]]:
@@ -79,11 +91,35 @@ def expected_reporters(tasks) -> dict[int, list[tuple[int, str]]]:
     }
 
 
-def plan_duties(plan) -> dict[int, list[tuple[int, str]]]:
-    """expected_reporters of every task of the plan, remembered until its data changes."""
+def owes_in(closed_on: datetime.date | None, period) -> bool:
+    """Does a task owe reports for `period`? Open tasks do; a closed one (已办结,
+    tasks.closure) only for periods that ended before its closure day — not for the period it
+    was closed in, nor any later; without a period (now), not at all."""
+    if closed_on is None:
+        return True
+    return period is not None and period.end < closed_on
+
+
+def plan_duties(plan, period=None) -> dict[int, list[tuple[int, str]]]:
+    """expected_reporters of every task of the plan that owes reports for `period` (now, when
+    None: see owes_in), remembered until the plan's data changes. Callers must not change it."""
     # "duties" only keeps this memo apart from the others (tasks.revision.memo): any other name
     # no one else uses would do, so the mutants that change it survive and change nothing.
     # Headings and tasks nobody is named for owe nothing (tasks.reportable).
-    return revision.memo(
-        "duties", (plan.pk,), lambda: expected_reporters(reportable(plan.tasks.all()))
+    duties, closed = revision.memo(
+        "duties", (plan.pk,), lambda: _plan_duties(reportable(plan.tasks.all()))
     )
+    if not closed:
+        return duties
+    return {
+        task_id: units for task_id, units in duties.items() if owes_in(closed.get(task_id), period)
+    }
+
+
+def _plan_duties(tasks):
+    units, closed = _units_and_closures(tasks)
+    reporters = {
+        task_id: [(department.pk, role) for department, role in found]
+        for task_id, found in units.items()
+    }
+    return reporters, closed

@@ -232,3 +232,39 @@ IndicatorFormSet = forms.inlineformset_factory(
     absolute_max=MAX_INDICATORS,
     validate_max=True,
 )
+
+
+class ClosureForm(forms.Form):
+    """办结申请: a summary and evidence files (checked as a report's, tasks.evidence)."""
+
+    summary = forms.CharField(
+        label="办结情况",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=5000,
+        error_messages={"required": "请填写办结情况说明。"},
+    )
+    attachments = MultipleFileField(
+        label="佐证材料",
+        required=False,
+        help_text=ReportForm.base_fields["attachments"].help_text,
+        widget=MultipleFileInput(attrs={"accept": ACCEPT}),
+    )
+
+    clean_attachments = ReportForm.clean_attachments
+
+    def clean_summary(self):
+        summary = self.cleaned_data["summary"].strip()
+        if not summary:
+            raise forms.ValidationError("请填写办结情况说明。")
+        return summary
+
+
+class ReasonForm(forms.Form):
+    """退回重办 / 重新打开: the reason is required."""
+
+    reason = forms.CharField(
+        label="理由",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+        error_messages={"required": "请填写理由。"},
+    )

@@ -30,10 +30,14 @@ def is_head(user) -> bool:
 
 
 def head_queue(user):
-    """The submissions of the head's unit waiting for 审核 (what the menu counts)."""
+    """The submissions of the head's unit waiting for 审核 (what the menu counts); a closed
+    task's (已办结) leave it, as they leave every to-do."""
     unit = approving_unit(user)
     return reports_visible_to(
-        user, ProgressReport.objects.filter(state__in=State.APPROVABLE, department=unit)
+        user,
+        ProgressReport.objects.filter(
+            state__in=State.APPROVABLE, department=unit, task__closed_on__isnull=True
+        ),
     )
 
 

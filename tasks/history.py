@@ -7,6 +7,7 @@ from django.utils.safestring import mark_safe
 from common.charts import line_chart
 
 from .access import reports_visible_to
+from .deadlines import effective_deadline
 from .models import ProgressReport, Task, TaskUnit
 from .periods import parse_period_key
 from .progress import TaskState, counted_lead_values, expected_at_day
@@ -43,7 +44,9 @@ def indicator_charts(task: Task, state: TaskState, as_of: datetime.date) -> list
             by_period[r["period_key"]] = r  # the latest lead report of the period wins
         keys = list(by_period)
         start = datetime.date(task.plan.year, 1, 1)
-        end = task.deadline or datetime.date(task.plan.year, 12, 31)
+        end = effective_deadline(task.deadline, task.extended_deadline) or datetime.date(
+            task.plan.year, 12, 31
+        )
         plan = [(n.day, n.percent) for n in state.nodes]
         ends = [by_period[k]["period_end"] for k in keys]
         markers = []

@@ -13,6 +13,7 @@ import django_tables2 as tables
 from django.db.models import Case, IntegerField, Value, When
 from django.utils.html import format_html
 
+from .deadline_column import DeadlineColumn
 from .filters import TaskFilterSet
 from .periods import period_label
 from .status import Status
@@ -43,13 +44,14 @@ class PlanTaskTable(TaskTable):
     light = tables.Column("状态", empty_values=())
     completion = tables.Column("完成/序时", empty_values=(), exclude_from_export=True)
     latest = tables.Column("最近报送", empty_values=())
+    deadline = DeadlineColumn()
     # The file gets the two figures as two number columns (the page shows them as one).
     completion_value = tables.Column("完成进度", empty_values=(), visible=False)
     expected_value = tables.Column("序时进度", empty_values=(), visible=False)
     completion_value.export_kind = expected_value.export_kind = "percent"
 
     class Meta(TaskTable.Meta):
-        sequence = ("number", "text", "light", "completion", "latest", "...")
+        sequence = ("number", "text", "light", "completion", "deadline", "latest", "...")
 
     def __init__(self, *args, states, **kwargs):
         self.states = states
@@ -59,14 +61,14 @@ class PlanTaskTable(TaskTable):
     def render_light(self, record):
         state = self.states.get(record.pk)
         return (
-            light_html(state.status)
+            light_html(state.status, state.closed_on)
             if state
             else format_html('<span class="muted">{}</span>', HEADING)
         )
 
     def value_light(self, record):
         state = self.states.get(record.pk)
-        return state.status.label if state else HEADING
+        return state.label if state else HEADING
 
     def render_completion(self, record):
         state = self.states.get(record.pk)

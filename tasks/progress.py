@@ -14,6 +14,7 @@ from django.db.models import OuterRef, Subquery
 from django.db.models.functions import Coalesce
 
 from . import revision
+from .deadlines import effective_deadline
 from .indicator_completion import completion_percent
 from .models import Indicator, IndicatorValue, Plan, ProgressReport, TaskNode, TaskUnit
 from .periods import Period, as_of_for_plan, parse_period_key, period_containing
@@ -22,11 +23,13 @@ from .status import (
     NodeOutcome,
     Status,
     Thresholds,
+    closed_by,
     effective_completion,
     evaluate,
     expected_from_nodes,
     expected_progress,
     node_outcome,
+    status_label,
     task_span,
 )
 
@@ -61,6 +64,7 @@ class TaskState:
     periods_since_report: int | None
     indicators: list[IndicatorState] = field(default_factory=list)
     nodes: tuple[NodeState, ...] = ()  # the node plan, each node judged (empty: none)
+    closed_on: datetime.date | None = None  # 办结日期, when closed by the as-of date
 
     @property
     def light(self) -> str:
@@ -81,6 +85,11 @@ class TaskState:
         """The first node whose date is still to come."""
         ahead = (NodeOutcome.PENDING, NodeOutcome.AHEAD)
         return next((n for n in self.nodes if n.outcome in ahead), None)
+
+    @property
+    def label(self) -> str:
+        """The status as shown: 已办结 carries its date (已办结 2022-12-27)."""
+        return status_label(self.status, self.closed_on)
 
 
 def thresholds() -> Thresholds:
@@ -193,7 +202,9 @@ def task_states(plan: Plan, as_of: datetime.date, tasks=None) -> dict[int, TaskS
         .values("pk")[:1]
     )
     rows = list(
-        tasks.annotate(latest_report_id=latest_id).values("pk", "deadline", "latest_report_id")
+        tasks.annotate(latest_report_id=latest_id).values(
+            "pk", "deadline", "extended_deadline", "closed_on", "latest_report_id"
+        )
     )
     report_ids = [r["latest_report_id"] for r in rows if r["latest_report_id"]]
     reports = {r.pk: r for r in ProgressReport.objects.filter(pk__in=report_ids)}
@@ -220,10 +231,14 @@ def task_states(plan: Plan, as_of: datetime.date, tasks=None) -> dict[int, TaskS
     now_period = period_containing(as_of, plan.cycle)
     limits = thresholds()
     year_start = datetime.date(plan.year, 1, 1)
+    year_end = datetime.date(plan.year, 12, 31)
     periods_elapsed = periods_after(period_containing(year_start, plan.cycle), now_period) + 1
     states = {}
     for row in rows:
-        start, end = task_span(plan.year, row["deadline"])
+        # Judged on the approved extension, else on the original (a pending one changes nothing).
+        start, end = task_span(
+            plan.year, effective_deadline(row["deadline"], row["extended_deadline"])
+        )
         latest = reports.get(row["latest_report_id"])
         since = None
         if latest is not None:
@@ -233,18 +248,14 @@ def task_states(plan: Plan, as_of: datetime.date, tasks=None) -> dict[int, TaskS
             None if latest is None or latest.percent is None else float(latest.percent)
         )
         expected = expected_at_day(as_of, start, end, nodes.get(row["pk"]))
+        closed = closed_by(row["closed_on"], as_of, year_end)
         status = evaluate(
             as_of=as_of,
             start=start,
             end=end,
             expected=expected,
             completion=completion,
-            accepted_done=bool(
-                latest is not None
-                and latest.state == ProgressReport.State.ACCEPTED
-                and latest.percent is not None
-                and latest.percent >= 100
-            ),
+            closed=closed,
             periods_since_last_report=since,
             periods_elapsed=periods_elapsed,
             thresholds=limits,
@@ -258,6 +269,7 @@ def task_states(plan: Plan, as_of: datetime.date, tasks=None) -> dict[int, TaskS
             periods_since_report=since,
             indicators=task_indicators,
             nodes=judged(nodes.get(row["pk"], []), as_of, completion),
+            closed_on=row["closed_on"] if closed else None,
         )
     return states
 
@@ -291,7 +303,7 @@ def status_history(
     percent is the completion; indicators do not drive it), so a chart of 12 weeks costs three
     queries (the tasks, their reports, their node plans), not 36.
     """
-    task_rows = list(reportable(tasks).values("pk", "deadline"))
+    task_rows = list(reportable(tasks).values("pk", "deadline", "extended_deadline", "closed_on"))
     ids = [t["pk"] for t in task_rows]
     last_day = max(p.end for p in periods)
     reports = list(
@@ -303,6 +315,7 @@ def status_history(
     nodes = node_plans(tasks)
     limits = thresholds()
     year_start = datetime.date(plan.year, 1, 1)
+    year_end = datetime.date(plan.year, 12, 31)
     first_period = period_containing(year_start, plan.cycle)
     history = {}
     for period in periods:
@@ -315,7 +328,8 @@ def status_history(
         elapsed = periods_after(first_period, now_period) + 1
         statuses = {}
         for row in task_rows:
-            _, end = task_span(plan.year, row["deadline"])
+            deadline = effective_deadline(row["deadline"], row["extended_deadline"])
+            _, end = task_span(plan.year, deadline)
             report = latest.get(row["pk"])
             percent = (
                 None if report is None or report["percent"] is None else float(report["percent"])
@@ -326,12 +340,7 @@ def status_history(
                 end=end,
                 expected=expected_at_day(as_of, year_start, end, nodes.get(row["pk"])),
                 completion=effective_completion(percent),
-                accepted_done=bool(
-                    report
-                    and report["state"] == ProgressReport.State.ACCEPTED
-                    and percent is not None
-                    and percent >= 100
-                ),
+                closed=closed_by(row["closed_on"], as_of, year_end),
                 periods_since_last_report=(
                     None
                     if report is None

@@ -2,6 +2,7 @@
 last period's report and the 序时进度 of the period (the form and the 审核 page show these)."""
 
 from .access import reports_visible_to, unit_role_in
+from .deadlines import effective_deadline
 from .models import ProgressReport, Task, TaskUnit
 from .periods import parse_period_key
 from .progress import expected_at_day
@@ -22,7 +23,9 @@ def expected_at(task: Task, period) -> float:
     """序时进度 of the task at the end of the period (or today, if that comes first): off
     its node plan when it has one (tasks.progress.expected_at_day), else the straight line."""
     as_of = min(period.end, as_of_date(task.plan))
-    start, end = task_span(task.plan.year, task.deadline)
+    start, end = task_span(
+        task.plan.year, effective_deadline(task.deadline, task.extended_deadline)
+    )
     nodes = [(n.extended_due or n.due, float(n.expected_percent)) for n in task.nodes.all()]
     return expected_at_day(as_of, start, end, nodes)
 

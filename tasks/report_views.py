@@ -25,6 +25,7 @@ from .access import (
     tasks_visible_to,
 )
 from .attachments import AttachmentError, add_files, remove_attachment
+from .closure import CLOSED_MESSAGE
 from .forms import IndicatorFormSet, ReportForm, ReturnForm, ask_initial
 from .lookups import period_or_404, plan_or_404
 from .models import ProgressReport, Task
@@ -69,6 +70,8 @@ def report_form(request, plan_key: str, number: str):
     unit = person_of(request.user).unit
     visible = tasks_visible_to(request.user, plan.tasks.all())
     task = get_object_or_404(visible.select_related("plan", "section"), number=number)
+    if task.closed_on is not None:
+        raise PermissionDenied(CLOSED_MESSAGE)  # 已办结: no more reports until reopened
     if unit is None or not can_report(request.user, task, unit):
         raise PermissionDenied("无权填报该任务")
     period = period_or_404(plan, request.GET.get("period") or request.POST.get("period"))
@@ -301,7 +304,10 @@ def attachment_download(request, attachment_id: int):
 def review_queue(request):
     """Heads: their unit's submissions to approve. Office: submissions to accept or return."""
     if can_review(request.user):
-        queryset = ProgressReport.objects.filter(state__in=State.ACCEPTABLE)
+        # A closed task's (已办结) reports leave the office's queue, as every to-do.
+        queryset = ProgressReport.objects.filter(
+            state__in=State.ACCEPTABLE, task__closed_on__isnull=True
+        )
     elif approving_unit(request.user) is not None:
         return head_review.queue_page(request)
     else:
@@ -341,6 +347,8 @@ def edit_indicators(request, plan_key: str, number: str):
         raise PermissionDenied("仅督查室可以修改指标")
     plan = plan_or_404(plan_key)
     task = get_object_or_404(plan.tasks, number=number)
+    if task.closed_on is not None:
+        raise PermissionDenied(CLOSED_MESSAGE)  # 已办结: the office reopens it first
     formset = IndicatorFormSet(request.POST or None, instance=task)
     if request.method == "POST":
         if formset.is_valid():

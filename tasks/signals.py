@@ -21,3 +21,11 @@ nodes_decided = django.dispatch.Signal()
 # staff and heads), `leader_ids` (区领导 copied), `office` (the office), `office_leader` (the
 # name of the office's own leader, copied on red notices; "" for none).
 escalation_step = django.dispatch.Signal()
+# Sent after a step of a closure application (tasks.closure) was committed, with
+# `application`, `step` ("applied", "verified", "closed", "returned", "reopened") and `actor`:
+# whoever must act next (or the unit, when it is over) is told.
+closure_step = django.dispatch.Signal()
+
+# Sent after a deadline extension application was filed or moved a step (tasks.extensions),
+# with `application`: whoever acts next (or the applicant, once decided) is told.
+extension_moved = django.dispatch.Signal()

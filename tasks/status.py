@@ -78,7 +78,7 @@ class Status(StrEnum):
 
 
 _LABELS = {
-    Status.DONE: "已完成",
+    Status.DONE: "已办结",
     Status.ON_SCHEDULE: "序时推进",
     Status.BEHIND: "滞后",
     Status.SERIOUSLY_BEHIND: "严重滞后",
@@ -192,7 +192,7 @@ def evaluate(
     start: date,
     end: date,
     completion: float | None,
-    accepted_done: bool,
+    closed: bool,
     periods_since_last_report: int | None,
     periods_elapsed: int | None = None,
     thresholds: Thresholds = Thresholds(),
@@ -202,8 +202,10 @@ def evaluate(
 
     completion
         Effective completion in percent (see :func:`effective_completion`); None = unknown.
-    accepted_done
-        The office has accepted the task as finished (销号).
+    closed
+        The office has closed the task (销号, tasks.closure) by ``as_of``. A closed task is
+        done (已办结) whatever its percent and the date; a 100 % report alone is a claim, not
+        the verdict, and is judged like any other figure.
     periods_since_last_report
         How many of the most recent reporting periods, counting the one containing ``as_of``,
         passed without a report: 0 = reported this period, 1 = last reported the period
@@ -222,10 +224,10 @@ def evaluate(
     if periods_elapsed is not None and periods_elapsed < 0:
         raise ValueError("periods_elapsed must be >= 0 or None")
 
-    # 1. DONE needs both the figure and the office's acceptance: a unit reporting 100 % is a
-    #    claim, acceptance (销号) is the verdict. An accepted task is done whatever the date,
-    #    hence first — even before its span starts.
-    if completion is not None and completion >= 100 and accepted_done:
+    # 1. DONE is the office's closure (销号) and nothing else: a unit reporting 100 % (even an
+    #    accepted report) is a claim, closure is the verdict. A closed task is done whatever
+    #    the percent or the date, hence first — even before its span starts.
+    if closed:
         return Status.DONE
 
     # 2. NOT_STARTED: before the span nothing is expected, so neither silence nor a gap can
@@ -252,7 +254,7 @@ def evaluate(
 
     # 4. Past the deadline and unfinished: the span is over, no catching up is possible any
     #    more, so the gap (which would be 100 - actual) is not the measure — any shortfall is
-    #    serious. (100 % but not yet accepted falls through and is on schedule: gap 0.)
+    #    serious. (100 % but not yet closed falls through and is on schedule: gap 0.)
     if as_of > end and actual < 100:
         return Status.SERIOUSLY_BEHIND
 
@@ -274,6 +276,26 @@ def pace_status(
     if gap > thresholds.yellow_points:
         return Status.BEHIND
     return Status.ON_SCHEDULE
+
+
+def status_label(status: Status, closed_on: date | None) -> str:
+    """A status's words, with the closure date for a closed task: the one place it is written."""
+    if status is Status.DONE and closed_on is not None:
+        return f"{status.label} {closed_on:%Y-%m-%d}"
+    return status.label
+
+
+def closed_by(closed_on: date | None, as_of: date, year_end: date | None = None) -> bool:
+    """Was the task closed (销号) by `as_of`? Closed from `closed_on` on (tasks.closure).
+
+    A task of a plan closed after the plan's year (the office closes 2022's tasks in January
+    2023) counts closed at ``year_end``, the last day the plan is ever seen as of.
+    """
+    if closed_on is None:
+        return False
+    if year_end is not None:
+        closed_on = min(closed_on, year_end)
+    return closed_on <= as_of
 
 
 def summarize(statuses: Iterable[Status | str]) -> dict[Status, int]:

@@ -8,6 +8,7 @@ from common.tables import BaseTable, JoinedColumn
 from .models import ProgressReport, Task, TaskLeader, TaskUnit
 from .periods import period_label
 from .stale import StaleColumn
+from .status import status_label
 from .unit_role import unit_role
 
 LEADERS = Prefetch(
@@ -86,14 +87,15 @@ class UnitTaskTable(TaskTable):
         return "" if role is None else TaskUnit.Role(role).label
 
 
-def light_html(status) -> str:
-    """A status light with its words (colour alone is never the only signal)."""
+def light_html(status, closed_on=None) -> str:
+    """A status light with its words (colour alone is never the only signal); 已办结 with its
+    date (tasks.status.status_label)."""
     return format_html(
         '<span class="light light-{} status-{}" title="{}">{}</span>',
         status.light,
         status.value,
         status.light_label,
-        status.label,
+        status_label(status, closed_on),
     )
 
 
@@ -117,13 +119,15 @@ class UnitTodoTable(UnitTaskTable):
         super().__init__(*args, **kwargs)
 
     def _state_label(self, record) -> str:
+        if record.closed_on is not None and record.pk not in self.owed:
+            return "已办结，无需报送"
         report = self.reports.get(record.pk)
         if report:
             return report.get_state_display()
         return "未填" if record.pk in self.owed else "可选"
 
     def render_unit_role(self, record):
-        if record.pk not in self.owed:
+        if record.pk not in self.owed and record.closed_on is None:
             return format_html(
                 '<span class="role role-optional" title="{}">配合（可选）</span>',
                 "通过单位群组配合，可按需报送",
@@ -131,15 +135,17 @@ class UnitTodoTable(UnitTaskTable):
         return super().render_unit_role(record)
 
     def value_unit_role(self, record):
-        return super().value_unit_role(record) if record.pk in self.owed else "配合（可选）"
+        if record.pk in self.owed or record.closed_on is not None:
+            return super().value_unit_role(record)
+        return "配合（可选）"
 
     def render_light(self, record):
         state = self.states.get(record.pk)
-        return light_html(state.status) if state else "—"
+        return light_html(state.status, state.closed_on) if state else "—"
 
     def value_light(self, record):
         state = self.states.get(record.pk)
-        return state.status.label if state else ""
+        return state.label if state else ""
 
     def render_report_state(self, record):
         report = self.reports.get(record.pk)
@@ -160,7 +166,9 @@ class UnitTodoTable(UnitTaskTable):
     def render_action(self, record):
         url = reverse("tasks:report", args=[record.plan.slug, record.number])
         report = self.reports.get(record.pk)
-        writable = self.can_write and (report is None or report.is_editable)
+        writable = (
+            self.can_write and record.closed_on is None and (report is None or report.is_editable)
+        )
         label = "填报" if writable else "查看"
         return format_html(
             '<a class="button" href="{}?period={}">{}</a>', url, self.period.key, label

@@ -38,14 +38,17 @@ def todo_items(
     reports: dict[tuple[str, int], object],
     now: datetime.datetime,
     sort_key=lambda task_id: task_id,
+    closed: frozenset[int] | set[int] = frozenset(),
 ) -> list[TodoItem]:
     """What the unit has to do, most urgent first.
 
     `periods`: the open periods; `due`: period key -> deadline; `owed`: ids of the tasks the
     unit must report on; `reports`: (period key, task id) -> the unit's report (any state);
-    `sort_key`: a task id's place in the plan.
+    `sort_key`: a task id's place in the plan; `closed`: ids of closed tasks (已办结), which
+    leave the to-do whatever their reports (a draft left on one is not asked for any more).
     """
     items = []
+    owed = set(owed) - set(closed)
     for period in periods:
         for task_id in owed:
             report = reports.get((period.key, task_id))
@@ -58,7 +61,12 @@ def todo_items(
             items.append(TodoItem(kind, period, task_id, report))
         for (key, task_id), report in reports.items():
             # Returned reports and drafts on tasks the unit does not owe (optional ones) too.
-            if key == period.key and task_id not in owed and report.state in (RETURNED, DRAFT):
+            if (
+                key == period.key
+                and task_id not in owed
+                and task_id not in closed
+                and report.state in (RETURNED, DRAFT)
+            ):
                 items.append(TodoItem(report.state, period, task_id, report))
     return sorted(items, key=lambda i: (KINDS.index(i.kind), i.period.start, sort_key(i.task_id)))
 

@@ -1,6 +1,15 @@
 from django.urls import path
 
-from . import head_review, import_views, node_views, report_views, views
+from . import (
+    closure_views,
+    extension_list,
+    extension_views,
+    head_review,
+    import_views,
+    node_views,
+    report_views,
+    views,
+)
 
 app_name = "tasks"
 urlpatterns = [
@@ -20,8 +29,22 @@ urlpatterns = [
         node_views.decide_proposal,
         name="node_decide",
     ),
+    path("closure/", closure_views.pending_list, name="closure_list"),
+    path("closure/<int:application_id>/approve/", closure_views.approve, name="closure_approve"),
+    path("closure/<int:application_id>/return/", closure_views.send_back, name="closure_return"),
+    path("closure/files/<int:file_id>/", closure_views.evidence_download, name="closure_file"),
+    path("extensions/", extension_list.extension_list, name="extensions"),
+    path("extensions/<int:application_id>/", extension_views.detail, name="extension"),
+    path(
+        "extensions/<int:application_id>/<str:decision>/",
+        extension_views.decide,
+        name="extension_decide",
+    ),
     path("<str:plan_key>/<str:number>/", views.task_detail, name="detail"),
     path("<str:plan_key>/<str:number>/nodes/", node_views.edit_nodes, name="nodes"),
+    path("<str:plan_key>/<str:number>/closure/", closure_views.apply, name="closure_apply"),
+    path("<str:plan_key>/<str:number>/reopen/", closure_views.reopen, name="closure_reopen"),
+    path("<str:plan_key>/<str:number>/extension/", extension_views.apply, name="extension_apply"),
     path("<str:plan_key>/<str:number>/report/", report_views.report_form, name="report"),
     path(
         "<str:plan_key>/<str:number>/indicators/",

@@ -1,6 +1,6 @@
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Case, Value, When
+from django.db.models import Case, F, Q, Value, When
 from django.shortcuts import get_object_or_404, render
 from django_tables2 import RequestConfig
 
@@ -9,8 +9,10 @@ from common.export import export_bytes, maybe_export, xlsx_response
 
 from . import audit, clock, node_plans, reporting, revision, todo
 from .access import can_edit_indicators, can_report, reports_visible_to, tasks_visible_to
+from .closure_panel import panel as closure_panel
 from .duties import plan_duties
 from .export import responsibility_names, tasks_with_responsibilities
+from .extension_panel import extension_panel
 from .filters import TaskFilterSet
 from .history import indicator_charts, timeline_for
 from .lookups import period_or_404, plan_or_404
@@ -81,19 +83,22 @@ def my_tasks(request):
         (r.period_key, r.task_id): r
         for r in reports_visible_to(
             request.user,
-            ProgressReport.objects.filter(department=unit, period_key__in=keys, task__plan=plan),
+            ProgressReport.objects.filter(
+                department=unit, period_key__in=keys, task__plan=plan
+            ).annotate(task_closed_on=F("task__closed_on")),
         )
     }
     reports = {task_id: r for (key, task_id), r in by_period.items() if key == period.key}
     owed = {
         task_id
-        for task_id, duties in plan_duties(plan).items()
+        for task_id, duties in plan_duties(plan, period).items()
         if any(department_id == unit.pk for department_id, _ in duties)
     }
     show_optional = request.GET.get("optional") == "1"
     if not show_optional:
-        # The to-do lists what the unit owes, plus anything it has already started.
-        queryset = queryset.filter(pk__in=owed | set(reports))
+        # The to-do lists what the unit owes, plus anything it has already started, and its
+        # closed tasks (已办结 with their date; they owe nothing).
+        queryset = queryset.filter(Q(pk__in=owed | set(reports)) | Q(closed_on__isnull=False))
     filterset = TaskFilterSet(request.GET or None, queryset=queryset, plan=plan)
     table = UnitTodoTable(
         _by_need(filterset.qs, reports),
@@ -143,8 +148,14 @@ TODO_SHOWN = 10  # items of each kind listed in the 待办 block (the rest are c
 def _todo(plan, open_periods, owed: set[int], by_period: dict, shown_period) -> dict:
     """The 待办 block: returned, drafts, overdue, not started, across the open periods."""
     due = {p.key: reporting.plan_due_at(plan, p) for p in open_periods}
+    closed = {task_id for (_, task_id), r in by_period.items() if r.task_closed_on is not None}
     items = todo.todo_items(
-        periods=open_periods, due=due, owed=owed, reports=by_period, now=clock.now()
+        periods=open_periods,
+        due=due,
+        owed=owed,
+        reports=by_period,
+        now=clock.now(),
+        closed=closed,
     )
     kinds = {kind: [i for i in items if i.kind == kind] for kind in todo.KINDS}
     shown = [item for kind in todo.KINDS for item in kinds[kind][:TODO_SHOWN]]
@@ -209,6 +220,7 @@ def task_detail(request, plan_key: str, number: str):
             "timeline": timeline,
             "trail": audit.trail(task, limit=50),
             "nodes": node_plans.task_section(task, state, request.user) if state else None,
+            "extension": extension_panel(request.user, task),
             "charts": revision.memo(
                 "task-charts", (task.pk, as_of), lambda: indicator_charts(task, state, as_of)
             )
@@ -216,5 +228,6 @@ def task_detail(request, plan_key: str, number: str):
             else [],
             "can_report": unit is not None and can_report(request.user, task, unit),
             "can_edit_indicators": can_edit_indicators(request.user),
+            "closure": closure_panel(request.user, task),
         },
     )

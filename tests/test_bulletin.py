@@ -31,7 +31,7 @@ from .helpers import run
 from .test_weekly_report import add_report
 
 W20 = parse_period_key("2022-W20")
-STATUS_LABELS = ("已完成", "序时推进", "滞后", "严重滞后", "未报送")
+STATUS_LABELS = ("已办结", "序时推进", "滞后", "严重滞后", "未报送")
 HOSTILE = "恶意{ PAGE }<w:fldSimple w:instr=\"MERGEFIELD x\"/>=cmd|'/c calc'!A1\x01\x0b换行"
 
 
@@ -42,7 +42,7 @@ def paragraphs(document) -> list[str]:
 def summary_counts(text: str) -> dict[str, int]:
     return {
         label: int(n)
-        for label, n in re.findall(r"(已完成|序时推进|滞后|严重滞后|未报送)(\d+)项，占", text)
+        for label, n in re.findall(r"(已办结|序时推进|滞后|严重滞后|未报送)(\d+)项，占", text)
     }
 
 

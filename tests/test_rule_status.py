@@ -18,7 +18,7 @@ def _evaluate(**overrides) -> Status:
         "start": DAY,
         "end": DAY,
         "completion": None,
-        "accepted_done": False,
+        "closed": False,
         "periods_since_last_report": 0,
         "periods_elapsed": 1,
     }
@@ -36,7 +36,7 @@ def test_a_one_day_task_is_fully_due_on_its_day():
 
 def test_a_one_day_task_is_evaluated_not_refused():
     assert _evaluate(completion=100.0) == Status.ON_SCHEDULE
-    assert _evaluate(completion=100.0, accepted_done=True) == Status.DONE
+    assert _evaluate(completion=100.0, closed=True) == Status.DONE
     assert _evaluate(completion=0.0) == Status.SERIOUSLY_BEHIND
     assert _evaluate(as_of=DAY - timedelta(days=1)) == Status.NOT_STARTED
     assert _evaluate(as_of=DAY + timedelta(days=1), completion=50.0) == Status.SERIOUSLY_BEHIND

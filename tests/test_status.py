@@ -11,9 +11,11 @@ import pytest
 from tasks.status import (
     Status,
     Thresholds,
+    closed_by,
     effective_completion,
     evaluate,
     expected_progress,
+    status_label,
     summarize,
 )
 
@@ -22,12 +24,12 @@ JUL_2 = date(2022, 7, 2)  # expected progress 50.1 for the 2022 span (day 183 of
 
 
 def _eval(**overrides) -> Status:
-    """A task spanning 2022, reported this period, not accepted, evaluated on Jul 2."""
+    """A task spanning 2022, reported this period, not closed, evaluated on Jul 2."""
     kwargs = {
         **Y22,
         "as_of": JUL_2,
         "completion": 50.0,
-        "accepted_done": False,
+        "closed": False,
         "periods_since_last_report": 0,
     }
     kwargs.update(overrides)
@@ -39,7 +41,7 @@ def _eval(**overrides) -> Status:
 
 def test_status_values_labels_and_lights():
     table = {
-        Status.DONE: ("done", "已完成", "green", "绿灯"),
+        Status.DONE: ("done", "已办结", "green", "绿灯"),
         Status.ON_SCHEDULE: ("on_schedule", "序时推进", "green", "绿灯"),
         Status.BEHIND: ("behind", "滞后", "yellow", "黄灯"),
         Status.SERIOUSLY_BEHIND: ("seriously_behind", "严重滞后", "red", "红灯"),
@@ -72,7 +74,7 @@ def test_severity_sorts_red_first_then_yellow_green_grey_done():
 
 
 def test_choices():
-    assert Status.choices()[0] == ("done", "已完成")
+    assert Status.choices()[0] == ("done", "已办结")
     assert len(Status.choices()) == len(Status)
 
 
@@ -248,28 +250,49 @@ def test_on_the_deadline_day_the_gap_rule_still_applies():
     assert _eval(as_of=last, completion=60.0) is Status.SERIOUSLY_BEHIND
 
 
-def test_deadline_passed_at_100_but_not_accepted_is_on_schedule():
+def test_deadline_passed_at_100_but_not_closed_is_on_schedule():
     assert _eval(as_of=date(2023, 1, 10), completion=100.0) is Status.ON_SCHEDULE
 
 
-# --- evaluate: DONE needs acceptance --------------------------------------------------------------
+# --- evaluate: DONE is closure (销号), nothing else ------------------------------------------------
 
 
-def test_done_needs_both_100_and_acceptance():
-    assert _eval(completion=100.0, accepted_done=True) is Status.DONE
-    assert _eval(completion=100.0, accepted_done=False) is Status.ON_SCHEDULE
-    # accepted but the figure says otherwise: judged by the figure
-    assert _eval(completion=90.0, accepted_done=True) is Status.ON_SCHEDULE
-    assert _eval(completion=10.0, accepted_done=True) is Status.SERIOUSLY_BEHIND
-    assert _eval(completion=None, accepted_done=True) is Status.SERIOUSLY_BEHIND
+def test_done_is_the_offices_closure_whatever_the_percent():
+    assert _eval(completion=100.0, closed=True) is Status.DONE
+    assert _eval(completion=90.0, closed=True) is Status.DONE
+    assert _eval(completion=10.0, closed=True) is Status.DONE
+    assert _eval(completion=None, closed=True) is Status.DONE
+
+
+def test_a_hundred_percent_report_alone_is_judged_like_any_figure_not_done():
+    # Even an accepted 100 % report: the claim is on schedule, only closure makes it 已办结.
+    assert _eval(completion=100.0, closed=False) is Status.ON_SCHEDULE
+    assert _eval(completion=100.0, as_of=date(2023, 1, 10)) is Status.ON_SCHEDULE
+    assert _eval(completion=100.0, periods_since_last_report=5) is Status.NOT_REPORTED
 
 
 def test_done_wins_over_everything_else():
-    assert _eval(completion=100.0, accepted_done=True, periods_since_last_report=None) is (
-        Status.DONE
-    )
-    assert _eval(completion=100.0, accepted_done=True, as_of=date(2021, 6, 1)) is Status.DONE
-    assert _eval(completion=100.0, accepted_done=True, as_of=date(2023, 6, 1)) is Status.DONE
+    assert _eval(completion=None, closed=True, periods_since_last_report=None) is Status.DONE
+    assert _eval(completion=100.0, closed=True, as_of=date(2021, 6, 1)) is Status.DONE
+    assert _eval(completion=40.0, closed=True, as_of=date(2023, 6, 1)) is Status.DONE
+
+
+def test_a_task_is_closed_from_its_closure_date_on():
+    closed_on = date(2022, 9, 30)
+    assert not closed_by(None, date(2022, 12, 31))
+    assert not closed_by(closed_on, date(2022, 9, 29))
+    assert closed_by(closed_on, closed_on)
+    assert closed_by(closed_on, date(2022, 10, 1))
+    # Closed in January after the plan's year: counts closed on the year's last day.
+    assert closed_by(date(2023, 1, 12), date(2022, 12, 31), year_end=date(2022, 12, 31))
+    assert not closed_by(date(2023, 1, 12), date(2022, 12, 30), year_end=date(2022, 12, 31))
+    assert not closed_by(date(2023, 1, 12), date(2022, 12, 31))
+
+
+def test_the_closed_label_carries_its_date_and_other_labels_do_not():
+    assert status_label(Status.DONE, date(2022, 12, 27)) == "已办结 2022-12-27"
+    assert status_label(Status.DONE, None) == "已办结"
+    assert status_label(Status.BEHIND, date(2022, 12, 27)) == "滞后"
 
 
 # --- evaluate: not started ------------------------------------------------------------------------
@@ -387,21 +410,22 @@ DONE, OK, BEHIND, RED, SILENT, NOT_STARTED = (
 )
 MAY_18 = D(2022, 5, 18)  # a 2022 task is expected at 37.8 % (day 138 of 365)
 CASES = [
-    # id, as_of, span, completion, accepted, since last report, periods elapsed, expected
+    # id, as_of, span, completion, closed, since last report, periods elapsed, expected
     ("year task on track in May", MAY_18, YEAR, 40, False, 0, 21, OK),
     ("year task slightly behind", MAY_18, YEAR, 25, False, 0, 21, BEHIND),
     ("year task far behind", MAY_18, YEAR, 5, False, 1, 21, RED),
     ("year task ahead", MAY_18, YEAR, 80, False, 0, 21, OK),
-    ("finished early, accepted", MAY_18, YEAR, 100, True, 3, 21, DONE),
-    ("finished early, awaiting acceptance", MAY_18, YEAR, 100, False, 0, 21, OK),
+    ("finished early, closed", MAY_18, YEAR, 100, True, 3, 21, DONE),
+    ("finished early, awaiting closure", MAY_18, YEAR, 100, False, 0, 21, OK),
     ("unit stopped reporting in April", MAY_18, YEAR, 30, False, 4, 21, SILENT),
     ("never reported by May", MAY_18, YEAR, None, False, None, 21, SILENT),
     ("second-half task in May", MAY_18, H2, None, False, None, 0, NOT_STARTED),
     ("second-half task, first week", D(2022, 7, 6), H2, None, False, None, 1, OK),
     ("second-half task, week 3, never reported", D(2022, 7, 13), H2, None, False, None, 3, SILENT),
     ("Q2 task overdue at 80 %", D(2022, 7, 5), Q2, 80, False, 0, 14, RED),
-    ("Q2 task overdue, done, not accepted", D(2022, 7, 5), Q2, 100, False, 0, 14, OK),
-    ("Q2 task overdue, done and accepted", D(2022, 7, 5), Q2, 100, True, 2, 14, DONE),
+    ("Q2 task overdue, done, not closed", D(2022, 7, 5), Q2, 100, False, 0, 14, OK),
+    ("Q2 task overdue, closed", D(2022, 7, 5), Q2, 100, True, 2, 14, DONE),
+    ("Q2 task overdue at 80 %, closed anyway", D(2022, 7, 5), Q2, 80, True, 2, 14, DONE),
     ("Q2 task last day, 92 %", D(2022, 6, 30), Q2, 92, False, 0, 14, OK),
     ("Q2 task last day, 75 %", D(2022, 6, 30), Q2, 75, False, 0, 14, BEHIND),
     ("past plan seen on Dec 31, 60 %", D(2022, 12, 31), YEAR, 60, False, 0, 53, RED),
@@ -414,17 +438,17 @@ CASES = [
 
 
 @pytest.mark.parametrize(
-    ("as_of", "span", "completion", "accepted", "since", "elapsed", "expected"),
+    ("as_of", "span", "completion", "closed", "since", "elapsed", "expected"),
     [case[1:] for case in CASES],
     ids=[case[0] for case in CASES],
 )
-def test_evaluate_realistic_cases(as_of, span, completion, accepted, since, elapsed, expected):
+def test_evaluate_realistic_cases(as_of, span, completion, closed, since, elapsed, expected):
     status = evaluate(
         as_of=as_of,
         start=span[0],
         end=span[1],
         completion=completion,
-        accepted_done=accepted,
+        closed=closed,
         periods_since_last_report=since,
         periods_elapsed=elapsed,
     )

@@ -118,6 +118,7 @@ class RollUpTests(BaseTestCase):
                 "按单位",
                 "未报送",
                 "本周变化",
+                "待审批申请",
                 "需协调事项",
                 "进展停滞",
                 "单位考核",
@@ -259,7 +260,7 @@ class ReportPagesTests(BaseTestCase):
             )
         )
         self.assertEqual(rows[0][0], "2022年任务清单　截至2022年5月20日")
-        self.assertEqual(rows[1][:5], ("编号", "工作任务", "状态", "最近报送", "所属部分"))
+        self.assertEqual(rows[1][:5], ("编号", "工作任务", "状态", "完成时限", "最近报送"))
         self.assertEqual([r[0] for r in rows[2:]], ["32"])
 
 

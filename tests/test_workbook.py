@@ -26,7 +26,7 @@ TITLE = "2022年区政府工作报告重点工作任务推进情况周报"
 PERIOD = "第20周（5月16日—5月22日）"
 HYPERLINK = '=HYPERLINK("http://x","y")'
 DDE = "=cmd|' /C calc'!A0"
-LABELS = ["已完成", "序时推进", "滞后", "严重滞后", "未报送", "未启动"]
+LABELS = ["已办结", "序时推进", "滞后", "严重滞后", "未报送", "未启动"]
 FILLS = {"green": "C6EFCE", "yellow": "FFEB9C", "red": "FFC7CE", "grey": "EDEDED"}
 
 
@@ -100,9 +100,10 @@ def sample_data(**overrides) -> WorkbookData:
                 task(
                     "7",
                     "完成老旧小区改造",
-                    status_label="已完成",
+                    status_label="已办结",
                     light="green",
                     completion=100.0,
+                    closed_on=datetime.date(2022, 5, 18),
                 ),
             ],
         ),
@@ -115,7 +116,7 @@ def sample_data(**overrides) -> WorkbookData:
         leaders=[
             LeaderSummary(
                 "张娅",
-                {"已完成": 1, "序时推进": 1, "滞后": 1, "严重滞后": 1, "未报送": 1, "未启动": 0},
+                {"已办结": 1, "序时推进": 1, "滞后": 1, "严重滞后": 1, "未报送": 1, "未启动": 0},
                 ["2 一般公共预算收入增长5%（滞后）", "6(1) +1（严重滞后）"],
             ),
             LeaderSummary("刘兆华", {"序时推进": 1}, []),
@@ -150,7 +151,15 @@ def fill_of(cell):
 
 
 def test_sheet_names_in_order(book):
-    assert book.sheetnames == ["概况", "总表", "按牵头领导", "按单位", "未报送", "本周变化"]
+    assert book.sheetnames == [
+        "概况",
+        "总表",
+        "按牵头领导",
+        "按单位",
+        "未报送",
+        "本周变化",
+        "待审批申请",
+    ]
     assert list(SHEET_NAMES) == book.sheetnames
 
 
@@ -180,6 +189,8 @@ def test_title_rows_and_header(book):
         "下一节点",
         "上一节点是否按期完成",
         "报送情况",
+        "完成时限",
+        "延期后时限",
     ]
     assert tuple(header) == MAIN_HEADERS
     assert sheet.max_column == 14
@@ -232,7 +243,7 @@ def test_status_fill_by_light_with_label_as_text(book):
         "2": ("滞后", FILLS["yellow"]),
         "6(1)": ("严重滞后", FILLS["red"]),
         "6(2)": ("未报送", FILLS["grey"]),
-        "7": ("已完成", FILLS["green"]),
+        "7": ("已办结\n2022-05-18", FILLS["green"]),  # closed: with its date
     }
 
 
@@ -280,6 +291,7 @@ def test_print_settings_on_every_sheet(book):
         "按单位": "1:1",
         "未报送": "1:1",
         "本周变化": "1:1",
+        "待审批申请": "1:1",
     }
     for sheet in book.worksheets:
         setup = sheet.page_setup
@@ -651,7 +663,7 @@ def test_the_cover_sheet_reads_back_with_status_and_section_counts_and_the_repor
     start = [r[0] for r in rows].index("状态")
     assert [r[:3] for r in rows[start : start + 8]] == [
         ["状态", "任务数", "占比"],
-        ["已完成", 1, 20.0],
+        ["已办结", 1, 20.0],
         ["序时推进", 1, 20.0],
         ["滞后", 1, 20.0],
         ["严重滞后", 1, 20.0],

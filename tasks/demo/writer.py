@@ -18,6 +18,7 @@ from ..periods import Period, plan_periods
 from ..progress import task_states
 from ..reporting import current_period, snapshot_of
 from ..status import Status
+from .closure import apply_demo_closure
 from .generator import Generator, ReportSpec
 
 DEMO_USERNAME = "demo-data"
@@ -219,6 +220,7 @@ def generate_demo(
 
     last = periods[weeks - 1]
     result.as_of = min(last.end, datetime.date(plan.year, 12, 31), timezone.localtime(now).date())
+    apply_demo_closure(plan, user, result.as_of)  # task 32 closed at the year's end
     counts = Counter(state.status for state in task_states(plan, result.as_of).values())
     result.statuses = {status: counts.get(status, 0) for status in Status}
     return result

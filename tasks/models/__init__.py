@@ -1,10 +1,13 @@
 """The tasks app's models: the plan and who answers for it (plans), reports (reports), the audit trail of a
-task's life (events).
+task's life (events),
+closure applications (closure).
 
 `from tasks.models import X` is the way to reach any of them.
 """
 
+from .closure import ClosureApplication, ClosureEvidence, _closure_file_path
 from .events import TaskEvent
+from .extensions import ExtensionApplication
 from .node_proposals import NodeProposal
 from .plans import (
     DataRevision,
@@ -23,7 +26,10 @@ from .reports import Attachment, IndicatorValue, ProgressReport, ReportEvent, _a
 
 __all__ = [
     "Attachment",
+    "ClosureApplication",
+    "ClosureEvidence",
     "DataRevision",
+    "ExtensionApplication",
     "Indicator",
     "IndicatorValue",
     "NodeProposal",
@@ -40,4 +46,5 @@ __all__ = [
     "TaskNode",
     "TaskUnit",
     "_attachment_path",  # named by migration 0001 (upload_to)
+    "_closure_file_path",  # named by the closure migration (upload_to)
 ]

@@ -54,7 +54,8 @@ from django.contrib.auth.models import User
 from leaders.models import Instruction, Leader
 from notifications.models import Notification
 from reports.models import Bulletin, ReportJob, WeeklySnapshot
-from tasks.models import Attachment, Plan, PlanImport, ProgressReport, Task
+from tasks.models import Attachment, ClosureApplication, ClosureEvidence, ExtensionApplication
+from tasks.models import Plan, PlanImport, ProgressReport, Task
 
 plan = Plan.objects.by_key("2022")
 zhangya = Leader.objects.get(name="张娅")
@@ -91,6 +92,9 @@ print(json.dumps({
     "department_id": [fgj.profile.department_id],
     "plan_id": [plan.pk],
     "period_key": ["2022-W19"],
+    "application_id": pk(ExtensionApplication) + pk(ClosureApplication),
+    "decision": ["approve"],
+    "file_id": pk(ClosureEvidence),
 }))
 """
 

@@ -14,6 +14,7 @@ from departments.models import Department, District
 from reports.demo_notices import create_demo_notices
 from tasks.demo import default_weeks
 from tasks.demo.coordination import seed_coordination
+from tasks.demo.extensions import add_demo_extensions
 from tasks.demo.nodes import add_demo_nodes
 from tasks.models import Plan, ProgressReport
 
@@ -52,6 +53,7 @@ class Command(BaseCommand):
         if not no_demo:
             call_command("create_demo_accounts")
             self._demo_reports()
+            add_demo_extensions()
 
     def _start_district(self, name: str) -> None:
         if len(name) > 50 or not name.isprintable():
