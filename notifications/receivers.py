@@ -237,7 +237,9 @@ def notify_next_of_closure(sender, application, step, actor, task=None, **kwargs
         title = f"任务 {task.number} 的办结申请被退回重办"
         body = f"退回理由：{application.return_reason}"
     else:  # reopened
-        recipients = _unit_staff(task.unit_links.filter(role="lead").values("department_id"))
+        recipients = _unit_staff(
+            task.unit_links.filter(role="lead").values_list("department_id", flat=True)
+        )
         title, body = f"任务 {task.number} 已由督查室重新打开", "请按要求继续报送进展。"
     kind = Notification.Kind.RETURNED if step == "returned" else Notification.Kind.OTHER
     notify(recipients.exclude(pk=actor.pk).distinct(), kind, title, body, url)

@@ -14,11 +14,12 @@ from collections import Counter
 from dataclasses import dataclass
 
 from django.db.models import Count
+from django.db.models.functions import Coalesce
 
 from tasks import clock, reporting
 from tasks.coordination_figures import overdue_items_by_unit
-from tasks.duties import plan_duties
-from tasks.models import Plan, ProgressReport, ReportEvent, Task, TaskUnit
+from tasks.duties import plan_duties, plan_units
+from tasks.models import ExtensionApplication, Plan, ProgressReport, ReportEvent, Task, TaskUnit
 from tasks.periods import Period, plan_periods
 from tasks.progress import plan_task_states
 from tasks.stale import stale_reports_by_unit
@@ -143,15 +144,16 @@ def returned_counts(plan: Plan, periods: list[Period]) -> dict[int, int]:
     )
 
 
-def closed_counts(plan: Plan, span: Span, day: datetime.date, duties) -> dict[int, int]:
-    """department id -> its lead tasks closed (办结, Task.closed_on) within the span by `day`."""
+def closed_counts(plan: Plan, span: Span, day: datetime.date) -> dict[int, int]:
+    """department id -> its lead tasks closed (办结, Task.closed_on) within the span by `day`
+    (closed tasks owe no reports, so their units are read from tasks.duties.plan_units)."""
     closed = set(
         Task.objects.filter(
             plan=plan, closed_on__gte=span.first, closed_on__lte=min(span.last, day)
         ).values_list("pk", flat=True)
     )
     found = Counter()
-    for task_id, units in duties.items():
+    for task_id, units in plan_units(plan).items():
         if task_id in closed:
             for department_id, role in units:
                 if role == TaskUnit.Role.LEAD:
@@ -166,11 +168,19 @@ def stale_counts(plan: Plan, periods: list[Period]) -> dict[int, int]:
 
 
 def extension_counts(plan: Plan, span: Span) -> dict[int, int]:
-    """department id -> extensions of its lead tasks (deadline or node) approved in the span.
-
-    TODO(merge): zeros until engineer "extensions"' 延期申请 model is on main; then count the
-    applications approved with a decision date in [span.first, span.last], per applying unit."""
-    return {}
+    """department id -> extensions (of a task's deadline or of a node) approved in the span,
+    per applying unit (one query). Approval is the last step taken: the leader's, or the
+    office's where no leader step was needed."""
+    rows = (
+        ExtensionApplication.objects.filter(
+            task__plan=plan, state=ExtensionApplication.State.APPROVED
+        )
+        .annotate(approved_at=Coalesce("leader_at", "office_at"))
+        .filter(approved_at__date__range=(span.first, span.last))
+        .values("unit_id")
+        .annotate(n=Count("pk"))
+    )
+    return {row["unit_id"]: row["n"] for row in rows}
 
 
 def overdue_item_counts(plan: Plan, span: Span, day: datetime.date) -> dict[int, int]:
@@ -189,7 +199,7 @@ def unit_figures(plan: Plan, span: Span, today: datetime.date | None = None):
     reporting_ = reporting_counts(plan, periods, duties)
     pace = pace_counts(plan, day, duties)
     returned = returned_counts(plan, periods)
-    closed = closed_counts(plan, span, day, duties)
+    closed = closed_counts(plan, span, day)
     stale = stale_counts(plan, periods)
     extensions = extension_counts(plan, span)
     overdue = overdue_item_counts(plan, span, day)

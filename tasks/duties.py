@@ -106,14 +106,22 @@ def plan_duties(plan, period=None) -> dict[int, list[tuple[int, str]]]:
     # "duties" only keeps this memo apart from the others (tasks.revision.memo): any other name
     # no one else uses would do, so the mutants that change it survive and change nothing.
     # Headings and tasks nobody is named for owe nothing (tasks.reportable).
-    duties, closed = revision.memo(
-        "duties", (plan.pk,), lambda: _plan_duties(reportable(plan.tasks.all()))
-    )
+    duties, closed = _memo(plan)
     if not closed:
         return duties
     return {
         task_id: units for task_id, units in duties.items() if owes_in(closed.get(task_id), period)
     }
+
+
+def plan_units(plan) -> dict[int, list[tuple[int, str]]]:
+    """expected_reporters of every task of the plan, closed or not: who answers for a task
+    (e.g. which units led the tasks closed in a month), not who owes a report now."""
+    return _memo(plan)[0]
+
+
+def _memo(plan):
+    return revision.memo("duties", (plan.pk,), lambda: _plan_duties(reportable(plan.tasks.all())))
 
 
 def _plan_duties(tasks):

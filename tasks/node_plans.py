@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from . import audit
+from .closure import CLOSED_MESSAGE, is_closed
 from .models import NodeProposal, Task, TaskNode
 from .signals import nodes_decided, nodes_proposed
 
@@ -92,8 +93,12 @@ def _replace(task: Task, nodes: list[dict]) -> None:
 
 
 def _locked(task: Task) -> Task:
-    """The task row locked for this transaction: two saves of its plan run one after the other."""
-    return Task.objects.select_for_update().get(pk=task.pk)
+    """The task row locked for this transaction: two saves of its plan run one after the other.
+    A closed task's node plan does not change until the office reopens it (tasks.closure)."""
+    task = Task.objects.select_for_update().get(pk=task.pk)
+    if is_closed(task):
+        raise NodePlanError(CLOSED_MESSAGE)
+    return task
 
 
 def save_plan(
@@ -101,6 +106,8 @@ def save_plan(
 ) -> bool:
     """The office sets the task's node plan (or the plan document does, ``imported``). False
     when nothing changed (nothing recorded)."""
+    if imported and is_closed(task):
+        return False  # a plan document does not reopen a closed task
     with transaction.atomic():
         task = _locked(task)
         old = nodes_of(task)

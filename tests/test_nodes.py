@@ -80,6 +80,14 @@ class NodePlanEntryTests(BaseTestCase):
         self.assertNotIn("完成立项", last.changes["时间节点"][1])
         self.assertEqual(self.task15.nodes.count(), 2)
 
+    def test_a_closed_task_keeps_its_node_plan_until_the_office_reopens_it(self):
+        self.task15.closed_on = datetime.date(2022, 5, 10)
+        self.task15.save(update_fields=["closed_on"])
+        response = self.post(self.office, PLAN)
+        self.assertContains(response, "已办结", status_code=400)
+        self.assertFalse(self.task15.nodes.exists())
+        self.assertFalse(TaskEvent.objects.filter(kind="nodes.changed").exists())
+
     def test_the_same_form_sent_twice_saves_and_records_once(self):
         data = form_data(PLAN)
         self.client.force_login(self.office)

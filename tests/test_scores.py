@@ -8,10 +8,17 @@ from django.test import override_settings
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from leaders.models import CoordinationItem
 from reports import rollup
 from reports.models import ScorePublication
-from reports.score_inputs import judged_periods, parse_span, unit_figures
-from tasks.models import Plan, ReportEvent
+from reports.score_inputs import (
+    extension_counts,
+    judged_periods,
+    overdue_item_counts,
+    parse_span,
+    unit_figures,
+)
+from tasks.models import ExtensionApplication, Plan, ReportEvent
 from tasks.periods import parse_period_key
 
 from .base import BaseTestCase
@@ -53,6 +60,31 @@ class ScoreFigureTests(BaseTestCase):
         figures = self.figures()
         self.assertEqual(figures.returned, 1)
         self.assertEqual(figures.closed, 1)  # task 15, closed on 5月10日
+
+    def test_approved_extensions_count_in_the_month_they_were_approved_in(self):
+        def application(state, office_at, leader_at=None):
+            return ExtensionApplication.objects.create(
+                task=self.task["1"], unit=self.drc, applicant=self.staff, reason="资金未到位",
+                applied_at=office_at, original_date=datetime.date(2022, 6, 30),
+                requested_date=datetime.date(2022, 9, 30), state=state, office_at=office_at,
+                leader_at=leader_at,
+            )  # fmt: skip
+
+        may, april = (datetime.datetime(2022, m, 10, tzinfo=datetime.UTC) for m in (5, 4))
+        application("approved", april, leader_at=may)  # the leader approved it in May
+        application("refused", may)
+        self.assertEqual(extension_counts(self.plan, self.span), {self.drc.pk: 1})
+        self.assertEqual(self.figures().extensions, 1)
+
+    def test_overdue_coordination_items_count_for_the_unit_that_must_act(self):
+        item = CoordinationItem.objects.create(
+            task=self.task["1"], department=self.town, kind="department", period_key="2022-W17",
+            text="需要发改局协调用地指标", due=datetime.date(2022, 5, 6), created_by=self.town_staff,
+            created_at=datetime.datetime(2022, 4, 25, tzinfo=datetime.UTC),
+        )  # fmt: skip
+        item.units.add(self.drc)
+        self.assertEqual(self.figures().overdue_items, 1)
+        self.assertNotIn(self.town.pk, overdue_item_counts(self.plan, self.span, self.span.last))
 
     def test_a_month_or_year_outside_the_plan_is_refused(self):
         for key in ("2021-05", "2022-13", "2022-5", "abc", "2023"):
