@@ -9,7 +9,7 @@ from django_tables2 import RequestConfig
 from accounts.roles import can_view_portfolio, person_of
 from common.charts import LIGHT_COLORS, donut_chart, pace_bar_chart, stacked_column_chart
 from common.export import export_response
-from tasks import reporting, revision
+from tasks import reporting
 from tasks.lookups import period_or_404
 from tasks.models import Plan, Task
 from tasks.periods import plan_periods
@@ -73,17 +73,11 @@ def portfolio(request, leader_id: int):
         return export_response(
             _table(request, leader, plan, as_of), f"{leader.name}{PORTFOLIO_WORDS}", as_of=as_of
         )
-    # The summary, charts and table are the same for everyone who may see them: remembered
-    # until the data revision moves (tasks.revision), per page of the table and sort.
-    # Not remembered: 落实情况 are no status data (they do not move the revision).
+    # 落实情况 are no status data (they do not move the revision).
     context["new_responses"] = new_responses_for(leader)
     context["new_response_count"] = sum(i.new_count for i in context["new_responses"])
-    key = (leader.pk, plan.pk, period.key, as_of, reporting.as_of_date(plan))
-    context["body"] = revision.memo(
-        "portfolio",
-        (*key, request.GET.urlencode()),
-        lambda: _body(request, leader, plan, period, as_of),
-    )
+    # Rendered for each request from the kept figures (tasks.revision): states and trend.
+    context["body"] = _body(request, leader, plan, period, as_of)
     return render(request, "leaders/portfolio.html", context)
 
 

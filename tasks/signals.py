@@ -7,3 +7,7 @@ report_returned = django.dispatch.Signal()
 
 # Sent after a unit handed a report in (submitted), with `report`: its head has one to 审核.
 report_submitted = django.dispatch.Signal()
+
+# Sent after a commit (or an autocommit write) moved the data revision (tasks.revision), with
+# `using`: receivers compute the hot figures once into the shared store (tasks.figures).
+figures_moved = django.dispatch.Signal()
