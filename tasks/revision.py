@@ -19,9 +19,9 @@ alter them (tasks.receivers, and revision.bump() by any writer that sends no sig
   as production; the row stays locked from a transaction's first bump to its end, so writing
   transactions that move figures take turns (they are short: a report, a review);
 - drafts (and returned reports) count nowhere, so saving one moves nothing;
-- after a commit that moved it, the hot figures are computed once into the shared store
-  (signal tasks.signals.figures_moved; tasks.figures, leaders.receivers), so the first page
-  after a change reads them like any other, in every worker;
+- after a web request's commit that moved it, the hot figures are computed once into the
+  shared store (signal tasks.signals.figures_moved; tasks.figures, leaders.receivers), so the
+  first page after a change reads them like any other, in every worker;
 - as a last guard against a change that got past all this, nothing is kept longer than
   FIGURES_SECONDS.
 
@@ -137,8 +137,10 @@ def _committed(using: str, value: int) -> None:
 
 
 def _moved(using: str) -> None:
-    """The new revision is everybody's: compute the hot figures once, for every worker."""
-    if not settings.FIGURES_WARM_ON_COMMIT:
+    """The new revision is everybody's: compute the hot figures once, for every worker, in
+    the web request that changed the data (commands and jobs that write in bulk do not pay
+    for it at every write: after them the first page computes each figure once, for all)."""
+    if not settings.FIGURES_WARM_ON_COMMIT or not getattr(_local, "active", False):
         return
     from .signals import figures_moved
 
