@@ -216,15 +216,17 @@ REDIS_URL = env_str("REDIS_URL", "")
 # shares, keyed by the data revision: Redis when REDIS_URL is set (FIGURES_REDIS_URL for
 # another instance), else files under VAR_DIR/figures (zero setup, shared by the processes of
 # one machine). "locmem" is per process (tests).
-FIGURES_CACHE = env_str("FIGURES_CACHE", "redis" if REDIS_URL else "file")
+FIGURES_CACHE = env_str("FIGURES_CACHE", "") or ("redis" if REDIS_URL else "file")
 FIGURES_CACHE_ALIAS = "figures"
-FIGURES_SECONDS = env_int("FIGURES_SECONDS", 3600, minimum=1)
+FIGURES_SECONDS = env_int("FIGURES_SECONDS", 900, minimum=1)
 # After a commit that moved the revision, compute the hot figures once (tasks.figures).
 FIGURES_WARM_ON_COMMIT = env_bool("FIGURES_WARM_ON_COMMIT", True)
 if FIGURES_CACHE == "redis":
+    if not (env_str("FIGURES_REDIS_URL", "") or REDIS_URL):
+        raise ImproperlyConfigured("FIGURES_CACHE=redis needs REDIS_URL or FIGURES_REDIS_URL")
     _figures_cache = {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
-        "LOCATION": env_str("FIGURES_REDIS_URL", REDIS_URL),
+        "LOCATION": env_str("FIGURES_REDIS_URL", "") or REDIS_URL,
         "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 5},
     }
 elif FIGURES_CACHE == "file":

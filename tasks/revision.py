@@ -30,8 +30,11 @@ requests, and changing one changes nothing kept.
 """
 
 import hashlib
+import logging
+import pickle
 import secrets
 import threading
+import zlib
 from functools import partial
 
 from django.conf import settings
@@ -39,6 +42,7 @@ from django.core.cache import caches
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 
 _MISSING = object()
+logger = logging.getLogger(__name__)
 
 # Per thread: the request's revision and what it read from the store (a web request reads
 # each figure once, as of its start); the private values this thread's open transactions set.
@@ -157,6 +161,25 @@ def key_of(name: str, args: tuple, using: str = DEFAULT_DB_ALIAS) -> str | None:
     return f"{database}:{name}:{value}:{digest}"
 
 
+def _load(key: str):
+    try:
+        packed = _store().get(key)
+    except Exception:  # the store down: compute (slower pages, never an error page)
+        logger.warning("figures store unreachable; computing %s", key, exc_info=True)
+        return _MISSING
+    return _MISSING if packed is None else pickle.loads(zlib.decompress(packed))
+
+
+def _keep(key: str, value) -> None:
+    """Compressed (a plan's states: 133 KB pickled, about a sixth of that here): the store
+    may be the Redis of the Celery broker, whose memory is small (docs/deploy.md)."""
+    packed = zlib.compress(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL), 1)
+    try:
+        _store().set(key, packed, timeout=settings.FIGURES_SECONDS)
+    except Exception:
+        logger.warning("figures store unreachable; %s not kept", key, exc_info=True)
+
+
 def memo(name: str, args: tuple, compute, using: str = DEFAULT_DB_ALIAS):
     """compute(), or what it returned at the current data revision for the same name and args
     (repr(args) must tell arguments apart), from the shared store."""
@@ -170,10 +193,10 @@ def memo(name: str, args: tuple, compute, using: str = DEFAULT_DB_ALIAS):
         seen = _local.seen = {}
     if key in seen:
         return seen[key]
-    found = _store().get(key, _MISSING)
+    found = _load(key)
     if found is _MISSING:
         found = compute()
-        _store().set(key, found, timeout=settings.FIGURES_SECONDS)
+        _keep(key, found)
     if getattr(_local, "active", False):
         seen[key] = found  # one request: the same object each time it asks
     return found
