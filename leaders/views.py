@@ -20,8 +20,8 @@ from tasks.tables import LEADERS, UNITS
 from .models import Leader
 from .responses import new_responses_for
 from .tables import PortfolioTable
+from .trend import trend_periods
 
-TREND_PERIODS = 12
 # The trend counts the tasks a leader acts on, worst at the bottom of each column.
 TREND_STATUSES = (Status.SERIOUSLY_BEHIND, Status.BEHIND)
 PORTFOLIO_WORDS = "牵头的任务"  # the menu says 我牵头的任务 (templates/base.html): one wording
@@ -117,7 +117,7 @@ def _charts(plan, period, states, numbers: dict[int, str]) -> list:
         title="任务状态分布",
         center_text=f"{len(states)} 项",
     )
-    periods = [p for p in plan_periods(plan.year, plan.cycle) if p <= period][-TREND_PERIODS:]
+    periods = trend_periods(plan, period)
     history = plan_status_history(plan, periods, list(states), reporting.as_of_date(plan))
     trend = stacked_column_chart(
         [f"第{p.index}周" if p.cycle == "weekly" else f"{p.index}月" for p in periods],
