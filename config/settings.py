@@ -221,6 +221,8 @@ FIGURES_CACHE_ALIAS = "figures"
 FIGURES_SECONDS = env_int("FIGURES_SECONDS", 900, minimum=1)
 # After a commit that moved the revision, compute the hot figures once (tasks.figures).
 FIGURES_WARM_ON_COMMIT = env_bool("FIGURES_WARM_ON_COMMIT", True)
+# … of at most this many active plans (the revision is one for the whole database).
+FIGURES_WARM_PLANS = env_int("FIGURES_WARM_PLANS", 4, minimum=0)
 if FIGURES_CACHE == "redis":
     if not (env_str("FIGURES_REDIS_URL", "") or REDIS_URL):
         raise ImproperlyConfigured("FIGURES_CACHE=redis needs REDIS_URL or FIGURES_REDIS_URL")

@@ -2,14 +2,14 @@
 (tasks.signals.figures_moved; tasks.figures does the states)."""
 
 from tasks import reporting
-from tasks.models import Plan
+from tasks.figures import hot_plans
 from tasks.progress import plan_status_history
 
 from .trend import trend_periods
 
 
 def warm_trend(sender=None, using="default", **kwargs) -> None:
-    for plan in Plan.objects.using(using).filter(is_active=True):
+    for plan in hot_plans(using):
         periods = trend_periods(plan, reporting.current_period(plan))
         plan_status_history(plan, periods, (), reporting.as_of_date(plan))
 

@@ -8,6 +8,8 @@ worker reads them like any other instead of computing them again (tasks.revision
 Receiver of tasks.signals.figures_moved; leaders.receivers adds the portfolio's trend.
 """
 
+from django.conf import settings
+
 from . import reporting
 from .duties import plan_duties
 from .models import Plan
@@ -25,8 +27,18 @@ def hot_as_of(plan: Plan) -> list:
     ]
 
 
+def hot_plans(using: str = "default"):
+    """The active plans, at most FIGURES_WARM_PLANS of them (a district has one or two; with
+    many in one database the others are computed by their first page, once for all)."""
+    return (
+        Plan.objects.using(using)
+        .filter(is_active=True)
+        .order_by("-year", "slug")[: settings.FIGURES_WARM_PLANS]
+    )
+
+
 def warm(sender=None, using="default", **kwargs) -> None:
-    for plan in Plan.objects.using(using).filter(is_active=True):
+    for plan in hot_plans(using):
         plan_reportable_ids(plan)
         plan_duties(plan)
         for as_of in dict.fromkeys(hot_as_of(plan)):
