@@ -229,6 +229,47 @@ AS_OF_DATE = env_str("AS_OF_DATE", "")
 
 # --- Celery -------------------------------------------------------------------------------
 REDIS_URL = env_str("REDIS_URL", "")
+
+# --- Kept figures (tasks.revision) ---------------------------------------------------------
+# Derived figures (task states, duties, trends) are kept in a cache every worker and host
+# shares, keyed by the data revision: Redis when REDIS_URL is set (FIGURES_REDIS_URL for
+# another instance), else files under VAR_DIR/figures (zero setup, shared by the processes of
+# one machine). "locmem" is per process (tests).
+FIGURES_CACHE = env_str("FIGURES_CACHE", "") or ("redis" if REDIS_URL else "file")
+FIGURES_CACHE_ALIAS = "figures"
+FIGURES_SECONDS = env_int("FIGURES_SECONDS", 900, minimum=1)
+# After a commit that moved the revision, compute the hot figures once (tasks.figures).
+FIGURES_WARM_ON_COMMIT = env_bool("FIGURES_WARM_ON_COMMIT", True)
+# … of at most this many active plans (the revision is one for the whole database).
+FIGURES_WARM_PLANS = env_int("FIGURES_WARM_PLANS", 4, minimum=0)
+if FIGURES_CACHE == "redis":
+    if not (env_str("FIGURES_REDIS_URL", "") or REDIS_URL):
+        raise ImproperlyConfigured("FIGURES_CACHE=redis needs REDIS_URL or FIGURES_REDIS_URL")
+    _figures_cache = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": env_str("FIGURES_REDIS_URL", "") or REDIS_URL,
+        "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 5},
+    }
+elif FIGURES_CACHE == "file":
+    _figures_cache = {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(ensure_dir(VAR_DIR / "figures")),
+        "OPTIONS": {"MAX_ENTRIES": 2000},
+    }
+elif FIGURES_CACHE == "locmem":
+    _figures_cache = {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "figures",
+        "OPTIONS": {"MAX_ENTRIES": 500},
+    }
+else:
+    raise ImproperlyConfigured(
+        f"FIGURES_CACHE must be redis, file or locmem, not {FIGURES_CACHE!r}"
+    )
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    FIGURES_CACHE_ALIAS: _figures_cache,
+}
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
     CELERY_BROKER_TRANSPORT_OPTIONS = {

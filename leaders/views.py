@@ -9,7 +9,7 @@ from django_tables2 import RequestConfig
 from accounts.roles import can_view_portfolio, person_of
 from common.charts import LIGHT_COLORS, donut_chart, pace_bar_chart, stacked_column_chart
 from common.export import export_response
-from tasks import coordination, reporting, revision
+from tasks import coordination, reporting
 from tasks.lookups import period_or_404
 from tasks.models import Plan, Task
 from tasks.periods import plan_periods
@@ -20,8 +20,8 @@ from tasks.tables import LEADERS, UNITS
 from .models import Leader
 from .responses import new_responses_for
 from .tables import PortfolioTable
+from .trend import trend_periods
 
-TREND_PERIODS = 12
 # The trend counts the tasks a leader acts on, worst at the bottom of each column.
 TREND_STATUSES = (Status.SERIOUSLY_BEHIND, Status.BEHIND)
 PORTFOLIO_WORDS = "牵头的任务"  # the menu says 我牵头的任务 (templates/base.html): one wording
@@ -77,17 +77,11 @@ def portfolio(request, leader_id: int):
         return export_response(
             _table(request, leader, plan, as_of), f"{leader.name}{PORTFOLIO_WORDS}", as_of=as_of
         )
-    # The summary, charts and table are the same for everyone who may see them: remembered
-    # until the data revision moves (tasks.revision), per page of the table and sort.
-    # Not remembered: 落实情况 are no status data (they do not move the revision).
+    # 落实情况 are no status data (they do not move the revision).
     context["new_responses"] = new_responses_for(leader)
     context["new_response_count"] = sum(i.new_count for i in context["new_responses"])
-    key = (leader.pk, plan.pk, period.key, as_of, reporting.as_of_date(plan))
-    context["body"] = revision.memo(
-        "portfolio",
-        (*key, request.GET.urlencode()),
-        lambda: _body(request, leader, plan, period, as_of),
-    )
+    # Rendered for each request from the kept figures (tasks.revision): states and trend.
+    context["body"] = _body(request, leader, plan, period, as_of)
     return render(request, "leaders/portfolio.html", context)
 
 
@@ -127,7 +121,7 @@ def _charts(plan, period, states, numbers: dict[int, str]) -> list:
         title="任务状态分布",
         center_text=f"{len(states)} 项",
     )
-    periods = [p for p in plan_periods(plan.year, plan.cycle) if p <= period][-TREND_PERIODS:]
+    periods = trend_periods(plan, period)
     history = plan_status_history(plan, periods, list(states), reporting.as_of_date(plan))
     trend = stacked_column_chart(
         [f"第{p.index}周" if p.cycle == "weekly" else f"{p.index}月" for p in periods],

@@ -283,15 +283,21 @@ def plan_task_states(plan: Plan, as_of: datetime.date) -> dict[int, TaskState]:
 
 
 def plan_status_history(
-    plan: Plan, periods: list[Period], task_ids: list[int], today: datetime.date
+    plan: Plan, periods: list[Period], task_ids, today: datetime.date
 ) -> dict[str, dict[int, Status]]:
-    """status_history of some of the plan's tasks, remembered until the data changes."""
-    key = (plan.pk, tuple(p.key for p in periods), tuple(sorted(task_ids)), today)
-    return revision.memo(
+    """status_history of some of the plan's tasks, from the whole plan's kept history (one
+    figure serves every leader's portfolio: tasks.figures computes it after a change)."""
+    key = (plan.pk, tuple(p.key for p in periods), today)
+    history = revision.memo(
         "status_history",
         key,
-        lambda: status_history(plan, periods, plan.tasks.filter(pk__in=task_ids), today),
+        lambda: status_history(plan, periods, reportable(plan.tasks.all()), today),
     )
+    wanted = set(task_ids)
+    return {
+        period: {pk: s for pk, s in statuses.items() if pk in wanted}
+        for period, statuses in history.items()
+    }
 
 
 def status_history(

@@ -1,120 +1,210 @@
-"""Figures computed from the plan's data, remembered until that data changes.
+"""Derived figures kept in a shared store, under the data revision they were computed at.
 
 A task's status (tasks.progress.task_states), who owes reports (tasks.duties) and the status
 trend lines are computed from the counted reports, the indicators and the plan's structure.
-Every page showed them by computing them again: the largest part of the dashboard, the
-portfolio and 我的任务. Now each web process remembers them under the value of one counter in
-the database (DataRevision), which moves after every committed change that can alter them
-(tasks.receivers), so a remembered figure is never older than the data:
+They are kept in Django's cache framework (the "figures" cache: Redis when REDIS_URL is set,
+otherwise files under VAR_DIR; config/settings.py), shared by every worker and host, under the
+value of one counter in the database (DataRevision) which moves with every change that can
+alter them (tasks.receivers, and revision.bump() by any writer that sends no signals):
 
 - the counter is read, then the data: a figure is stored under the counter value read
   before its data, so it can only be newer than its key, never older;
-- the counter moves on commit, so a rolled-back change moves nothing, and a transaction that
-  changes a thousand rows moves it once;
-- drafts (and returned reports) count nowhere, so saving one moves nothing: units typing
-  their reports do not throw away everybody's figures;
-- bulk writes that send no signals (the importer, the demo generator) call bump() themselves;
-- inside a transaction nothing is remembered or served (it may see uncommitted data);
-- as a last guard against a change that got past all this, nothing is remembered longer than
-  MEMO_SECONDS.
+- inside a transaction, bump() moves the counter at once, to a new random value that only this
+  transaction sees until it commits: what the transaction computes after its change is kept
+  under that private value (others still read the old one), a rollback restores the old value
+  with the rest (nothing visible moves), and the commit publishes value and data together;
+  a later bump of the same transaction writes nothing unless a figure was kept under its
+  value since (then it moves again: what was kept so far does not show the later change);
+- ordinary TestCase tests, which run inside a transaction, therefore use the same kept path
+  as production; the row stays locked from a transaction's first bump to its end, so writing
+  transactions that move figures take turns (they are short: a report, a review);
+- drafts (and returned reports) count nowhere, so saving one moves nothing;
+- after a web request's commit that moved it, the hot figures are computed once into the
+  shared store (signal tasks.signals.figures_moved; tasks.figures, leaders.receivers), so the
+  first page after a change reads them like any other, in every worker;
+- as a last guard against a change that got past all this, nothing is kept longer than
+  FIGURES_SECONDS.
 
-Remembered objects are shared between requests of a process: callers must not change them.
+Values come out of the store (unpickled) for each request: callers may not share them across
+requests, and changing one changes nothing kept.
 """
 
+import hashlib
+import logging
+import pickle
 import secrets
 import threading
-import time
-from collections import OrderedDict
+import zlib
+from functools import partial
 
-from django.db import DEFAULT_DB_ALIAS, transaction
+from django.conf import settings
+from django.core.cache import caches
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 
-# States of a plan are ~100 KB, a portfolio page's body or an export ~50–80 KB: at most some
-# 20 MB a process.
-MEMO_ENTRIES = 256
-MEMO_SECONDS = 300
+_MISSING = object()
+logger = logging.getLogger(__name__)
 
-_lock = threading.Lock()
-_memo: "OrderedDict[tuple, tuple[float, object]]" = OrderedDict()
+# Per thread: the request's revision and what it read from the store (a web request reads
+# each figure once, as of its start); the private values this thread's open transactions set.
+_local = threading.local()
 
 
-# Within one web request the revision is read once: the figures of a page are as of its
-# start, like the rest of what it reads (and its own writes reset it, see _bump_now).
-_request = threading.local()
+def _store():
+    return caches[settings.FIGURES_CACHE_ALIAS]
+
+
+def _reset() -> None:
+    _local.value = None
+    _local.seen = {}
+    _local.unsure = False  # a bump inside a transaction: the value may yet roll back
 
 
 def request_started(**kwargs) -> None:
-    _request.active, _request.value = True, None
+    _local.active = True
+    _reset()
 
 
 def request_finished(**kwargs) -> None:
-    _request.active, _request.value = False, None
+    _local.active = False
+    _reset()
 
 
-def _read() -> int:
+def _read(using: str) -> int:
     from .models import DataRevision
 
-    value = DataRevision.objects.filter(pk=1).values_list("value", flat=True).first()
-    return -1 if value is None else value  # -1: no counter row (nothing is served from memory)
+    value = DataRevision.objects.using(using).filter(pk=1).values_list("value", flat=True).first()
+    return -1 if value is None else value  # -1: no counter row (nothing is kept)
 
 
-def current() -> int:
-    if not getattr(_request, "active", False):
-        return _read()  # Celery jobs, commands, shells: always the database's value
-    if _request.value is None:
-        _request.value = _read()
-    return _request.value
+def current(using: str = DEFAULT_DB_ALIAS) -> int:
+    """The revision as this connection sees it: within a web request read once (until the
+    request moves it); elsewhere (Celery jobs, commands, shells) read each time."""
+    if not getattr(_local, "active", False) or getattr(_local, "unsure", False):
+        return _read(using)
+    if _local.value is None:
+        _local.value = _read(using)
+    return _local.value
 
 
-def _bump_now() -> None:
-    """A new random value, not value + 1: after a database restore (or a test's flush) the
-    counter must not walk back through values it had, with other data, before."""
+def _write(using: str, value: int) -> None:
     from .models import DataRevision
 
-    value = secrets.randbits(62)
-    _request.value = None
-    if not DataRevision.objects.filter(pk=1).update(value=value):
-        DataRevision.objects.update_or_create(pk=1, defaults={"value": value})
+    if not DataRevision.objects.using(using).filter(pk=1).update(value=value):
+        DataRevision.objects.using(using).update_or_create(pk=1, defaults={"value": value})
+
+
+def _private() -> dict:
+    if not hasattr(_local, "private"):
+        _local.private = {}
+    return _local.private
+
+
+def _kept_since_bump() -> dict:
+    if not hasattr(_local, "kept"):
+        _local.kept = {}
+    return _local.kept
 
 
 def bump(using: str = DEFAULT_DB_ALIAS) -> None:
-    """Move the counter when the current transaction commits (now, outside a transaction)."""
+    """Move the counter: at once outside a transaction; inside one, to a value private to it
+    until it commits (once per transaction). A new random value, not value + 1: after a
+    database restore (or a test's rollback) the counter must not walk back through values it
+    had, with other data, before."""
+    _local.value = None
+    _local.seen = {}
     connection = transaction.get_connection(using)
-    if connection.in_atomic_block and any(
-        func is _bump_now for _, func, _ in connection.run_on_commit
-    ):
-        return  # already moves at this commit
-    transaction.on_commit(_bump_now, using=using)
+    if not connection.in_atomic_block:
+        _write(using, secrets.randbits(62))
+        _moved(using)
+        return
+    mine = _private().get(using)
+    if mine is not None and not _kept_since_bump().get(using) and _read(using) == mine:
+        # This transaction moved it already and nothing was kept under that value since (a
+        # rollback would have restored another value): figures it keeps from now on see this
+        # change too.
+        return
+    value = secrets.randbits(62)
+    _write(using, value)
+    _private()[using] = value
+    _kept_since_bump()[using] = False
+    _local.unsure = True
+    transaction.on_commit(partial(_committed, using, value), using=using)
 
 
-def memo(name: str, args: tuple, compute):
-    """compute(), or what it returned before for the same name, args and data revision.
+def _committed(using: str, value: int) -> None:
+    if _private().get(using) == value:
+        del _private()[using]
+    _local.unsure = False
+    _local.value = None
+    _local.seen = {}
+    _moved(using)
 
-    Inside a transaction nothing is remembered or served: what it reads may include its own
-    uncommitted changes, and it must see them. (Web requests run in autocommit; tests that
-    run in a transaction therefore always compute.)
-    """
-    if transaction.get_connection().in_atomic_block:
+
+def _moved(using: str) -> None:
+    """The new revision is everybody's: compute the hot figures once, for every worker, in
+    the web request that changed the data (commands and jobs that write in bulk do not pay
+    for it at every write: after them the first page computes each figure once, for all)."""
+    if not settings.FIGURES_WARM_ON_COMMIT or not getattr(_local, "active", False):
+        return
+    from .signals import figures_moved
+
+    figures_moved.send(sender=None, using=using)
+
+
+def key_of(name: str, args: tuple, using: str = DEFAULT_DB_ALIAS) -> str | None:
+    """The store's key of a figure at the current revision (None: no counter row)."""
+    value = current(using)
+    if value < 0:
+        return None
+    digest = hashlib.blake2b(repr(args).encode(), digest_size=16).hexdigest()
+    database = connections[using].settings_dict["NAME"]  # installations may share one Redis
+    return f"{database}:{name}:{value}:{digest}"
+
+
+def _load(key: str):
+    try:
+        packed = _store().get(key)
+    except Exception:  # the store down: compute (slower pages, never an error page)
+        logger.warning("figures store unreachable; computing %s", key, exc_info=True)
+        return _MISSING
+    return _MISSING if packed is None else pickle.loads(zlib.decompress(packed))
+
+
+def _keep(key: str, value) -> None:
+    """Compressed (a plan's states: 133 KB pickled, about a sixth of that here): the store
+    may be the Redis of the Celery broker, whose memory is small (docs/deploy.md)."""
+    packed = zlib.compress(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL), 1)
+    try:
+        _store().set(key, packed, timeout=settings.FIGURES_SECONDS)
+    except Exception:
+        logger.warning("figures store unreachable; %s not kept", key, exc_info=True)
+
+
+def memo(name: str, args: tuple, compute, using: str = DEFAULT_DB_ALIAS):
+    """compute(), or what it returned at the current data revision for the same name and args
+    (repr(args) must tell arguments apart), from the shared store."""
+    key = key_of(name, args, using)
+    if key is None:
         return compute()
-    value = current()
-    if value < 0:  # no counter row: nothing to key on
-        return compute()
-    key = (name, value, *args)
-    now = time.monotonic()
-    with _lock:
-        found = _memo.get(key)
-        if found is not None and now - found[0] < MEMO_SECONDS:
-            _memo.move_to_end(key)
-            return found[1]
-    value = compute()
-    with _lock:
-        _memo[key] = (now, value)
-        _memo.move_to_end(key)
-        while len(_memo) > MEMO_ENTRIES:
-            _memo.popitem(last=False)
-    return value
+    if transaction.get_connection(using).in_atomic_block:
+        _kept_since_bump()[using] = True  # a later change in this transaction moves it again
+    seen = getattr(_local, "seen", None)
+    if seen is None:
+        seen = _local.seen = {}
+    if key in seen:
+        return seen[key]
+    found = _load(key)
+    if found is _MISSING:
+        found = compute()
+        _keep(key, found)
+    if getattr(_local, "active", False):
+        seen[key] = found  # one request: the same object each time it asks
+    return found
 
 
 def forget() -> None:
-    """Drop everything remembered (tests; never needed for correctness)."""
-    with _lock:
-        _memo.clear()
+    """Drop everything kept (tests; never needed for correctness)."""
+    _store().clear()
+    _reset()
+    _private().clear()
+    _kept_since_bump().clear()

@@ -29,3 +29,6 @@ closure_step = django.dispatch.Signal()
 # Sent after a deadline extension application was filed or moved a step (tasks.extensions),
 # with `application`: whoever acts next (or the applicant, once decided) is told.
 extension_moved = django.dispatch.Signal()
+# Sent after a commit (or an autocommit write) moved the data revision (tasks.revision), with
+# `using`: receivers compute the hot figures once into the shared store (tasks.figures).
+figures_moved = django.dispatch.Signal()

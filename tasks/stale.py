@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db.models import Prefetch, Q, prefetch_related_objects
 from django.utils.html import format_html
 
+from . import revision
 from .coordination_figures import open_counts
 from .models import IndicatorValue, ProgressReport
 from .report_context import expected_at
@@ -167,8 +168,9 @@ DASHBOARD_SHOWN = 30
 
 def dashboard_panel(plan, period, today) -> dict:
     """The dashboard's partial: the period's stale reports (first 30) and the plan's open
-    需协调事项 (tasks.coordination). Four queries."""
-    stale = period_stale(plan, period)
+    需协调事项 (tasks.coordination). The stale reports are kept with the plan's figures
+    (tasks.revision: they come from counted reports only); the counts are one query."""
+    stale = revision.memo("stale", (plan.pk, period.key), lambda: period_stale(plan, period))
     return {
         "stale_reports": stale[:DASHBOARD_SHOWN],
         "stale_total": len(stale),

@@ -74,8 +74,30 @@ def private_media_root():
         yield path
 
 
+@pytest.fixture(autouse=True, scope="session")
+def figures_kept_per_process():
+    """Kept figures (tasks.revision) in a per-process cache, cleared before each test: never a
+    Redis or a directory shared with other test processes or another engineer's runs.
+    Processes the tests start (Celery workers) inherit FIGURES_CACHE."""
+    from django.conf import settings
+
+    if not settings.configured:
+        yield None
+        return
+    from django.test.utils import override_settings
+
+    os.environ["FIGURES_CACHE"] = "locmem"
+    caches = dict(settings.CACHES)
+    caches[settings.FIGURES_CACHE_ALIAS] = {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "figures-tests",
+    }
+    with override_settings(CACHES=caches):
+        yield
+
+
 @pytest.fixture(autouse=True)
-def forget_remembered_figures():
+def forget_remembered_figures(figures_kept_per_process):
     """Each test starts with nothing remembered in this process (tasks.revision)."""
     from django.conf import settings
 

@@ -1,7 +1,7 @@
 """Remembered figures (tasks.revision) are never older than the data they come from.
 
-These tests commit for real (TransactionTestCase): the counter moves on commit, and outside a
-transaction the memo is live, as in a web request. Before each change the figures are
+These tests commit for real (TransactionTestCase): the counter moves privately inside a
+transaction and for everybody on commit, as in a web request. Before each change the figures are
 remembered, so a change that failed to move the counter would show here as a stale figure.
 """
 
@@ -9,7 +9,7 @@ import datetime
 import re
 from decimal import Decimal
 
-from django.db import connection, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.http import HttpRequest
 from django.test import TransactionTestCase, override_settings
 from django.test.utils import CaptureQueriesContext
@@ -64,24 +64,37 @@ class MemoTests(RevisionTestCase):
         self.assertEqual(revision.memo("t", (1,), compute), 3)
         self.assertEqual(len(calls), 3)
 
-    def test_a_transaction_moves_it_once_on_commit_and_a_rollback_not_at_all(self):
+    def committed_value(self) -> int:
+        """The counter as another connection (another worker) sees it."""
+        other = connections.create_connection(DEFAULT_DB_ALIAS)
+        try:
+            with other.cursor() as cursor:
+                cursor.execute('SELECT "value" FROM "tasks_datarevision" WHERE "id" = 1')
+                return cursor.fetchone()[0]
+        finally:
+            other.close()
+
+    def test_a_transaction_moves_it_once_privately_and_a_rollback_not_at_all(self):
         start = revision.current()
         with CaptureQueriesContext(connection) as queries:
             with transaction.atomic():
                 for _ in range(3):
                     revision.bump()
-                self.assertEqual(revision.current(), start)  # not before the commit
-        moved = revision.current()
-        self.assertNotEqual(moved, start)
+                inside = revision.current()
+                self.assertNotEqual(inside, start)  # this transaction sees its own value …
+                self.assertEqual(self.committed_value(), start)  # … nobody else does yet
+        self.assertEqual(revision.current(), inside)  # the commit publishes it
+        self.assertEqual(self.committed_value(), inside)
         updates = [q for q in queries if q["sql"].startswith('UPDATE "tasks_datarevision"')]
         self.assertEqual(len(updates), 1)
         try:
             with transaction.atomic():
                 revision.bump()
+                self.assertNotEqual(revision.current(), inside)
                 raise RuntimeError("roll back")
         except RuntimeError:
             pass
-        self.assertEqual(revision.current(), moved)
+        self.assertEqual(revision.current(), inside)
 
     def test_it_never_walks_back_to_an_earlier_value(self):
         seen = {revision.current()}
@@ -93,13 +106,37 @@ class MemoTests(RevisionTestCase):
         revision.bump()
         self.assertNotIn(revision.current(), seen)
 
-    def test_nothing_is_remembered_or_served_inside_a_transaction(self):
+    def test_what_a_transaction_keeps_after_its_change_is_its_own_until_it_commits(self):
         calls, compute = self.counted()
-        revision.memo("t", (), compute)
-        with transaction.atomic():
-            self.assertEqual(revision.memo("t", (), compute), 2)
-            self.assertEqual(revision.memo("t", (), compute), 3)
         self.assertEqual(revision.memo("t", (), compute), 1)
+        try:
+            with transaction.atomic():
+                self.assertEqual(revision.memo("t", (), compute), 1)  # no change yet: kept
+                revision.bump()
+                self.assertEqual(revision.memo("t", (), compute), 2)  # after its change
+                self.assertEqual(revision.memo("t", (), compute), 2)  # kept, inside it
+                raise RuntimeError("roll back")
+        except RuntimeError:
+            pass
+        self.assertEqual(revision.memo("t", (), compute), 1)  # the rollback showed nothing
+        with transaction.atomic():
+            revision.bump()
+            self.assertEqual(revision.memo("t", (), compute), 3)
+        self.assertEqual(revision.memo("t", (), compute), 3)  # committed with its data
+        self.assertEqual(len(calls), 3)
+
+    def test_a_change_after_a_kept_figure_in_the_same_transaction_moves_it_again(self):
+        calls, compute = self.counted()
+        with CaptureQueriesContext(connection) as queries:
+            with transaction.atomic():
+                revision.bump()
+                self.assertEqual(revision.memo("t", (), compute), 1)
+                revision.bump()  # a second change: the figure kept above does not show it
+                revision.bump()  # nothing kept since the last bump: no new value needed
+                self.assertEqual(revision.memo("t", (), compute), 2)
+        self.assertEqual(revision.memo("t", (), compute), 2)
+        updates = [q for q in queries if q["sql"].startswith('UPDATE "tasks_datarevision"')]
+        self.assertEqual(len(updates), 2)
 
     def test_without_its_counter_row_nothing_is_served_from_memory(self):
         DataRevision.objects.all().delete()
@@ -172,6 +209,21 @@ class FreshFiguresTests(RevisionTestCase):
         self.assertTrue(self.moves(lambda: self.post_report("submit", percent="50")))
         self.assertEqual(plan_task_states(self.plan, AS_OF)[self.task.pk].completion, 50.0)
 
+    def test_after_a_submission_the_hot_figures_are_kept_already_for_every_worker(self):
+        from tasks import figures
+
+        self.post_report("submit")  # the request computed them after its commit
+        for as_of in figures.hot_as_of(self.plan):
+            with CaptureQueriesContext(connection) as queries:
+                plan_task_states(self.plan, as_of)
+                plan_duties(self.plan)
+            self.assertEqual(len(queries), 2, as_of)  # the revision, twice: nothing computed
+        report = ProgressReport.objects.get(task=self.task, department=self.drc)
+        reporting.return_report(report, self.office, "补充")  # outside a request (a job)
+        with CaptureQueriesContext(connection) as queries:
+            plan_task_states(self.plan, AS_OF)
+        self.assertGreater(len(queries), 1)  # not computed ahead: computed here, once
+
     def test_a_changed_indicator_value_or_target_moves_it(self):
         self.post_report("submit")
         report = ProgressReport.objects.get(task=self.task, department=self.drc)
@@ -228,12 +280,11 @@ class FreshFiguresTests(RevisionTestCase):
             first = self.client.get(url)
         with CaptureQueriesContext(connection) as warm:
             second = self.client.get(url)
-        # Remembered: the summary, charts and table — the leader's tasks with their leaders
-        # and units (3), task states (tasks with their latest report id, indicators: 2; no
-        # report to load here), the trend (its tasks, their reports: 2): 7 fewer. (The
-        # revision is read once per request, warm or cold; the new 落实情况 are never
-        # remembered.)
-        self.assertEqual(len(cold) - len(warm), 7)
+        # Kept: task states (tasks with their latest report id, indicators, node plans: 3; no
+        # report to load here), the trend (the plan's tasks, their reports, their node plans:
+        # 3): 6 fewer. The page itself is rendered for each request (no HTML is kept). The
+        # revision is read once per request, warm or cold; the new 落实情况 are never kept.
+        self.assertEqual(len(cold) - len(warm), 6)
         self.assertEqual(without_csrf(first.content), without_csrf(second.content))
 
     def test_a_request_reads_the_revision_once_and_a_job_at_every_use(self):

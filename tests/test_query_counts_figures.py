@@ -1,0 +1,127 @@
+"""The pages that show lights and counts read the kept figures (tasks.revision) with a fixed,
+small number of queries: the same at the 2022 size (146 tasks) and at 10× (1,460 tasks).
+
+Each page is requested once (which keeps its figures, as the hot figures are kept after every
+change: tasks.figures), then counted on the next request: the path every page takes between
+two changes. This is an ordinary TestCase, inside a transaction, on the same kept path as
+production (tests/test_query_counts.py counts the same pages with nothing kept).
+"""
+
+from django.db import connection
+from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from leaders.models import Leader
+from tasks import revision
+from tasks.models import Plan, ProgressReport, Task
+from tasks.periods import parse_period_key
+
+from .base import BaseTestCase
+from .synthetic import build_plan
+
+W20 = "2022-W20"
+
+
+@override_settings(AS_OF_DATE="2022-05-18")
+class KeptFiguresQueryCountTests(BaseTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        real = Plan.objects.get(year=2022)
+        period = parse_period_key(W20)
+        ProgressReport.objects.bulk_create(
+            ProgressReport(
+                task=t,
+                department=cls.drc,
+                role="lead",
+                period_key=W20,
+                period_start=period.start,
+                period_end=period.end,
+                state="submitted",
+                progress="进展",
+                percent=30,
+                created_by=cls.staff,
+                updated_by=cls.staff,
+            )
+            for t in Task.objects.filter(
+                plan=real, unit_links__department=cls.drc, unit_links__role="lead"
+            )
+        )
+        revision.bump()  # bulk_create sends no signals
+        real.is_active = False
+        real.save()
+        cls.big = build_plan(
+            slug="big", year=2022, tasks=1460, reports_for=cls.drc, period_key=W20, author=cls.staff
+        )
+        revision.bump()
+        cls.real = real
+
+    def kept(self, user, url, params) -> tuple[list[str], int]:
+        """The queries of the second request (the first kept the figures) and of the first."""
+        self.login_renewed(user)
+        with CaptureQueriesContext(connection) as first:
+            self.assertEqual(self.client.get(url, params).status_code, 200)
+        with CaptureQueriesContext(connection) as second:
+            response = self.client.get(url, params)
+        self.assertEqual(response.status_code, 200, url)
+        return [q["sql"] for q in second], len(first)
+
+    def assert_fixed(self, expected: int, user, url, params_for):
+        small, small_cold = self.kept(user, url, params_for(self.real))
+        big, big_cold = self.kept(user, url, params_for(self.big))
+        self.assertEqual((len(small), len(big)), (expected, expected), "\n".join(big))
+        # Kept, not computed again: fewer than the first request, and no report is read to
+        # compute a light.
+        self.assertLess(len(small), small_cold)
+        self.assertLess(len(big), big_cold)
+        self.assertEqual(sum('FROM "tasks_datarevision"' in q for q in big), 1)
+        return big
+
+    def test_my_tasks_reads_kept_duties_and_states(self):
+        # 3 (session, user with profile and leader, unread notifications) + revision; plan;
+        # the unit's reports of this period and the open ones; the unit's groups; filter
+        # choices (4); count; one page of tasks; their leaders; their units; the 待办 block's
+        # tasks; instructions to acknowledge; 需协调事项 naming or raised by the unit = 18
+        # (duties and states are kept)
+        self.assert_fixed(
+            18, self.staff, reverse("tasks:mine"), lambda p: {"plan": p.slug, "period": W20}
+        )
+
+    def test_the_office_dashboard_reads_kept_states_and_duties(self):
+        # 3 + plans; revision; tasks; units; this and last period's reports (2); the lagging
+        # tasks' leaders; login locks; role changes; open and overdue 需协调事项 = 13 (states
+        # now and last period, duties and the period's stale reports are kept)
+        self.assert_fixed(
+            13, self.office, reverse("home"), lambda p: {"plan": p.slug, "period": W20}
+        )
+
+    def test_the_leader_portfolio_reads_kept_states_and_trend(self):
+        url = reverse("leaders:portfolio", args=[Leader.objects.get(name="张娅").pk])
+        # 3 + leader; plan; the leader's instructions with new 落实情况; revision; the
+        # leader's tasks with their leaders and units (3); plan selector; the open 需协调事项
+        # the leader must act on = 12 (states and the trend are kept)
+        self.assert_fixed(12, self.leader, url, lambda p: {"plan": p.slug, "period": W20})
+
+    def test_the_task_list_reads_kept_states(self):
+        # 3 + plan; revision; count; plan selector; filter choices: section, leader, unit
+        # (twice) (4); one page of tasks; their leaders; their units = 14 (states are kept)
+        self.assert_fixed(14, self.office, reverse("tasks:list"), lambda p: {"plan": p.slug})
+
+    def test_a_report_changed_in_the_test_transaction_shows_at_once_on_the_kept_path(self):
+        self.login_renewed(self.office)
+        url = reverse("tasks:list")
+        params = {"plan": self.real.slug, "sort": "-completion"}
+        self.client.get(url, params)  # states kept
+        report = ProgressReport.objects.filter(
+            task__plan=self.real, period_key=W20, task__indicators__isnull=True
+        ).first()
+        with CaptureQueriesContext(connection) as kept:
+            before = self.client.get(url, params).content.decode()
+        report.percent = 99
+        report.save()  # a counted report: tasks.receivers moves the revision (privately here)
+        with CaptureQueriesContext(connection) as fresh:
+            after = self.client.get(url, params).content.decode()
+        self.assertGreater(len(fresh), len(kept))  # computed again, once
+        self.assertNotIn("99.0% /", before)  # 完成/序时, sorted on it: first on the page
+        self.assertIn("99.0% /", after)
