@@ -1,0 +1,160 @@
+"""Server time of single pages, in-process (no HTTP, no gunicorn): where a request's time goes.
+
+    env $(cat /work/env/NAME) AS_OF_DATE=2022-05-18 .venv/bin/python benchmarks/request_costs.py
+    ... --profile /__floor__      # cProfile of 500 floor requests, top 25 by cumulative time
+
+Runs against the database of the environment (after `manage.py setup`: the 2022 plan with 19
+weeks of demo reports) with production settings (DEBUG=0, manifest static files: it runs
+`collectstatic` into a temp dir first) plus the /__floor__ view of benchmarks/load. Each page is
+requested through the WSGI handler with a logged-in session cookie, warmed up, then timed
+`--repeat` times; it prints the median and the best in ms and the query count. `bare` is the
+floor view through a handler with no middleware at all, the floor of the floor.
+"""
+
+import argparse
+import cProfile
+import io
+import os
+import pstats
+import secrets
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+os.environ["DJANGO_SETTINGS_MODULE"] = "benchmarks.load.settings"
+os.environ["DEBUG"] = "0"
+os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(60))
+os.environ["ALLOWED_HOSTS"] = "testserver,127.0.0.1"
+os.environ["SECURE_SSL_REDIRECT"] = "0"
+os.environ["LOG_LEVEL"] = "WARNING"
+os.environ["STATIC_ROOT"] = tempfile.mkdtemp(prefix="request-costs-static-")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--repeat", type=int, default=40)
+    parser.add_argument("--profile", metavar="PATH")
+    parser.add_argument("--profile-n", type=int, default=500)
+    parser.add_argument("--sort", default="cumulative")
+    parser.add_argument("--top", type=int, default=25)
+    parser.add_argument("--user", default="ducha")
+    parser.add_argument("--queries", metavar="PATH", help="each query of one request, timed")
+    parser.add_argument("paths", nargs="*")
+    args = parser.parse_args()
+
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.contrib.auth import get_user_model
+    from django.core.handlers.wsgi import WSGIHandler
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client, override_settings
+
+    call_command("collectstatic", interactive=False, verbosity=0)
+    client = Client()
+    client.force_login(get_user_model().objects.get(username=args.user))
+    cookie = f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
+    handler = WSGIHandler()
+    with override_settings(MIDDLEWARE=[]):
+        bare = WSGIHandler()
+
+    def environ(path: str) -> dict:
+        path, _, query = path.partition("?")
+        return {
+            "REQUEST_METHOD": "GET",
+            "PATH_INFO": path,
+            "QUERY_STRING": query,
+            "SERVER_NAME": "127.0.0.1",
+            "SERVER_PORT": "80",
+            "SERVER_PROTOCOL": "HTTP/1.1",
+            "HTTP_HOST": "127.0.0.1",
+            "HTTP_COOKIE": cookie,
+            "REMOTE_ADDR": "127.0.0.1",
+            "wsgi.url_scheme": "http",
+            "wsgi.input": io.BytesIO(b""),
+            "wsgi.errors": sys.stderr,
+        }
+
+    def once(app, path: str) -> tuple[float, int, str]:
+        statuses = []
+        queries = []
+
+        def count(execute, sql, params, many, context):
+            queries.append(sql)
+            return execute(sql, params, many, context)
+
+        with connection.execute_wrapper(count):
+            start, cpu = time.perf_counter(), time.process_time()
+            body = b"".join(app(environ(path), lambda s, h: statuses.append(s)))
+            elapsed = (time.perf_counter() - start) * 1000
+            cpu = (time.process_time() - cpu) * 1000
+        if not statuses[0].startswith("200"):
+            raise SystemExit(f"{path}: {statuses[0]} {body[:200]!r}")
+        return elapsed, len(queries), cpu
+
+    if args.queries:
+        once(handler, args.queries)
+
+        def timed(execute, sql, params, many, context):
+            start = time.perf_counter()
+            try:
+                return execute(sql, params, many, context)
+            finally:
+                print(f"{(time.perf_counter() - start) * 1000:7.2f} ms  {sql[:150]}")
+
+        with connection.execute_wrapper(timed):
+            once(handler, args.queries)
+        return
+
+    if args.profile:
+        for _ in range(20):
+            once(handler, args.profile)
+        profiler = cProfile.Profile()
+        profiler.enable()
+        for _ in range(args.profile_n):
+            once(handler, args.profile)
+        profiler.disable()
+        pstats.Stats(profiler).sort_stats(args.sort).print_stats(args.top)
+        return
+
+    from tasks.models import Task
+
+    def task_url(number):
+        return Task.objects.get(plan__slug="2022", number=number).get_absolute_url()
+
+    pages = args.paths or [
+        "/__floor__",
+        "/tasks/?plan=2022",
+        "/tasks/review/",
+        task_url("69") + "?plan=2022",
+        task_url("125"),
+        "/",
+    ]
+    print(f"{'page':<40} {'median ms':>10} {'best ms':>8} {'CPU ms':>7} {'queries':>8}")
+    rows = [("bare (no middleware) /__floor__", bare, "/__floor__")]
+    rows += [(p, handler, p) for p in pages]
+    for label, app, path in rows:
+        for _ in range(5):
+            once(app, path)
+        times, cpus, counts = [], [], set()
+        for _ in range(args.repeat):
+            ms, n, cpu = once(app, path)
+            times.append(ms)
+            cpus.append(cpu)
+            counts.add(n)
+        print(
+            f"{label:<40} {statistics.median(times):>10.2f} {min(times):>8.2f} "
+            f"{statistics.median(cpus):>7.2f} "
+            f"{'/'.join(map(str, sorted(counts))):>8}"
+        )
+
+
+if __name__ == "__main__":
+    main()
