@@ -44,12 +44,56 @@ def main() -> None:
     parser.add_argument("--top", type=int, default=25)
     parser.add_argument("--user", default="ducha")
     parser.add_argument("--queries", metavar="PATH", help="each query of one request, timed")
+    parser.add_argument(
+        "--plain",
+        default="",
+        help="comma-separated: the library's own path instead of ours, to measure what ours "
+        "saves: tbody (django-tables2's table.html rows), select (Django's Select template)",
+    )
+    parser.add_argument(
+        "--compare",
+        action="store_true",
+        help="each fast path against the library's, requests interleaved (A, B, A, B…) in one "
+        "process so that the machine's load falls on both alike",
+    )
     parser.add_argument("paths", nargs="*")
     args = parser.parse_args()
 
     import django
 
+    plain = {p for p in args.plain.split(",") if p}
+    overrides = Path(tempfile.mkdtemp(prefix="request-costs-templates-"))
+    from django.conf import settings as lazy
+
+    lazy.TEMPLATES[0]["DIRS"].insert(0, overrides)
     django.setup()
+    if "tbody" in plain or args.compare:
+        # Stock rows (django_tables2/table.html's tbody) with our data-label, in our template.
+        source = (ROOT / "templates/common/table.html").read_text()
+        stock = (
+            "<tbody {{ table.attrs.tbody.as_html }}>{% for row in table.paginated_rows %}"
+            "<tr {{ row.attrs.as_html }}>{% for column, cell in row.items %}"
+            '<td {{ column.attrs.td.as_html }} data-label="{{ column.header|striptags }}">'
+            "{% if column.localize == None %}{{ cell }}{% else %}{% if column.localize %}"
+            "{{ cell|localize }}{% else %}{{ cell|unlocalize }}{% endif %}{% endif %}</td>"
+            "{% endfor %}</tr>{% empty %}{% if table.empty_text %}<tr><td colspan="
+            '"{{ table.columns|length }}">{{ table.empty_text }}</td></tr>{% endif %}'
+            "{% endfor %}</tbody>"
+        )
+        source = source.replace(
+            "<tbody {{ table.attrs.tbody.as_html }}>{% table_rows table %}</tbody>", stock
+        ).replace("{% load django_tables2 table_rows %}", "{% load django_tables2 l10n %}")
+        (overrides / "bench").mkdir()
+        (overrides / "bench/table_stock.html").write_text(source)
+        if "tbody" in plain:
+            (overrides / "common").mkdir()
+            (overrides / "common/table.html").write_text(source)
+    if "select" in plain:
+        from django import forms
+
+        from common.widgets import FastSelect
+
+        FastSelect.render = forms.Select.render
     from django.conf import settings
     from django.contrib.auth import get_user_model
     from django.core.handlers.wsgi import WSGIHandler
@@ -58,14 +102,20 @@ def main() -> None:
     from django.test import Client, override_settings
 
     call_command("collectstatic", interactive=False, verbosity=0)
-    client = Client()
-    client.force_login(get_user_model().objects.get(username=args.user))
-    cookie = f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
+
+    def cookie_of(username: str) -> str:
+        client = Client()
+        client.force_login(get_user_model().objects.get(username=username))
+        return (
+            f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
+        )
+
+    cookies = {args.user: cookie_of(args.user), "fgj": cookie_of("fgj")}
     handler = WSGIHandler()
     with override_settings(MIDDLEWARE=[]):
         bare = WSGIHandler()
 
-    def environ(path: str) -> dict:
+    def environ(path: str, user: str) -> dict:
         path, _, query = path.partition("?")
         return {
             "REQUEST_METHOD": "GET",
@@ -75,14 +125,14 @@ def main() -> None:
             "SERVER_PORT": "80",
             "SERVER_PROTOCOL": "HTTP/1.1",
             "HTTP_HOST": "127.0.0.1",
-            "HTTP_COOKIE": cookie,
+            "HTTP_COOKIE": cookies[user],
             "REMOTE_ADDR": "127.0.0.1",
             "wsgi.url_scheme": "http",
             "wsgi.input": io.BytesIO(b""),
             "wsgi.errors": sys.stderr,
         }
 
-    def once(app, path: str) -> tuple[float, int, str]:
+    def once(app, path: str, user: str = args.user) -> tuple[float, int, float]:
         statuses = []
         queries = []
 
@@ -92,7 +142,7 @@ def main() -> None:
 
         with connection.execute_wrapper(count):
             start, cpu = time.perf_counter(), time.process_time()
-            body = b"".join(app(environ(path), lambda s, h: statuses.append(s)))
+            body = b"".join(app(environ(path, user), lambda s, h: statuses.append(s)))
             elapsed = (time.perf_counter() - start) * 1000
             cpu = (time.process_time() - cpu) * 1000
         if not statuses[0].startswith("200"):
@@ -111,6 +161,10 @@ def main() -> None:
 
         with connection.execute_wrapper(timed):
             once(handler, args.queries)
+        return
+
+    if args.compare:
+        compare(once, handler, args.repeat)
         return
 
     if args.profile:
@@ -154,6 +208,71 @@ def main() -> None:
             f"{statistics.median(cpus):>7.2f} "
             f"{'/'.join(map(str, sorted(counts))):>8}"
         )
+
+
+def _interleaved(run_a, run_b, repeat: int) -> tuple[float, float]:
+    """Median CPU ms of run_a and of run_b, called alternately."""
+    for _ in range(3):
+        run_a(), run_b()
+    a, b = [], []
+    for _ in range(repeat):
+        for fn, into in ((run_a, a), (run_b, b)):
+            start = time.process_time()
+            fn()
+            into.append((time.process_time() - start) * 1000)
+    return statistics.median(a), statistics.median(b)
+
+
+def compare(once, handler, repeat: int) -> None:
+    from django import forms
+    from django_tables2 import Table
+
+    from common.widgets import FastSelect
+
+    def toggle_table_template(stock: bool):
+        def getter(self):
+            return "bench/table_stock.html" if stock else "common/table.html"
+
+        Table.template_name = property(getter, lambda self, value: None)
+
+    def toggle_select(stock: bool):
+        FastSelect.render = forms.Select.render if stock else FAST_RENDER
+
+    FAST_RENDER = FastSelect.render
+
+    from common import tables as base_tables
+
+    PRESIGNED = base_tables._presigned
+
+    def toggle_presigned(stock: bool):
+        base_tables._presigned = (lambda fn: fn) if stock else PRESIGNED
+
+    toggles = {
+        "tbody": toggle_table_template,
+        "select": toggle_select,
+        "signature": toggle_presigned,
+    }
+    pages = [
+        ("ducha", "/tasks/?plan=2022"),
+        ("ducha", "/tasks/review/"),
+        ("fgj", "/tasks/mine/?plan=2022"),
+        ("ducha", "/"),
+    ]
+    print(f"{'part':<10} {'page':<28} {'ours CPU ms':>12} {'library':>8} {'saves':>6}")
+    for name, toggle in toggles.items():
+        for user, page in pages:
+
+            def ours(page=page, user=user, toggle=toggle):
+                toggle(False)
+                once(handler, page, user)
+
+            def library(page=page, user=user, toggle=toggle):
+                toggle(True)
+                once(handler, page, user)
+
+            a, b = _interleaved(ours, library, repeat)
+            toggle(False)
+            print(f"{name:<10} {page:<28} {a:>12.2f} {b:>8.2f} {b - a:>6.2f}")
 
 
 if __name__ == "__main__":
