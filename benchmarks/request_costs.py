@@ -56,6 +56,12 @@ def main() -> None:
         help="each fast path against the library's, requests interleaved (A, B, A, B…) in one "
         "process so that the machine's load falls on both alike",
     )
+    parser.add_argument(
+        "--middleware",
+        metavar="PATH",
+        help="what each middleware costs on PATH: the full stack against the stack without it, "
+        "interleaved",
+    )
     parser.add_argument("paths", nargs="*")
     args = parser.parse_args()
 
@@ -161,6 +167,21 @@ def main() -> None:
 
         with connection.execute_wrapper(timed):
             once(handler, args.queries)
+        return
+
+    if args.middleware:
+        print(f"{'without':<55} {'CPU ms':>7} {'full':>7} {'saves':>6}")
+        for name in settings.MIDDLEWARE:
+            if name.endswith(("SessionMiddleware", "AuthenticationMiddleware")):
+                continue  # the others need them: their cost is the session and user queries
+            with override_settings(MIDDLEWARE=[m for m in settings.MIDDLEWARE if m != name]):
+                without = WSGIHandler()
+            a, b = _interleaved(
+                lambda w=without: once(w, args.middleware),
+                lambda: once(handler, args.middleware),
+                args.repeat,
+            )
+            print(f"{name:<55} {a:>7.3f} {b:>7.3f} {b - a:>6.3f}")
         return
 
     if args.compare:
