@@ -3,8 +3,6 @@ what the database engine gave: one record for every worker, logout and password 
 it everywhere, a lost Redis copy falls back to the database. And the UI stays Chinese
 whatever the browser's Accept-Language (no LocaleMiddleware)."""
 
-from unittest import skipUnless
-
 from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.core.cache import caches
@@ -13,10 +11,7 @@ from django.urls import reverse
 
 from .base import PASSWORD, BaseTestCase
 
-CACHED = settings.SESSION_ENGINE.endswith("cached_db")
 
-
-@skipUnless(CACHED, "sessions are in the database only (no REDIS_URL)")
 class CachedSessionTests(BaseTestCase):
     def login(self) -> Client:
         client = Client()
