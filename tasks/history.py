@@ -46,6 +46,7 @@ def timeline_for(task: Task, *, user, as_of: datetime.date, history_page=1) -> T
     indicator values (one query each, for both lists) = 5, whatever the number of reports.
     """
     visible = reports_visible_to(user, task.reports.filter(period_start__lte=as_of))
+    lead_first = Case(When(role=TaskUnit.Role.LEAD, then=Value(0)), default=Value(1))
     newest_first = Window(
         RowNumber(), partition_by=F("department"), order_by=F("period_start").desc()
     )
@@ -53,16 +54,12 @@ def timeline_for(task: Task, *, user, as_of: datetime.date, history_page=1) -> T
         visible.annotate(newest=newest_first)
         .filter(newest=1)
         .select_related("department")
-        .order_by(
-            Case(When(role=TaskUnit.Role.LEAD, then=Value(0)), default=Value(1)),
-            "department__sort_order",
-            "department__pk",
-        )
+        .order_by(lead_first, "department__sort_order", "department__pk")
     )
     older = (
         visible.exclude(pk__in=[r.pk for r in latest])
         .select_related("department")
-        .order_by("-period_start", "role", "department__sort_order", "pk")
+        .order_by("-period_start", lead_first, "department__sort_order", "pk")
     )
     page = Paginator(older, HISTORY_PER_PAGE).get_page(history_page)
     page.object_list = list(page.object_list)
