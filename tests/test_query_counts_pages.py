@@ -143,3 +143,29 @@ class TaskPageHistoryTests(BaseTestCase):
         response, _ = self.get(self.office)
         self.assertContains(response, "截至本期尚无报送。")
         self.assertNotContains(response, "往期报送")
+
+
+@override_settings(AS_OF_DATE="2022-05-18")
+class FilterChoicesTests(BaseTestCase):
+    def test_the_filters_offer_only_the_plans_leaders_and_units(self):
+        from leaders.models import Leader
+        from tasks.filters import TaskFilterSet
+        from tasks.models import Plan
+
+        from .synthetic import build_plan
+
+        real = Plan.objects.get(year=2022)
+        outsider = Department.objects.create(name="外县某局", kind="bureau")
+        stranger = Leader.objects.create(name="外县领导", title="副县长")
+        other = build_plan(slug="other", year=2023, tasks=3)
+        other.tasks.first().unit_links.filter(role="lead").update(department=outsider)
+        other.tasks.first().leader_links.update(leader=stranger)
+        filters = TaskFilterSet(queryset=real.tasks.all(), plan=real).filters
+        leaders = set(filters["leader"].queryset)
+        self.assertIn(self.zhangya, leaders)
+        self.assertNotIn(stranger, leaders)
+        self.assertIn(self.drc, set(filters["lead_unit"].queryset))
+        self.assertNotIn(outsider, set(filters["lead_unit"].queryset))
+        involved = set(filters["unit"].queryset)
+        self.assertIn(self.town, involved)  # through 各镇政府（街道办事处）
+        self.assertNotIn(outsider, involved)
