@@ -4,8 +4,3 @@ from django.apps import AppConfig
 class CommonConfig(AppConfig):
     name = "common"
     verbose_name = "共用组件"
-
-    def ready(self):
-        from . import speedups
-
-        speedups.install()

@@ -63,7 +63,8 @@ MIDDLEWARE = [
     "common.middleware.HostileInputMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "accounts.middleware.SessionRenewalMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    # No LocaleMiddleware: the UI is Chinese only, and with it Django's own messages (form
+    # errors, the admin) followed the browser's Accept-Language (0.1 ms a request, too).
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -424,3 +425,29 @@ NOTIFY_DAILY_CAP = env_int("NOTIFY_DAILY_CAP", 20, minimum=1)  # messages per re
 NOTIFY_HTTP_TIMEOUT = env_int("NOTIFY_HTTP_TIMEOUT", 5, minimum=1)  # seconds
 NOTIFY_MAX_ATTEMPTS = env_int("NOTIFY_MAX_ATTEMPTS", 5, minimum=1)
 NOTIFY_RETRY_SECONDS = env_int("NOTIFY_RETRY_SECONDS", 30, minimum=0)  # doubles each attempt
+
+# --- Sessions: read from Redis, written through to the database ------------------------------
+# Every logged-in request reads its session. With Redis configured, `cached_db` reads it from
+# Redis and writes it to both, so a Redis restart only costs a database read per session;
+# logout, password change (the session's auth hash) and expiry work as with the database
+# engine, since the session is one shared record for every worker and host. SESSION_STORE=db
+# keeps sessions in the database only. Measured: see SessionStoreTests in tests/ and the
+# floor in benchmarks/request_costs.py.
+SESSION_STORE = env_str("SESSION_STORE", "cache" if REDIS_URL else "db")
+if SESSION_STORE not in {"cache", "db"}:
+    raise ImproperlyConfigured(f"SESSION_STORE={SESSION_STORE!r}: use cache or db.")
+if SESSION_STORE == "cache":
+    if not REDIS_URL:
+        raise ImproperlyConfigured("SESSION_STORE=cache needs REDIS_URL.")
+    CACHES = {
+        **globals().get(
+            "CACHES", {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+        ),
+        "sessions": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": env_str("SESSION_REDIS_URL", REDIS_URL),
+            "KEY_PREFIX": "session",
+        },
+    }
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    SESSION_CACHE_ALIAS = "sessions"

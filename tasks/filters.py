@@ -7,7 +7,7 @@ from departments.models import Department
 from leaders.models import Leader
 
 from .access import involving_unit
-from .models import Section, Task, TaskUnit
+from .models import Section, Task, TaskLeader, TaskUnit
 
 
 class TaskFilterSet(BaseFilterSet):
@@ -35,6 +35,18 @@ class TaskFilterSet(BaseFilterSet):
     def __init__(self, *args, plan, **kwargs):
         super().__init__(*args, **kwargs)
         self.filters["section"].queryset = Section.objects.filter(plan=plan)
+        # Only the plan's leaders and units: a province database holds every county's (about
+        # 30,000 options, 6.8 of a 7.5 s page). Subqueries: no query of their own.
+        links = TaskUnit.objects.filter(task__plan=plan)
+        self.filters["leader"].queryset = Leader.objects.filter(
+            pk__in=TaskLeader.objects.filter(task__plan=plan).values("leader")
+        )
+        self.filters["lead_unit"].queryset = Department.objects.filter(
+            pk__in=links.filter(role=TaskUnit.Role.LEAD).values("department")
+        )
+        self.filters["unit"].queryset = Department.objects.filter(
+            Q(pk__in=links.values("department")) | Q(pk__in=links.values("group__members"))
+        )
 
     def search(self, queryset, name, value):
         value = value.strip()

@@ -1,7 +1,15 @@
-"""What a task page shows over time: the reports of every unit and the indicator charts."""
+"""What a task page shows over time: the reports of every unit and the indicator charts.
+
+The page shows each unit's latest report and pages through the older ones (`timeline_for`):
+its queries and its rendering are the same for a task with 19 reports and one with 1,900.
+"""
 
 import datetime
+from dataclasses import dataclass
 
+from django.core.paginator import Page, Paginator
+from django.db.models import Case, F, Value, When, Window, prefetch_related_objects
+from django.db.models.functions import RowNumber
 from django.utils.safestring import mark_safe
 
 from common.charts import line_chart
@@ -12,15 +20,51 @@ from .models import ProgressReport, Task, TaskUnit
 from .periods import parse_period_key
 from .progress import TaskState, counted_lead_values, expected_at_day
 
+HISTORY_PER_PAGE = 10
 
-def timeline_for(task: Task, *, user, as_of: datetime.date) -> list[ProgressReport]:
-    """The reports up to `as_of` that `user` may read (tasks.access), newest first."""
-    return list(
-        reports_visible_to(user, task.reports.filter(period_start__lte=as_of))
-        .select_related("department")
-        .prefetch_related("attachments", "values__indicator")
-        .order_by("-period_start", "role", "department__sort_order")
+
+@dataclass(frozen=True)
+class Timeline:
+    latest: list[ProgressReport]  # each unit's latest report, in the order of the task's units
+    history: Page  # the other reports, newest first, one page of them
+
+    @property
+    def page_range(self) -> list:
+        """The history's page numbers to link, with … for the elided ones (as the lists)."""
+        return list(
+            self.history.paginator.get_elided_page_range(
+                self.history.number, on_each_side=2, on_ends=1
+            )
+        )
+
+
+def timeline_for(task: Task, *, user, as_of: datetime.date, history_page=1) -> Timeline:
+    """Each unit's latest readable report up to `as_of`, and page `history_page` of the rest
+    (newest first; a page number that is not one gives the first or the last page).
+
+    Queries: the latest reports; the count and the page of the others; their attachments and
+    indicator values (one query each, for both lists) = 5, whatever the number of reports.
+    """
+    visible = reports_visible_to(user, task.reports.filter(period_start__lte=as_of))
+    lead_first = Case(When(role=TaskUnit.Role.LEAD, then=Value(0)), default=Value(1))
+    newest_first = Window(
+        RowNumber(), partition_by=F("department"), order_by=F("period_start").desc()
     )
+    latest = list(
+        visible.annotate(newest=newest_first)
+        .filter(newest=1)
+        .select_related("department")
+        .order_by(lead_first, "department__sort_order", "department__pk")
+    )
+    older = (
+        visible.exclude(pk__in=[r.pk for r in latest])
+        .select_related("department")
+        .order_by("-period_start", lead_first, "department__sort_order", "pk")
+    )
+    page = Paginator(older, HISTORY_PER_PAGE).get_page(history_page)
+    page.object_list = list(page.object_list)
+    prefetch_related_objects([*latest, *page.object_list], "attachments", "values__indicator")
+    return Timeline(latest=latest, history=page)
 
 
 def _week_label(key: str) -> str:

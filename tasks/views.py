@@ -203,7 +203,9 @@ def task_detail(request, plan_key: str, number: str):
     as_of = min(period.end, reporting.as_of_date(plan))
     state = plan_task_states(plan, as_of).get(task.pk)  # None: a heading (tasks.reportable)
     unit = person_of(request.user).unit
-    timeline = timeline_for(task, user=request.user, as_of=as_of)
+    timeline = timeline_for(
+        task, user=request.user, as_of=as_of, history_page=request.GET.get("history")
+    )
     return render(
         request,
         "tasks/task_detail.html",

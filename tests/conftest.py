@@ -106,3 +106,21 @@ def forget_remembered_figures(figures_kept_per_process):
 
         revision.forget()
     yield
+
+
+@pytest.fixture(autouse=True, scope="session")
+def sessions_as_in_production():
+    """Sessions are read from a cache and written through to the database, as in production
+    (SESSION_STORE=cache, config/settings.py), so that tests and query counts take that path
+    also where no Redis is configured: there a per-process cache stands in for Redis (a test
+    run is one process per xdist worker)."""
+    from django.conf import settings
+
+    if settings.configured and not settings.SESSION_ENGINE.endswith("cached_db"):
+        settings.CACHES["sessions"] = {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "sessions",
+        }
+        settings.SESSION_CACHE_ALIAS = "sessions"
+        settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    yield

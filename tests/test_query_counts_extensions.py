@@ -1,6 +1,7 @@
 """The deadline extension pages run a fixed number of queries, however many applications.
 
-Every page: session, user (with profile and leader), unread notifications = 3.
+Every page: user (with profile and leader), unread notifications = 2 (the session is read
+from Redis: SESSION_STORE).
 """
 
 import datetime
@@ -61,30 +62,30 @@ class ExtensionQueryCountTests(BaseTestCase):
         applications(others[20:40], self.drc, self.staff, "refused")
         applications([self.task["1"]] * 5, self.drc, self.staff, "approved")
 
-    def test_the_list_runs_nine_queries_with_one_application_or_forty_six(self):
-        # 3; approved extensions per task shown (1); the page's count (1); per-unit counts (1);
+    def test_the_list_runs_eight_queries_with_one_application_or_forty_six(self):
+        # 2; approved extensions per task shown (1); the page's count (1); per-unit counts (1);
         # the plan and unit choices of the filters (2); the page of applications with their
-        # task, plan, unit and node (1) = 9
+        # task, plan, unit and node (1) = 8
         url = reverse("tasks:extensions")
         small = self.count(self.office, url)
         self.grow()
         big = self.count(self.office, url)
         filtered = self.count(self.office, url, {"state": "pending", "q": "资金"})
-        self.assertEqual((small, big, filtered), (9, 9, 9))
+        self.assertEqual((small, big, filtered), (8, 8, 8))
 
-    def test_an_application_page_runs_five_queries(self):
-        # 3; the application with its task, plan, node, unit and applicant (1); its trail (1)
-        # = 5; a head's menu adds its 待审核 count (6).
+    def test_an_application_page_runs_four_queries(self):
+        # 2; the application with its task, plan, node, unit and applicant (1); its trail (1)
+        # = 4; a head's menu adds its 待审核 count (5).
         url = reverse("tasks:extension", args=[self.first.pk])
-        self.assertEqual(self.count(self.office, url), 5)
-        self.assertEqual(self.count(self.head, url), 6)
+        self.assertEqual(self.count(self.office, url), 4)
+        self.assertEqual(self.count(self.head, url), 5)
         self.grow()
-        self.assertEqual(self.count(self.office, url), 5)
+        self.assertEqual(self.count(self.office, url), 4)
 
-    def test_the_apply_form_runs_seven_queries(self):
-        # 3; plan; task; the unit's part in the task (1); the task's nodes (1) = 7
+    def test_the_apply_form_runs_six_queries(self):
+        # 2; plan; task; the unit's part in the task (1); the task's nodes (1) = 6
         url = reverse("tasks:extension_apply", args=["2022", "1"])
-        self.assertEqual(self.count(self.staff, url), 7)
+        self.assertEqual(self.count(self.staff, url), 6)
 
     def test_the_task_pages_panel_costs_one_to_three_queries_whatever_the_applications(self):
         task = Task.objects.select_related("plan").get(pk=self.task["1"].pk)

@@ -79,34 +79,35 @@ class KeptFiguresQueryCountTests(BaseTestCase):
         return big
 
     def test_my_tasks_reads_kept_duties_and_states(self):
-        # 3 (session, user with profile and leader, unread notifications) + revision; plan;
+        # 2 (user with profile and leader, unread notifications; the session is read from
+        # Redis) + revision; plan;
         # the unit's reports of this period and the open ones; the unit's groups; filter
         # choices (4); count; one page of tasks; their leaders; their units; the 待办 block's
-        # tasks; instructions to acknowledge; 需协调事项 naming or raised by the unit = 18
+        # tasks; instructions to acknowledge; 需协调事项 naming or raised by the unit = 17
         # (duties and states are kept)
         self.assert_fixed(
-            18, self.staff, reverse("tasks:mine"), lambda p: {"plan": p.slug, "period": W20}
+            17, self.staff, reverse("tasks:mine"), lambda p: {"plan": p.slug, "period": W20}
         )
 
     def test_the_office_dashboard_reads_kept_states_and_duties(self):
-        # 3 + plans; revision; tasks; units; this and last period's reports (2); the lagging
-        # tasks' leaders; login locks; role changes; open and overdue 需协调事项 = 13 (states
+        # 2 + plans; revision; tasks; units; this and last period's reports (2); the lagging
+        # tasks' leaders; login locks; role changes; open and overdue 需协调事项 = 12 (states
         # now and last period, duties and the period's stale reports are kept)
         self.assert_fixed(
-            13, self.office, reverse("home"), lambda p: {"plan": p.slug, "period": W20}
+            12, self.office, reverse("home"), lambda p: {"plan": p.slug, "period": W20}
         )
 
     def test_the_leader_portfolio_reads_kept_states_and_trend(self):
         url = reverse("leaders:portfolio", args=[Leader.objects.get(name="张娅").pk])
-        # 3 + leader; plan; the leader's instructions with new 落实情况; revision; the
+        # 2 + leader; plan; the leader's instructions with new 落实情况; revision; the
         # leader's tasks with their leaders and units (3); plan selector; the open 需协调事项
-        # the leader must act on = 12 (states and the trend are kept)
-        self.assert_fixed(12, self.leader, url, lambda p: {"plan": p.slug, "period": W20})
+        # the leader must act on = 11 (states and the trend are kept)
+        self.assert_fixed(11, self.leader, url, lambda p: {"plan": p.slug, "period": W20})
 
     def test_the_task_list_reads_kept_states(self):
-        # 3 + plan; revision; count; plan selector; filter choices: section, leader, unit
-        # (twice) (4); one page of tasks; their leaders; their units = 14 (states are kept)
-        self.assert_fixed(14, self.office, reverse("tasks:list"), lambda p: {"plan": p.slug})
+        # 2 + plan; revision; count; plan selector; filter choices: section, leader, unit
+        # (twice) (4); one page of tasks; their leaders; their units = 13 (states are kept)
+        self.assert_fixed(13, self.office, reverse("tasks:list"), lambda p: {"plan": p.slug})
 
     def test_a_report_changed_in_the_test_transaction_shows_at_once_on_the_kept_path(self):
         self.login_renewed(self.office)

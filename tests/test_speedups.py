@@ -1,5 +1,7 @@
-"""The fast paths produce exactly what the slow paths they replace produce."""
+"""The two fast paths kept (common/widgets.py FastSelect, common/templatetags/table_rows.py)
+produce exactly what the library paths they replace produce; the period picker's options."""
 
+import inspect
 import re
 
 import django_tables2 as tables
@@ -8,7 +10,7 @@ from django.template import Context, Template
 from django.test import RequestFactory, SimpleTestCase, TestCase
 from django.utils.html import format_html
 
-from common import speedups
+from common.tables import BaseTable, _presigned
 from common.widgets import FastSelect
 from tasks.models import Task
 from tasks.tables import TaskTable
@@ -19,47 +21,6 @@ from .helpers import ALL_FIXTURES
 def _squash(html: str) -> str:
     """Markup with the whitespace between tags removed (templates indent, Python does not)."""
     return re.sub(r">\s+<", "><", re.sub(r"\s+", " ", html)).strip()
-
-
-class SignatureCacheTests(SimpleTestCase):
-    def test_it_is_installed_in_django_tables2(self):
-        from django_tables2 import utils
-
-        self.assertIs(utils.signature, speedups.cached_signature)
-
-    def test_it_gives_what_inspect_gives_for_functions_methods_and_lambdas(self):
-        class Column:
-            def render(self, value, record):
-                return value
-
-            def value(self, **kwargs):
-                return kwargs
-
-        def plain(record, *args, table=None):
-            return record
-
-        column = Column()
-        cases = [plain, lambda value: value, column.render, Column.render, column.value]
-        for fn in cases:
-            with self.subTest(fn=fn):
-                expected = speedups._original_signature(fn)
-                self.assertEqual(speedups.cached_signature(fn), expected)
-                self.assertEqual(speedups.cached_signature(fn), expected)  # from the cache
-        # A bound method leaves out self; the plain function keeps it.
-        self.assertEqual(speedups.cached_signature(column.render), (("value", "record"), None))
-        self.assertEqual(
-            speedups.cached_signature(Column.render), (("self", "value", "record"), None)
-        )
-
-    def test_it_does_not_cache_callable_objects(self):
-        class Callable:
-            def __init__(self, name):
-                self.name = name
-
-            def __call__(self, record):
-                return self.name
-
-        self.assertEqual(speedups.cached_signature(Callable("a")), (("record",), None))
 
 
 class FastSelectTests(SimpleTestCase):
@@ -141,3 +102,58 @@ class PeriodPickerTests(SimpleTestCase):
             ),
             html,
         )
+
+
+class PresignedColumnTests(SimpleTestCase):
+    """Each column's render()/value() carries its signature, so django-tables2 learns which
+    arguments to pass without inspecting the function on every cell."""
+
+    class Table(BaseTable):
+        name = tables.Column()
+        both = tables.Column(empty_values=())
+        anything = tables.Column(empty_values=())
+
+        def render_both(self, value, record):
+            return f"{record['name']}:{value}"
+
+        def value_both(self, record):
+            return record["name"].upper()
+
+        def render_anything(self, **kwargs):
+            return ",".join(sorted(kwargs))
+
+    ROWS = [{"name": "甲", "both": 1}, {"name": "乙", "both": 2}]
+
+    def test_cells_get_the_arguments_their_methods_name(self):
+        table = self.Table(self.ROWS)
+        rows = list(table.rows)
+        self.assertEqual(rows[0].get_cell("both"), "甲:1")
+        self.assertEqual(rows[1].get_cell_value("both"), "乙")
+        self.assertEqual(rows[0].get_cell("name"), "甲")
+        self.assertIn("bound_column", rows[0].get_cell("anything").split(","))
+
+    def test_the_signature_is_the_methods_own_and_computed_once_per_function(self):
+        first, second = self.Table(self.ROWS), self.Table(self.ROWS)
+        for name in ("name", "both", "anything"):
+            with self.subTest(column=name):
+                column = first.columns[name]
+                self.assertTrue(hasattr(column.render, "__signature__"))
+                self.assertEqual(
+                    inspect.signature(column.render),
+                    inspect.signature(getattr(first, f"render_{name}", column.column.render)),
+                )
+                self.assertIs(
+                    inspect.signature(column.render),
+                    inspect.signature(second.columns[name].render),
+                )
+        self.assertEqual(
+            list(inspect.signature(first.columns["both"].render).parameters), ["value", "record"]
+        )
+
+    def test_a_callable_object_is_left_as_it_is(self):
+        class Render:
+            def __call__(self, value):
+                return value
+
+        render = Render()
+        self.assertIs(_presigned(render), render)

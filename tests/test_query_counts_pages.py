@@ -1,0 +1,172 @@
+"""The task page shows each unit's latest report and one page of the older ones: its query
+count is the same with 19 reports and with 190, and the history pages through all of them."""
+
+import datetime
+
+from django.db import connection
+from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
+
+from departments.models import Department
+from tasks.history import HISTORY_PER_PAGE
+from tasks.models import ProgressReport, TaskUnit
+from tasks.periods import parse_period_key
+
+from .base import BaseTestCase
+
+WEEKS = 19  # weeks 1–19 of 2022, all before the page's as-of date (week 20)
+
+
+@override_settings(AS_OF_DATE="2022-05-18")
+class TaskPageHistoryTests(BaseTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        cls.target = cls.task["15"]
+        cls.target.reports.all().delete()
+        others = Department.objects.exclude(pk=cls.drc.pk).order_by("pk")
+        cls.units = [cls.drc, *others[:9]]
+        TaskUnit.objects.filter(task=cls.target).exclude(department=cls.drc).delete()
+        TaskUnit.objects.bulk_create(
+            TaskUnit(
+                task=cls.target,
+                role="cooperating",
+                position=i + 2,
+                department=unit,
+                written_name=unit.name,
+            )
+            for i, unit in enumerate(cls.units[1:])
+        )
+
+    def add_reports(self, units, *, state="submitted"):
+        rows = []
+        for unit in units:
+            for week in range(1, WEEKS + 1):
+                period = parse_period_key(f"2022-W{week:02d}")
+                rows.append(
+                    ProgressReport(
+                        task=self.target,
+                        department=unit,
+                        role="lead" if unit == self.drc else "cooperating",
+                        period_key=period.key,
+                        period_start=period.start,
+                        period_end=period.end,
+                        state=state,
+                        progress=f"{unit.name}第{week}周进展",
+                        percent=week * 5 if unit == self.drc else None,
+                        created_by=self.staff,
+                        updated_by=self.staff,
+                        submitted_at=datetime.datetime.combine(
+                            period.end, datetime.time(9), tzinfo=datetime.UTC
+                        ),
+                    )
+                )
+        ProgressReport.objects.bulk_create(rows)
+
+    def get(self, user, params=None):
+        self.login_renewed(user)
+        with CaptureQueriesContext(connection) as queries:
+            response = self.client.get(self.target.get_absolute_url(), params or {})
+        self.assertEqual(response.status_code, 200)
+        return response, len(queries)
+
+    def test_the_task_page_runs_the_same_queries_with_ten_times_the_reports(self):
+        self.get(self.office)  # the process's first request reads the plans once (warm-up)
+        # 2 (user with profile and leader; unread notifications; the session is read from
+        # Redis) + plan; the task with section and parent; its leaders; its units; its
+        # sub-items; revision (task states and charts are kept figures); timeline: each
+        # unit's latest report, the older ones' count and page, their attachments, their
+        # indicator values (5); the audit trail; the pending node plan proposal; the extension
+        # panel's applications; the closure panel's application; instructions and
+        # acknowledgements (2) = 19
+        self.add_reports(self.units[:1])  # 19 reports
+        small_response, small = self.get(self.office)
+        self.add_reports(self.units[1:])  # 190
+        big_response, big = self.get(self.office)
+        self.assertEqual((small, big), (19, 19))
+        self.assertEqual(len(small_response.context["timeline"].latest), 1)
+        self.assertEqual(len(big_response.context["timeline"].latest), 10)
+        self.assertEqual(len(big_response.context["timeline"].history), HISTORY_PER_PAGE)
+
+    def test_each_unit_shows_its_latest_report_lead_unit_first(self):
+        self.add_reports(self.units[:3])
+        response, _ = self.get(self.office)
+        latest = response.context["timeline"].latest
+        self.assertEqual([r.period_key for r in latest], ["2022-W19"] * 3)
+        self.assertEqual(latest[0].department, self.drc)
+        self.assertEqual({r.department for r in latest}, set(self.units[:3]))
+        self.assertContains(response, f"{self.drc.name}第19周进展")
+
+    def test_the_history_pages_through_every_older_report_newest_first(self):
+        self.add_reports(self.units[:2])  # 38 reports: 2 latest, 36 older = 4 pages of 10
+        seen = []
+        for page in range(1, 5):
+            response, _ = self.get(self.office, {"history": page})
+            history = response.context["timeline"].history
+            self.assertEqual(history.paginator.num_pages, 4)
+            seen += list(history)
+        self.assertEqual(len(seen), 36)
+        self.assertEqual(len({r.pk for r in seen}), 36)
+        starts = [r.period_start for r in seen]
+        self.assertEqual(starts, sorted(starts, reverse=True))
+        self.assertEqual(starts[0], parse_period_key("2022-W18").start)
+        latest = {r.pk for r in response.context["timeline"].latest}
+        self.assertFalse(latest & {r.pk for r in seen})
+
+    def test_the_pager_links_keep_the_period_and_mark_the_current_page(self):
+        self.add_reports(self.units[:2])
+        response, _ = self.get(self.office, {"period": "2022-W19", "history": 2})
+        self.assertContains(response, 'aria-label="往期报送分页"')
+        self.assertContains(
+            response, 'href="?period=2022-W19&amp;history=2#history" aria-current="page"'
+        )
+        self.assertContains(response, 'href="?period=2022-W19&amp;history=3#history">下一页')
+        self.assertContains(response, 'href="?period=2022-W19&amp;history=1#history">上一页')
+
+    def test_a_page_number_that_is_not_one_gives_a_page_not_an_error(self):
+        self.add_reports(self.units[:2])
+        for value in ("abc", "-1", "0", "99999999999999999999", "2.5"):
+            with self.subTest(history=value):
+                response, _ = self.get(self.office, {"history": value})
+                self.assertIn(response.context["timeline"].history.number, {1, 4})
+
+    def test_another_units_draft_is_neither_latest_nor_history(self):
+        self.add_reports(self.units[:1])
+        town = Department.objects.get(name="堂邑镇")
+        self.add_reports([town], state="draft")
+        response, _ = self.get(self.staff)
+        timeline = response.context["timeline"]
+        shown = [*timeline.latest, *timeline.history.paginator.object_list]
+        self.assertEqual({r.department for r in shown}, {self.drc})
+        self.assertNotContains(response, "堂邑镇第19周进展")
+
+    def test_a_task_without_reports_says_so(self):
+        response, _ = self.get(self.office)
+        self.assertContains(response, "截至本期尚无报送。")
+        self.assertNotContains(response, "往期报送")
+
+
+@override_settings(AS_OF_DATE="2022-05-18")
+class FilterChoicesTests(BaseTestCase):
+    def test_the_filters_offer_only_the_plans_leaders_and_units(self):
+        from leaders.models import Leader
+        from tasks.filters import TaskFilterSet
+        from tasks.models import Plan
+
+        from .synthetic import build_plan
+
+        real = Plan.objects.get(year=2022)
+        outsider = Department.objects.create(name="外县某局", kind="bureau")
+        stranger = Leader.objects.create(name="外县领导", title="副县长")
+        other = build_plan(slug="other", year=2023, tasks=3)
+        other.tasks.first().unit_links.filter(role="lead").update(department=outsider)
+        other.tasks.first().leader_links.update(leader=stranger)
+        filters = TaskFilterSet(queryset=real.tasks.all(), plan=real).filters
+        leaders = set(filters["leader"].queryset)
+        self.assertIn(self.zhangya, leaders)
+        self.assertNotIn(stranger, leaders)
+        self.assertIn(self.drc, set(filters["lead_unit"].queryset))
+        self.assertNotIn(outsider, set(filters["lead_unit"].queryset))
+        involved = set(filters["unit"].queryset)
+        self.assertIn(self.town, involved)  # through 各镇政府（街道办事处）
+        self.assertNotIn(outsider, involved)
