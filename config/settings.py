@@ -444,9 +444,12 @@ if SESSION_STORE == "cache":
             "CACHES", {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
         ),
         "sessions": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Redis unreachable: answered as a miss, so sessions fall back to the database
+            # (common/cache.py) instead of every logged-in page failing.
+            "BACKEND": "common.cache.TolerantRedisCache",
             "LOCATION": env_str("SESSION_REDIS_URL", REDIS_URL),
             "KEY_PREFIX": "session",
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         },
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"

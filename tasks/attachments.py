@@ -6,12 +6,18 @@ file is deleted from storage only after the row's deletion has been committed, s
 never leaves a row without its file.
 """
 
+import logging
+from functools import partial
+
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.http import FileResponse, Http404
 
 from .access import can_report
 from .evidence import content_type_for
 from .models import Attachment, ProgressReport
+
+logger = logging.getLogger(__name__)
 
 EDITABLE = (ProgressReport.State.DRAFT, ProgressReport.State.RETURNED)
 
@@ -20,22 +26,43 @@ class AttachmentError(Exception):
     """A refused removal, with a message for the user in Chinese."""
 
 
-def store_files(report: ProgressReport, user, files: list, written: list) -> list[Attachment]:
-    """Attach the uploads to the report; each stored file is appended to `written`."""
+def store_uploads(build, user, files, written: list) -> list:
+    """Store uploaded files as rows of a file model (report attachments, closure evidence):
+    ``build(**fields)`` makes the unsaved row. Each stored file is appended to `written`, so
+    the caller removes it again when the transaction fails (files vanish with a rollback)."""
     stored = []
     for upload in files:
-        attachment = Attachment(
-            report=report,
+        row = build(
             original_name=upload.name[:200],
             size=upload.size,
             content_type=content_type_for(upload.name),
             uploaded_by=user,
         )
-        attachment.file.save(upload.name, upload, save=False)
-        written.append(attachment.file)
-        attachment.save()
-        stored.append(attachment)
+        row.file.save(upload.name, upload, save=False)
+        written.append(row.file)
+        row.save()
+        stored.append(row)
     return stored
+
+
+def store_files(report: ProgressReport, user, files: list, written: list) -> list[Attachment]:
+    """Attach the uploads to the report; each stored file is appended to `written`."""
+    return store_uploads(partial(Attachment, report=report), user, files, written)
+
+
+def serve_file(row) -> FileResponse:
+    """Download a stored upload (an Attachment, a ClosureEvidence) under its original name;
+    404 with a Chinese message when the file has gone from the disk."""
+    try:
+        handle = row.file.open("rb")
+    except FileNotFoundError:
+        logger.error("%s %s missing on disk", type(row).__name__, row.pk)
+        raise Http404("文件已丢失，请联系督查室") from None
+    response = FileResponse(
+        handle, as_attachment=True, filename=row.original_name, content_type=row.content_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @transaction.atomic

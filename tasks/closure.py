@@ -12,6 +12,7 @@ Every step runs in one transaction with its audit record (tasks.audit), locks th
 """
 
 import datetime
+from functools import partial
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -21,7 +22,7 @@ from accounts.roles import person_of
 
 from . import audit, clock, revision
 from .access import leads_task, unit_role_in
-from .evidence import content_type_for
+from .attachments import store_uploads
 from .models import ClosureApplication, ClosureEvidence, Task, TaskUnit
 from .signals import closure_step
 
@@ -96,20 +97,7 @@ def _after_commit(application, step: str, actor) -> None:
 def store_evidence(application, user, files, written: list) -> list[ClosureEvidence]:
     """Keep the uploads (checked by the form, as report evidence); each file stored is
     appended to `written`, so the caller removes it again when the transaction fails."""
-    stored = []
-    for upload in files:
-        evidence = ClosureEvidence(
-            application=application,
-            original_name=upload.name[:200],
-            size=upload.size,
-            content_type=content_type_for(upload.name),
-            uploaded_by=user,
-        )
-        evidence.file.save(upload.name, upload, save=False)
-        written.append(evidence.file)
-        evidence.save()
-        stored.append(evidence)
-    return stored
+    return store_uploads(partial(ClosureEvidence, application=application), user, files, written)
 
 
 def apply(task: Task, user, summary: str, files=()) -> ClosureApplication:

@@ -5,12 +5,9 @@ Chinese (so the one-time token is given back and a corrected form can be sent); 
 never decides here gets 403; an application or task out of the person's scope is 404.
 """
 
-import logging
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
@@ -18,11 +15,11 @@ from accounts.roles import person_of
 
 from . import closure
 from .access import leads_task, tasks_visible_to
+from .attachments import serve_file
 from .forms import ClosureForm, ReasonForm
 from .lookups import plan_or_404
 from .models import ClosureApplication, ClosureEvidence, Task
 
-logger = logging.getLogger(__name__)
 State = ClosureApplication.State
 
 
@@ -130,19 +127,7 @@ def reopen(request, plan_key: str, number: str):
 def evidence_download(request, file_id: int):
     readable = ClosureEvidence.objects.filter(application__task__in=tasks_visible_to(request.user))
     evidence = get_object_or_404(readable, pk=file_id)
-    try:
-        handle = evidence.file.open("rb")
-    except FileNotFoundError:
-        logger.error("closure evidence %s missing on disk", evidence.pk)
-        raise Http404("文件已丢失，请联系督查室") from None
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=evidence.original_name,
-        content_type=evidence.content_type,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return serve_file(evidence)
 
 
 @login_required

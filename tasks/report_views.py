@@ -1,12 +1,10 @@
 """Pages of the reporting workflow: the report form, review actions, history, evidence files."""
 
-import logging
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
@@ -24,7 +22,7 @@ from .access import (
     reports_visible_to,
     tasks_visible_to,
 )
-from .attachments import AttachmentError, add_files, remove_attachment
+from .attachments import AttachmentError, add_files, remove_attachment, serve_file
 from .closure import CLOSED_MESSAGE
 from .forms import IndicatorFormSet, ReportForm, ReturnForm, ask_initial
 from .lookups import period_or_404, plan_or_404
@@ -32,7 +30,6 @@ from .models import ProgressReport, Task
 from .periods import parse_period_key
 from .report_context import completion_context, expected_at, previous_report
 
-logger = logging.getLogger(__name__)
 State = ProgressReport.State
 
 
@@ -285,19 +282,7 @@ def report_history(request, report_id: int):
 def attachment_download(request, attachment_id: int):
     readable = attachments_visible_to(request.user).select_related("report__task")
     attachment = get_object_or_404(readable, pk=attachment_id)
-    try:
-        handle = attachment.file.open("rb")
-    except FileNotFoundError:
-        logger.error("attachment %s missing on disk", attachment.pk)
-        raise Http404("文件已丢失，请联系督查室") from None
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=attachment.original_name,
-        content_type=attachment.content_type,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return serve_file(attachment)
 
 
 @login_required

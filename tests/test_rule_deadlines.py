@@ -41,7 +41,7 @@ class EffectiveDateTests(TestCase):
                 start=start,
                 end=end,
                 completion=50.0,
-                accepted_done=False,
+                closed=False,
                 periods_since_last_report=0,
                 periods_elapsed=20,
             )

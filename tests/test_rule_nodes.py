@@ -28,7 +28,7 @@ def _status(as_of, completion, nodes):
         start=START,
         end=END,
         completion=completion,
-        accepted_done=False,
+        closed=False,
         periods_since_last_report=0,
         periods_elapsed=10,
         expected=expected_from_nodes(as_of, START, nodes),
@@ -104,7 +104,7 @@ def test_a_construction_project_starting_in_q3_is_not_red_in_spring():
         start=START,
         end=END,
         completion=0.0,
-        accepted_done=False,
+        closed=False,
         periods_since_last_report=0,
         periods_elapsed=10,
     )

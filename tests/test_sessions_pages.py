@@ -6,7 +6,7 @@ whatever the browser's Accept-Language (no LocaleMiddleware)."""
 from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.core.cache import caches
-from django.test import Client
+from django.test import Client, override_settings
 from django.urls import reverse
 
 from .base import PASSWORD, BaseTestCase
@@ -32,6 +32,26 @@ class CachedSessionTests(BaseTestCase):
         client = self.login()
         caches[settings.SESSION_CACHE_ALIAS].delete(client.session.cache_key)
         self.assertEqual(self.mine(client), 200)
+
+    def test_with_redis_down_sessions_live_in_the_database_alone(self):
+        down = {
+            **settings.CACHES,
+            "sessions": {
+                "BACKEND": "common.cache.TolerantRedisCache",
+                "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens there
+                "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+            },
+        }
+        with override_settings(
+            CACHES=down,
+            SESSION_ENGINE="django.contrib.sessions.backends.cached_db",
+            SESSION_CACHE_ALIAS="sessions",
+        ):
+            self.assertIsNone(caches["sessions"].get("anything"))  # a miss, not an error
+            client = self.login()
+            self.assertEqual(self.mine(client), 200)
+            client.post(reverse("logout"))
+            self.assertEqual(self.mine(client), 302)
 
     def test_logout_ends_the_session_for_a_second_client_with_the_same_cookie(self):
         client = self.login()

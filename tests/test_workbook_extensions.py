@@ -56,11 +56,12 @@ class WorkbookExtensionTests(BaseTestCase):
 
     def test_the_main_sheet_shows_the_original_and_the_approved_deadline(self):
         rows = self.rows("总表")
-        self.assertEqual(rows[3][12:14], ("完成时限", "延期后时限"))
+        at = rows[3].index("完成时限")  # the last two columns of 总表
+        self.assertEqual(rows[3][at : at + 2], ("完成时限", "延期后时限"))
         by_number = {r[0]: r for r in rows[4:]}
-        self.assertEqual(by_number["3"][12:14], ("2022-06-30", "2022-09-30"))
-        self.assertEqual(by_number["5"][12:14], ("2022-06-30", "—"))  # pending: not in force
-        self.assertEqual(by_number["7"][12:14], ("2022-12-31", "—"))  # none: the year's end
+        self.assertEqual(by_number["3"][at : at + 2], ("2022-06-30", "2022-09-30"))
+        self.assertEqual(by_number["5"][at : at + 2], ("2022-06-30", "—"))  # pending: not in force
+        self.assertEqual(by_number["7"][at : at + 2], ("2022-12-31", "—"))  # none: the year's end
 
     def test_pending_applications_of_the_week_are_listed_with_their_step_and_age(self):
         rows = self.rows("待审批申请")
