@@ -51,11 +51,11 @@ AXE_OPTIONS = {
 DEMO_OBJECTS = r"""
 import json
 from django.contrib.auth.models import User
-from leaders.models import Instruction, Leader
+from leaders.models import CoordinationItem, Instruction, Leader
 from notifications.models import Notification
-from reports.models import Bulletin, ReportJob, WeeklySnapshot
+from reports.models import Bulletin, EscalationNotice, ReportJob, WeeklySnapshot
 from tasks.models import Attachment, ClosureApplication, ClosureEvidence, ExtensionApplication
-from tasks.models import Plan, PlanImport, ProgressReport, Task
+from tasks.models import NodeProposal, Plan, PlanImport, ProgressReport, Task
 
 plan = Plan.objects.by_key("2022")
 zhangya = Leader.objects.get(name="张娅")
@@ -95,6 +95,9 @@ print(json.dumps({
     "application_id": pk(ExtensionApplication) + pk(ClosureApplication),
     "decision": ["approve"],
     "file_id": pk(ClosureEvidence),
+    "item_id": pk(CoordinationItem),
+    "notice_id": pk(EscalationNotice),
+    "proposal_id": pk(NodeProposal),
 }))
 """
 
