@@ -166,11 +166,16 @@ class StaleColumn(tables.Column):
 DASHBOARD_SHOWN = 30
 
 
+def kept_period_stale(plan, period) -> list:
+    """period_stale, kept with the plan's other derived figures (tasks.revision)."""
+    return revision.memo("stale", (plan.pk, period.key), lambda: period_stale(plan, period))
+
+
 def dashboard_panel(plan, period, today) -> dict:
     """The dashboard's partial: the period's stale reports (first 30) and the plan's open
     需协调事项 (tasks.coordination). The stale reports are kept with the plan's figures
     (tasks.revision: they come from counted reports only); the counts are one query."""
-    stale = revision.memo("stale", (plan.pk, period.key), lambda: period_stale(plan, period))
+    stale = kept_period_stale(plan, period)
     return {
         "stale_reports": stale[:DASHBOARD_SHOWN],
         "stale_total": len(stale),
