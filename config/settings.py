@@ -10,6 +10,7 @@ from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
+from .caches import broker, figures_cache, session_cache
 from .env import (
     database_from_url,
     ensure_dir,
@@ -231,11 +232,7 @@ AS_OF_DATE = env_str("AS_OF_DATE", "")
 # --- Celery -------------------------------------------------------------------------------
 REDIS_URL = env_str("REDIS_URL", "")
 
-# --- Kept figures (tasks.revision) ---------------------------------------------------------
-# Derived figures (task states, duties, trends) are kept in a cache every worker and host
-# shares, keyed by the data revision: Redis when REDIS_URL is set (FIGURES_REDIS_URL for
-# another instance), else files under VAR_DIR/figures (zero setup, shared by the processes of
-# one machine). "locmem" is per process (tests).
+# --- Kept figures (tasks.revision): where, see config/caches.py ------------------------------
 FIGURES_CACHE = env_str("FIGURES_CACHE", "") or ("redis" if REDIS_URL else "file")
 FIGURES_CACHE_ALIAS = "figures"
 FIGURES_SECONDS = env_int("FIGURES_SECONDS", 900, minimum=1)
@@ -243,54 +240,14 @@ FIGURES_SECONDS = env_int("FIGURES_SECONDS", 900, minimum=1)
 FIGURES_WARM_ON_COMMIT = env_bool("FIGURES_WARM_ON_COMMIT", True)
 # … of at most this many active plans (the revision is one for the whole database).
 FIGURES_WARM_PLANS = env_int("FIGURES_WARM_PLANS", 4, minimum=0)
-if FIGURES_CACHE == "redis":
-    if not (env_str("FIGURES_REDIS_URL", "") or REDIS_URL):
-        raise ImproperlyConfigured("FIGURES_CACHE=redis needs REDIS_URL or FIGURES_REDIS_URL")
-    _figures_cache = {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
-        "LOCATION": env_str("FIGURES_REDIS_URL", "") or REDIS_URL,
-        "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 5},
-    }
-elif FIGURES_CACHE == "file":
-    _figures_cache = {
-        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-        "LOCATION": str(ensure_dir(VAR_DIR / "figures")),
-        "OPTIONS": {"MAX_ENTRIES": 2000},
-    }
-elif FIGURES_CACHE == "locmem":
-    _figures_cache = {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "figures",
-        "OPTIONS": {"MAX_ENTRIES": 500},
-    }
-else:
-    raise ImproperlyConfigured(
-        f"FIGURES_CACHE must be redis, file or locmem, not {FIGURES_CACHE!r}"
-    )
+_figures_cache = figures_cache(
+    FIGURES_CACHE, env_str("FIGURES_REDIS_URL", "") or REDIS_URL, VAR_DIR
+)
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     FIGURES_CACHE_ALIAS: _figures_cache,
 }
-if REDIS_URL:
-    CELERY_BROKER_URL = REDIS_URL
-    CELERY_BROKER_TRANSPORT_OPTIONS = {
-        "visibility_timeout": 3600,
-        "socket_connect_timeout": 2,
-        "socket_timeout": 10,
-    }
-else:
-    # A broker that needs no server: messages are files under var/celery/.
-    _broker_dir = ensure_dir(VAR_DIR / "celery" / "queue")
-    _processed_dir = ensure_dir(VAR_DIR / "celery" / "processed")
-    _control_dir = ensure_dir(VAR_DIR / "celery" / "control")
-    CELERY_BROKER_URL = "filesystem://"
-    CELERY_BROKER_TRANSPORT_OPTIONS = {
-        "data_folder_in": str(_broker_dir),
-        "data_folder_out": str(_broker_dir),
-        "processed_folder": str(_processed_dir),
-        "store_processed": False,
-        "control_folder": str(_control_dir),
-    }
+CELERY_BROKER_URL, CELERY_BROKER_TRANSPORT_OPTIONS = broker(REDIS_URL, VAR_DIR)
 # Job state lives in our own status models, which the UI reads; results are kept only where a
 # result store exists anyway (Redis), for health checks.
 CELERY_TASK_IGNORE_RESULT = not REDIS_URL
@@ -426,31 +383,15 @@ NOTIFY_HTTP_TIMEOUT = env_int("NOTIFY_HTTP_TIMEOUT", 5, minimum=1)  # seconds
 NOTIFY_MAX_ATTEMPTS = env_int("NOTIFY_MAX_ATTEMPTS", 5, minimum=1)
 NOTIFY_RETRY_SECONDS = env_int("NOTIFY_RETRY_SECONDS", 30, minimum=0)  # doubles each attempt
 
-# --- Sessions: read from Redis, written through to the database ------------------------------
-# Every logged-in request reads its session. With Redis configured, `cached_db` reads it from
-# Redis and writes it to both, so a Redis restart only costs a database read per session;
-# logout, password change (the session's auth hash) and expiry work as with the database
-# engine, since the session is one shared record for every worker and host. SESSION_STORE=db
-# keeps sessions in the database only. Measured: see SessionStoreTests in tests/ and the
-# floor in benchmarks/request_costs.py.
+# --- Sessions: read from Redis, written through to the database (config/caches.py) ----------
+# SESSION_STORE=db keeps sessions in the database only. Measured: see tests/test_sessions_pages.py
+# and the floor in benchmarks/request_costs.py.
 SESSION_STORE = env_str("SESSION_STORE", "cache" if REDIS_URL else "db")
 if SESSION_STORE not in {"cache", "db"}:
     raise ImproperlyConfigured(f"SESSION_STORE={SESSION_STORE!r}: use cache or db.")
 if SESSION_STORE == "cache":
     if not REDIS_URL:
         raise ImproperlyConfigured("SESSION_STORE=cache needs REDIS_URL.")
-    CACHES = {
-        **globals().get(
-            "CACHES", {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-        ),
-        "sessions": {
-            # Redis unreachable: answered as a miss, so sessions fall back to the database
-            # (common/cache.py) instead of every logged-in page failing.
-            "BACKEND": "common.cache.TolerantRedisCache",
-            "LOCATION": env_str("SESSION_REDIS_URL", REDIS_URL),
-            "KEY_PREFIX": "session",
-            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
-        },
-    }
+    CACHES = {**CACHES, "sessions": session_cache(env_str("SESSION_REDIS_URL", REDIS_URL))}
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
     SESSION_CACHE_ALIAS = "sessions"
