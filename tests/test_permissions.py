@@ -16,8 +16,7 @@ from tasks.models import Attachment, PlanImport, ProgressReport, Task
 
 from . import objects
 from .base import PASSWORD, BaseTestCase
-
-ROLES = ["anon", "nobody", "staff", "head", "town", "leader", "office", "admin"]
+from .matrix import failures, row, users_by_role
 
 
 def _covered_elsewhere() -> set[str]:
@@ -33,11 +32,6 @@ def _covered_elsewhere() -> set[str]:
         if info.name.startswith("test_permissions_"):
             names |= set(importlib.import_module(f"tests.{info.name}").URL_NAMES)
     return names
-
-
-def row(*statuses):
-    assert len(statuses) == len(ROLES)
-    return dict(zip(ROLES, statuses, strict=True))
 
 
 @override_settings(AS_OF_DATE="2022-05-18")
@@ -460,34 +454,15 @@ class PermissionMatrixTests(BaseTestCase):
             # fmt: on
         ]
 
-    def users(self):
-        return {
-            "anon": None,
-            "nobody": self.nobody,
-            "staff": self.staff,
-            "head": self.head,
-            "town": self.town_staff,
-            "leader": self.leader,
-            "office": self.office,
-            "admin": self.admin,
-        }
-
     def test_every_role_gets_exactly_the_expected_status_on_every_view(self):
-        failures = []
-        for role, user in self.users().items():
-            self.client.logout()
-            if user is not None:
-                self.client.force_login(user)
-            for label, method, url, expected in self.matrix():
-                data = {"username": "nobody"}
-                if method == "post":
-                    data.update(plan=self.task["1"].plan_id, period="2022-W20")
-                response = getattr(self.client, method)(url, data)
-                if response.status_code != expected[role]:
-                    failures.append(
-                        f"{role} {method} {label}: {response.status_code} != {expected[role]}"
-                    )
-        self.assertEqual(failures, [])
+        def send(cell):
+            _, method, url, _ = cell
+            data = {"username": "nobody"}
+            if method == "post":
+                data.update(plan=self.task["1"].plan_id, period="2022-W20")
+            return getattr(self.client, method)(url, data)
+
+        self.assertEqual(failures(self, self.matrix(), send), [])
 
     def test_the_matrix_covers_every_url_pattern(self):
         from django.urls import get_resolver
@@ -593,32 +568,29 @@ class ReportStateMatrixTests(BaseTestCase):
             expected = self.expected(number, state)
             yield (
                 f"task {number} {state} history",
+                "get",
                 reverse("tasks:report_history", args=[report.pk]),
                 expected,
             )
             yield (
                 f"task {number} {state} file",
+                "get",
                 reverse("tasks:attachment", args=[attachment.pk]),
                 expected,
             )
 
     def test_every_role_reads_exactly_the_reports_and_files_the_rule_allows(self):
-        users = PermissionMatrixTests.users(self)
-        failures = []
-        for role, user in users.items():
-            self.client.logout()
-            if user is not None:
-                self.client.force_login(user)
-            for label, url, expected in self.cells():
-                response = self.client.get(url)
-                if response.status_code != expected[role]:
-                    failures.append(f"{role} {label}: {response.status_code} != {expected[role]}")
-                if response.status_code == 200 and "file" in label:
-                    self.assertEqual(b"".join(response.streaming_content), b"%PDF-1.4")
-        self.assertEqual(failures, [])
+        def send(cell):
+            label, _, url, _ = cell
+            response = self.client.get(url)
+            if response.status_code == 200 and "file" in label:
+                self.assertEqual(b"".join(response.streaming_content), b"%PDF-1.4")
+            return response
+
+        self.assertEqual(failures(self, list(self.cells()), send), [])
 
     def test_the_task_page_lists_exactly_the_reports_the_history_page_opens(self):
-        for role, user in PermissionMatrixTests.users(self).items():
+        for role, user in users_by_role(self).items():
             if user is None:
                 continue
             self.client.force_login(user)

@@ -16,7 +16,7 @@ from departments.models import Department
 from tasks.models import ExtensionApplication
 
 from .base import BaseTestCase
-from .test_permissions import ROLES, row
+from .matrix import failures, row, url_names
 
 # The URL names this file covers (tests/test_permissions.py checks every name is covered).
 URL_NAMES = {
@@ -161,32 +161,12 @@ class ExtensionPermissionTests(BaseTestCase):
             ),
         ]
 
-    def users(self):
-        return {
-            "anon": None,
-            "nobody": self.nobody,
-            "staff": self.staff,
-            "head": self.head,
-            "town": self.town_staff,
-            "leader": self.leader,
-            "office": self.office,
-            "admin": self.admin,
-        }
-
     def test_every_role_gets_exactly_the_expected_status_on_every_extension_view(self):
-        failures = []
-        for label, method, url, data, expected in self.matrix():
-            for role in ROLES:
-                user = self.users()[role]
-                self.client.logout()
-                if user is not None:
-                    self.client.force_login(user)
-                response = getattr(self.client, method)(url, data)
-                if response.status_code != expected[role]:
-                    failures.append(
-                        f"{role} {method} {label}: {response.status_code} != {expected[role]}"
-                    )
-        self.assertEqual(failures, [])
+        def send(cell):
+            _, method, url, data, _ = cell
+            return getattr(self.client, method)(url, data)
+
+        self.assertEqual(failures(self, self.matrix(), send, rows_first=True), [])
         self.inside.refresh_from_db()
         self.outside.refresh_from_db()
         self.assertEqual(self.inside.state, "pending_office")  # the head's approval, once
@@ -194,10 +174,4 @@ class ExtensionPermissionTests(BaseTestCase):
         self.assertEqual(ExtensionApplication.objects.count(), 2)  # no application written
 
     def test_the_matrix_names_every_extension_url(self):
-        from django.urls import resolve
-
-        covered = set()
-        for _, _, url, _, _ in self.matrix():
-            match = resolve(url)
-            covered.add(f"{match.namespace}:{match.url_name}")
-        self.assertEqual(covered, URL_NAMES)
+        self.assertEqual(url_names(self.matrix()), URL_NAMES)
