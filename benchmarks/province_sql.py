@@ -157,7 +157,8 @@ CLONE = [
 REPORTS = """
 INSERT INTO tasks_progressreport (task_id, department_id, role, period_key, period_start,
     period_end, state, progress, problems, next_steps, percent, is_late, submitted_at,
-    return_reason, version, created_by_id, updated_by_id, created_at, updated_at, is_demo)
+    return_reason, version, created_by_id, updated_by_id, created_at, updated_at, is_demo,
+    coordination_ask)
 SELECT d.task_id, d.department_id, d.role, w.key, w.start_day, w.end_day, s.state,
     tp.progress, tp.problems, tp.next_steps,
     LEAST(100, GREATEST(0, round(w.w * 100.0 / 52 + (x.r2 %% 21) - 12)))::numeric(4, 1),
@@ -166,7 +167,7 @@ SELECT d.task_id, d.department_id, d.role, w.key, w.start_day, w.end_day, s.stat
          WHEN x.r2 %% 1000 < 80 THEN w.due_at + interval '1 day 3 hours'
          ELSE w.due_at - interval '1 day' + (x.r2 %% 480) * interval '1 minute' END,
     CASE WHEN s.state = 'returned' THEN '请补充本周具体工作量和下步时间安排。' ELSE '' END,
-    1, %(user)s, %(user)s, w.due_at - interval '2 days', w.due_at, false
+    1, %(user)s, %(user)s, w.due_at - interval '2 days', w.due_at, false, '{}'::jsonb
 FROM duty d
 CROSS JOIN bench_week w
 CROSS JOIN LATERAL (
