@@ -22,7 +22,7 @@ from tasks.duties import plan_duties, plan_units
 from tasks.models import ExtensionApplication, Plan, ProgressReport, ReportEvent, Task, TaskUnit
 from tasks.periods import Period, plan_periods
 from tasks.progress import plan_task_states
-from tasks.stale import stale_reports_by_unit
+from tasks.stale import kept_stale_by_unit
 from tasks.status import Status
 
 from .scoring import UnitFigures
@@ -163,8 +163,8 @@ def closed_counts(plan: Plan, span: Span, day: datetime.date) -> dict[int, int]:
 
 def stale_counts(plan: Plan, periods: list[Period]) -> dict[int, int]:
     """department id -> its reports of the periods flagged 进展停滞 (与上期基本相同), by the
-    stale-report rule (tasks.stale)."""
-    return stale_reports_by_unit(plan, periods)
+    stale-report rule (tasks.stale), kept until the data changes."""
+    return kept_stale_by_unit(plan, periods)
 
 
 def extension_counts(plan: Plan, span: Span) -> dict[int, int]:

@@ -129,6 +129,17 @@ def stale_reports_by_unit(plan, periods) -> dict[int, int]:
     return found
 
 
+def kept_stale_by_unit(plan, periods) -> dict[int, int]:
+    """stale_reports_by_unit, kept with the plan's other derived figures (tasks.revision): a
+    year's scores judge every report of 52 periods (~1 s), once per data revision. The rule's
+    settings are part of the key, so a changed threshold never reads an old count."""
+    keys = tuple(p.key for p in periods)
+    rule = (settings.STALE_SIMILARITY_PERCENT, settings.STALE_PERIODS)
+    return revision.memo(
+        "stale_by_unit", (plan.pk, keys, rule), lambda: stale_reports_by_unit(plan, periods)
+    )
+
+
 class StaleColumn(tables.Column):
     """与上期基本相同, with the similarity: computed once for the rows of the page shown."""
 

@@ -120,3 +120,15 @@ class StaleFlagTests(BaseTestCase):
         reports = ProgressReport.objects.filter(pk__in=[self.copied.pk, self.fresh.pk])
         flags = stale.verdicts(reports.select_related("task__plan"))
         self.assertEqual(set(flags), {self.copied.pk})
+
+    def test_the_kept_count_per_unit_moves_with_a_report_and_with_the_rule(self):
+        from tasks.periods import parse_period_key
+
+        plan = self.task["15"].plan
+        periods = [parse_period_key("2022-W19"), parse_period_key("2022-W20")]
+        self.assertEqual(stale.kept_stale_by_unit(plan, periods), {self.drc.pk: 1})
+        self.fresh.progress, self.fresh.percent = "第一周", 30  # now a copy of last week too
+        self.fresh.save()
+        self.assertEqual(stale.kept_stale_by_unit(plan, periods), {self.drc.pk: 2})
+        with self.settings(STALE_SIMILARITY_PERCENT=101):  # nothing is that similar
+            self.assertEqual(stale.kept_stale_by_unit(plan, periods), {})
