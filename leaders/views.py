@@ -34,25 +34,37 @@ def portfolio_heading(user, leader: Leader) -> str:
     return f"{leader.name} {PORTFOLIO_WORDS}"
 
 
-def _plan_for(leader: Leader, key: str | None) -> Plan | None:
-    plans = Plan.objects.filter(tasks__leader_links__leader=leader).distinct()
+def _plans_of(leader: Leader):
+    return Plan.objects.filter(tasks__leader_links__leader=leader).distinct()
+
+
+def _plan_for(leader: Leader, key: str | None, plans: list[Plan]) -> Plan | None:
+    """The plan ?plan= names among the leader's, else the newest active one of `plans` (the
+    leader's, as the picker lists them: read once for both), else the newest."""
     if key:
         try:
-            return plans.by_key(key)
+            return _plans_of(leader).by_key(key)
         except (Plan.DoesNotExist, Plan.MultipleObjectsReturned):
             raise Http404("未找到该方案") from None
-    return (
-        plans.filter(is_active=True).order_by("-year", "pk").first()
-        or plans.order_by("-year").first()
-    )
+    active = sorted((p for p in plans if p.is_active), key=lambda p: (-p.year, p.pk))
+    return (active or sorted(plans, key=lambda p: -p.year) or [None])[0]
+
+
+def _leader(request, leader_id: int) -> Leader:
+    """The leader of the address: the viewer's own (read with the user) or read here."""
+    own = person_of(request.user).leader
+    if own is not None and own.pk == leader_id:
+        return own
+    return get_object_or_404(Leader, pk=leader_id)
 
 
 @login_required
 def portfolio(request, leader_id: int):
-    leader = get_object_or_404(Leader, pk=leader_id)
+    leader = _leader(request, leader_id)
     if not can_view_portfolio(request.user, leader):
         raise PermissionDenied(f"只能查看本人{PORTFOLIO_WORDS}")
-    plan = _plan_for(leader, request.GET.get("plan"))
+    plans = list(_plans_of(leader))
+    plan = _plan_for(leader, request.GET.get("plan"), plans)
     heading = portfolio_heading(request.user, leader)
     panel = coordination.leader_panel(leader)  # open 需协调事项 first
     if plan is None:
@@ -67,7 +79,7 @@ def portfolio(request, leader_id: int):
         "leader": leader,
         "heading": heading,
         "plan": plan,
-        "plans": Plan.objects.filter(tasks__leader_links__leader=leader).distinct(),
+        "plans": plans,
         "period": period,
         "periods": plan_periods(plan.year, plan.cycle),
         **panel,
