@@ -14,6 +14,9 @@ import datetime
 from functools import partial
 from typing import NamedTuple
 
+from django.db import DEFAULT_DB_ALIAS
+from django.db.models import F
+
 from tasks import reporting
 from tasks.models import Plan, Task, TaskLeader
 from tasks.periods import Period
@@ -97,6 +100,43 @@ def warm(plan: Plan) -> None:
     leaders = TaskLeader.objects.filter(task__plan=plan).values_list("leader_id", flat=True)
     for leader_pk in sorted(set(leaders)):
         memo("portfolio", _key(plan, leader_pk, period, as_of), partial(of, leader_pk))
+
+
+def leader_plans(leader) -> list[Plan]:
+    """The plans the leader leads tasks in, newest first (the page's plan and its selector),
+    kept as each plan's field values (a change of a plan or a lead moves the revision)."""
+    rows = memo("leader_plans", (leader.pk,), lambda: _plan_rows([leader.pk]).get(leader.pk, []))
+    return [Plan.from_db(DEFAULT_DB_ALIAS, list(row), list(row.values())) for row in rows]
+
+
+def warm_leader_plans() -> None:
+    """Every leader's plans, from one query (leaders.receivers, after a change)."""
+    found: dict = {}
+
+    def of(leader_pk):
+        if not found:
+            found.update(_plan_rows())
+        return found.get(leader_pk, [])
+
+    for leader_pk in sorted(set(TaskLeader.objects.values_list("leader_id", flat=True))):
+        memo("leader_plans", (leader_pk,), partial(of, leader_pk))
+
+
+def _plan_rows(leader_pks=None) -> dict[int, list[dict]]:
+    """Each leader's plans as field values, in the plans' order: one query."""
+    plans = Plan.objects.filter(tasks__leader_links__isnull=False)
+    if leader_pks is not None:
+        plans = plans.filter(tasks__leader_links__leader__in=leader_pks)
+    rows = (
+        plans.annotate(lead_by=F("tasks__leader_links__leader"))
+        .values("lead_by", *(f.attname for f in Plan._meta.concrete_fields))
+        .order_by(*Plan._meta.ordering, "lead_by")
+        .distinct()
+    )
+    found: dict[int, list[dict]] = {}
+    for row in rows:
+        found.setdefault(row.pop("lead_by"), []).append(row)
+    return found
 
 
 def _tasks(plan: Plan, leader_pk: int | None = None) -> list[Task]:

@@ -1,6 +1,6 @@
 """After the data revision moves: the portfolio's trend lines, computed once for every leader,
-and every leader's portfolio as its page opens (tasks.signals.figures_moved; tasks.figures
-does the states)."""
+and every leader's portfolio and plans as the page opens (tasks.signals.figures_moved;
+tasks.figures does the states)."""
 
 from tasks import reporting
 from tasks.figures import hot_plans
@@ -15,6 +15,7 @@ def warm_trend(sender=None, using="default", **kwargs) -> None:
         periods = trend_periods(plan, reporting.current_period(plan))
         plan_status_history(plan, periods, (), reporting.as_of_date(plan))
         portfolio.warm(plan)
+    portfolio.warm_leader_plans()
 
 
 def connect() -> None:

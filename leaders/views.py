@@ -17,6 +17,7 @@ from tasks.progress import plan_task_states
 from tasks.tables import LEADERS, UNITS
 
 from .models import Leader
+from .portfolio import leader_plans
 from .portfolio import portfolio as portfolio_figure
 from .portfolio_table import paged_table
 from .responses import new_responses_for
@@ -63,7 +64,7 @@ def portfolio(request, leader_id: int):
     leader = _leader(request, leader_id)
     if not can_view_portfolio(request.user, leader):
         raise PermissionDenied(f"只能查看本人{PORTFOLIO_WORDS}")
-    plans = list(_plans_of(leader))
+    plans = leader_plans(leader)
     plan = _plan_for(leader, request.GET.get("plan"), plans)
     heading = portfolio_heading(request.user, leader)
     panel = coordination.leader_panel(leader)  # open 需协调事项 first

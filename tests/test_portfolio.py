@@ -16,10 +16,10 @@ from django_tables2 import RequestConfig
 from departments.models import Department
 from leaders import portfolio_table
 from leaders.models import Leader
-from leaders.portfolio import compute, portfolio
+from leaders.portfolio import compute, leader_plans, portfolio
 from leaders.tables import PortfolioTable
 from tasks import reporting
-from tasks.models import Plan, ProgressReport, Task
+from tasks.models import Plan, ProgressReport, Task, TaskLeader
 from tasks.periods import parse_period_key
 from tasks.progress import plan_task_states
 from tasks.tables import LEADERS, UNITS
@@ -104,6 +104,21 @@ class KeptPortfolioTests(BaseTestCase):
         self.assertEqual(row.extended_deadline, datetime.date(2023, 3, 31))
         self.assertEqual(kept, self.fresh(self.zhangya))
 
+    def test_the_kept_plans_of_a_leader_move_with_a_new_lead_or_a_renamed_plan(self):
+        self.assertEqual([p.slug for p in leader_plans(self.zhangya)], [self.plan.slug])
+        other = Plan.objects.create(slug="2023", year=2023, title="二〇二三年方案")
+        section = self.plan.sections.first()
+        task = Task.objects.create(
+            plan=other, section=section, number="1", text="任务", sort_order=1
+        )
+        TaskLeader.objects.create(task=task, leader=self.zhangya, position=0)
+        self.assertEqual([p.slug for p in leader_plans(self.zhangya)], ["2023", self.plan.slug])
+        other.title = "二〇二三年分工方案"
+        other.save()
+        [kept, _] = leader_plans(self.zhangya)
+        self.assertEqual((kept.pk, kept.title), (other.pk, "二〇二三年分工方案"))
+        self.assertEqual(leader_plans(self.meiyongjie), [self.plan])
+
     def fresh(self, leader):
         tasks = list(
             Task.objects.filter(plan=self.plan, leader_links__leader=leader).prefetch_related(
@@ -145,7 +160,8 @@ class WarmPortfolioTests(RevisionTestCase):
         for leader in Leader.objects.filter(task_links__task__plan=self.plan).distinct():
             with CaptureQueriesContext(connection) as queries:
                 portfolio(self.plan, leader, period, AS_OF)
-            self.assertEqual(len(queries), 1, leader.name)  # the revision: nothing computed
+                self.assertEqual([p.pk for p in leader_plans(leader)], [self.plan.pk])
+            self.assertEqual(len(queries), 2, leader.name)  # the revision, twice: no figure
         zhangya = portfolio(self.plan, Leader.objects.get(name="张娅"), period, AS_OF)
         seven = next(r for r in zhangya.rows if r.number == "7")
         self.assertEqual(seven.latest, "项目完成土地征收。")
