@@ -19,13 +19,14 @@ from leaders.models import Leader
 from leaders.portfolio import compute, leader_plans, portfolio
 from leaders.tables import PortfolioTable
 from tasks import reporting
-from tasks.models import Plan, ProgressReport, Task, TaskLeader
+from tasks.models import Plan, Task, TaskLeader
 from tasks.periods import parse_period_key
 from tasks.progress import plan_task_states
 from tasks.tables import LEADERS, UNITS
 
 from .base import PASSWORD, BaseTestCase, make_user
 from .test_revision import RevisionTestCase
+from .test_weekly_report import add_report
 
 W20 = parse_period_key("2022-W20")
 AS_OF = datetime.date(2022, 5, 18)
@@ -126,22 +127,6 @@ class KeptPortfolioTests(BaseTestCase):
             )
         )
         return compute(self.plan, W20, AS_OF, tasks, [leader.pk])[leader.pk]
-
-
-def add_report(task, unit, author, state="submitted", progress="进展", percent=30):
-    return ProgressReport.objects.create(
-        task=task,
-        department=unit,
-        role="lead",
-        period_key=W20.key,
-        period_start=W20.start,
-        period_end=W20.end,
-        state=state,
-        progress=progress,
-        percent=percent,
-        created_by=author,
-        updated_by=author,
-    )
 
 
 @override_settings(AS_OF_DATE="2022-05-18")
