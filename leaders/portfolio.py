@@ -1,13 +1,14 @@
-"""A leader's portfolio (我牵头的任务) as kept plain values: the table's rows and the charts' data.
+"""A leader's portfolio (我牵头的任务) as kept plain values: the table's rows, the charts' data
+and the leader's plans.
 
 The page used to build, for every request, the leader's tasks with their leaders and units (570
 model instances), a django-tables2 table over them (a dozen columns, each cell through
 render()) and the charts from the plan's states. The rows and the charts' figures are derived
 data: they are kept here (tasks.revision.memo, under the data revision), as tuples of str,
 int, float, date and Status, computed once after a change for every leader of the hot plans
-(leaders.receivers), and turned into HTML for each request (leaders.portfolio_html).
-Measured with benchmarks/request_costs.py (zhangya's /leaders/1/, 2026-12-01): 32.9 ms
-median before; see leaders/portfolio_html.py for the page after.
+(leaders.receivers), and turned into HTML for each request (leaders.portfolio_table; the
+charts' SVG in leaders.views). zhangya's /leaders/1/ (benchmarks/request_costs.py, CPU ms,
+median, 2026-12-01): 28.6 before, 11.1 with the kept rows, 9.7 with the plans kept as well.
 """
 
 import datetime
@@ -151,6 +152,12 @@ def _tasks(plan: Plan, leader_pk: int | None = None) -> list[Task]:
     return list(tasks.select_related("plan").prefetch_related(LEADERS, UNITS))
 
 
+def lagging_first(tasks, states) -> list[Task]:
+    """The portfolio's order (the page and its export): most urgent status first, then plan
+    order."""
+    return sorted(tasks, key=lambda t: (states[t.pk].status.severity, t.sort_order))
+
+
 def compute(
     plan: Plan, period: Period, as_of: datetime.date, tasks, leader_pks=None
 ) -> dict[int, Portfolio]:
@@ -169,8 +176,7 @@ def compute(
     for leader_pk, mine in by_leader.items():
         ids = {t.pk for t in mine}
         states = {pk: s for pk, s in all_states.items() if pk in ids}  # in plan order
-        ordered = sorted(mine, key=lambda t: (states[t.pk].status.severity, t.sort_order))
-        rows = tuple(_row(t, states[t.pk], leader_pk, as_of) for t in ordered)
+        rows = tuple(_row(t, states[t.pk], leader_pk, as_of) for t in lagging_first(mine, states))
         counts = summarize(s.status for s in states.values())
         series = tuple(
             (

@@ -17,7 +17,7 @@ from tasks.progress import plan_task_states
 from tasks.tables import LEADERS, UNITS
 
 from .models import Leader
-from .portfolio import leader_plans
+from .portfolio import lagging_first, leader_plans
 from .portfolio import portfolio as portfolio_figure
 from .portfolio_table import paged_table
 from .responses import new_responses_for
@@ -92,12 +92,13 @@ def portfolio(request, leader_id: int):
     # 落实情况 are no status data (they do not move the revision).
     context["new_responses"] = new_responses_for(leader)
     context["new_response_count"] = sum(i.new_count for i in context["new_responses"])
-    # Rendered for each request from the kept figures (tasks.revision): states and trend.
+    # Rendered for each request from the kept figures (tasks.revision): leaders.portfolio.
     context["body"] = _body(request, leader, plan, period, as_of)
     return render(request, "leaders/portfolio.html", context)
 
 
 def _table(request, leader, plan, as_of) -> PortfolioTable:
+    """The export's table, over the tasks (its columns carry the full texts)."""
     tasks = list(
         Task.objects.filter(plan=plan, leader_links__leader=leader)
         .select_related("plan", "section")
@@ -105,8 +106,7 @@ def _table(request, leader, plan, as_of) -> PortfolioTable:
     )
     ids = {t.pk for t in tasks}
     states = {pk: s for pk, s in plan_task_states(plan, as_of).items() if pk in ids}
-    ordered = sorted(tasks, key=lambda t: (states[t.pk].status.severity, t.sort_order))
-    table = PortfolioTable(ordered, leader=leader, states=states, as_of=as_of)
+    table = PortfolioTable(lagging_first(tasks, states), leader=leader, states=states, as_of=as_of)
     RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
     return table
 
