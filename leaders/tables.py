@@ -13,6 +13,46 @@ def one_line(text: str, limit: int = 40) -> str:
     return text if len(text) <= limit else text[:limit] + "…"
 
 
+# The cells from plain values: the table below and the kept rows (leaders.portfolio) share them.
+
+
+def lead_position(links, leader_pk: int) -> str:
+    """第一牵头 when the leader comes first among the task's lead leaders (links in order)."""
+    return "第一牵头" if links and links[0].leader_id == leader_pk else "共同牵头"
+
+
+def completion_numbers(completion: float | None, expected: float) -> str:
+    done = "—" if completion is None else f"{completion:.1f}%"
+    return f"{done} / {expected:.1f}%"
+
+
+def completion_html(completion: float | None, expected: float, light: str) -> str:
+    bar = progress_bar(completion or 0, expected=expected, light=light)
+    return format_html(
+        '<div class="bar">{}</div><small>{}</small>',
+        mark_safe(bar),
+        completion_numbers(completion, expected),
+    )
+
+
+def latest_text(report) -> str:
+    return one_line(report.progress) if report else "—"
+
+
+def problems_text(report) -> str:
+    return one_line(report.problems) if report and report.problems else "—"
+
+
+def silence_days(report, as_of) -> int | None:
+    if report is None or report.submitted_at is None:
+        return None
+    return max(0, (as_of - report.submitted_at.date()).days)
+
+
+def silence_text(days: int | None) -> str:
+    return "从未报送" if days is None else f"{days} 天"
+
+
 class PortfolioTable(TaskTable):
     """A leader's tasks, lagging first: light, completion against 序时进度, latest report."""
 
@@ -54,8 +94,7 @@ class PortfolioTable(TaskTable):
         super().__init__(*args, **kwargs)
 
     def render_lead_position(self, record):
-        links = list(record.leader_links.all())
-        return "第一牵头" if links and links[0].leader_id == self.leader.pk else "共同牵头"
+        return lead_position(list(record.leader_links.all()), self.leader.pk)
 
     def value_lead_position(self, record):
         return self.render_lead_position(record)
@@ -67,17 +106,9 @@ class PortfolioTable(TaskTable):
     def value_light(self, record):
         return self.states[record.pk].label
 
-    def _numbers(self, record) -> str:
-        state = self.states[record.pk]
-        done = "—" if state.completion is None else f"{state.completion:.1f}%"
-        return f"{done} / {state.expected:.1f}%"
-
     def render_completion(self, record):
         state = self.states[record.pk]
-        bar = progress_bar(state.completion or 0, expected=state.expected, light=state.status.light)
-        return format_html(
-            '<div class="bar">{}</div><small>{}</small>', mark_safe(bar), self._numbers(record)
-        )
+        return completion_html(state.completion, state.expected, state.status.light)
 
     def value_completion_value(self, record):
         return self.states[record.pk].completion
@@ -89,30 +120,21 @@ class PortfolioTable(TaskTable):
         return self.states[record.pk].latest
 
     def render_latest(self, record):
-        report = self._latest(record)
-        return one_line(report.progress) if report else "—"
+        return latest_text(self._latest(record))
 
     def value_latest(self, record):
         report = self._latest(record)
         return report.progress if report else ""
 
     def render_problems(self, record):
-        report = self._latest(record)
-        return one_line(report.problems) if report and report.problems else "—"
+        return problems_text(self._latest(record))
 
     def value_problems(self, record):
         report = self._latest(record)
         return report.problems if report else ""
 
-    def _days(self, record) -> int | None:
-        report = self._latest(record)
-        if report is None or report.submitted_at is None:
-            return None
-        return max(0, (self.as_of - report.submitted_at.date()).days)
-
     def render_silence(self, record):
-        days = self._days(record)
-        return "从未报送" if days is None else f"{days} 天"
+        return silence_text(silence_days(self._latest(record), self.as_of))
 
     def value_silence(self, record):
         return self.render_silence(record)

@@ -13,17 +13,17 @@ from tasks import coordination, reporting
 from tasks.lookups import period_or_404
 from tasks.models import Plan, Task
 from tasks.periods import plan_periods
-from tasks.progress import plan_status_history, plan_task_states, thresholds
-from tasks.status import Status, pace_status, summarize
+from tasks.progress import plan_task_states
 from tasks.tables import LEADERS, UNITS
 
 from .models import Leader
+from .portfolio import lagging_first, leader_plans
+from .portfolio import portfolio as portfolio_figure
+from .portfolio_table import paged_table
 from .responses import new_responses_for
 from .tables import PortfolioTable
-from .trend import trend_periods
 
-# The trend counts the tasks a leader acts on, worst at the bottom of each column.
-TREND_STATUSES = (Status.SERIOUSLY_BEHIND, Status.BEHIND)
+PER_PAGE = 100  # the portfolio's table shows up to this many tasks on a page
 PORTFOLIO_WORDS = "牵头的任务"  # the menu says 我牵头的任务 (templates/base.html): one wording
 
 
@@ -35,25 +35,37 @@ def portfolio_heading(user, leader: Leader) -> str:
     return f"{leader.name} {PORTFOLIO_WORDS}"
 
 
-def _plan_for(leader: Leader, key: str | None) -> Plan | None:
-    plans = Plan.objects.filter(tasks__leader_links__leader=leader).distinct()
+def _plans_of(leader: Leader):
+    return Plan.objects.filter(tasks__leader_links__leader=leader).distinct()
+
+
+def _plan_for(leader: Leader, key: str | None, plans: list[Plan]) -> Plan | None:
+    """The plan ?plan= names among the leader's, else the newest active one of `plans` (the
+    leader's, as the picker lists them: read once for both), else the newest."""
     if key:
         try:
-            return plans.by_key(key)
+            return _plans_of(leader).by_key(key)
         except (Plan.DoesNotExist, Plan.MultipleObjectsReturned):
             raise Http404("未找到该方案") from None
-    return (
-        plans.filter(is_active=True).order_by("-year", "pk").first()
-        or plans.order_by("-year").first()
-    )
+    active = sorted((p for p in plans if p.is_active), key=lambda p: (-p.year, p.pk))
+    return (active or sorted(plans, key=lambda p: -p.year) or [None])[0]
+
+
+def _leader(request, leader_id: int) -> Leader:
+    """The leader of the address: the viewer's own (read with the user) or read here."""
+    own = person_of(request.user).leader
+    if own is not None and own.pk == leader_id:
+        return own
+    return get_object_or_404(Leader, pk=leader_id)
 
 
 @login_required
 def portfolio(request, leader_id: int):
-    leader = get_object_or_404(Leader, pk=leader_id)
+    leader = _leader(request, leader_id)
     if not can_view_portfolio(request.user, leader):
         raise PermissionDenied(f"只能查看本人{PORTFOLIO_WORDS}")
-    plan = _plan_for(leader, request.GET.get("plan"))
+    plans = leader_plans(leader)
+    plan = _plan_for(leader, request.GET.get("plan"), plans)
     heading = portfolio_heading(request.user, leader)
     panel = coordination.leader_panel(leader)  # open 需协调事项 first
     if plan is None:
@@ -68,7 +80,7 @@ def portfolio(request, leader_id: int):
         "leader": leader,
         "heading": heading,
         "plan": plan,
-        "plans": Plan.objects.filter(tasks__leader_links__leader=leader).distinct(),
+        "plans": plans,
         "period": period,
         "periods": plan_periods(plan.year, plan.cycle),
         **panel,
@@ -80,12 +92,13 @@ def portfolio(request, leader_id: int):
     # 落实情况 are no status data (they do not move the revision).
     context["new_responses"] = new_responses_for(leader)
     context["new_response_count"] = sum(i.new_count for i in context["new_responses"])
-    # Rendered for each request from the kept figures (tasks.revision): states and trend.
+    # Rendered for each request from the kept figures (tasks.revision): leaders.portfolio.
     context["body"] = _body(request, leader, plan, period, as_of)
     return render(request, "leaders/portfolio.html", context)
 
 
 def _table(request, leader, plan, as_of) -> PortfolioTable:
+    """The export's table, over the tasks (its columns carry the full texts)."""
     tasks = list(
         Task.objects.filter(plan=plan, leader_links__leader=leader)
         .select_related("plan", "section")
@@ -93,62 +106,44 @@ def _table(request, leader, plan, as_of) -> PortfolioTable:
     )
     ids = {t.pk for t in tasks}
     states = {pk: s for pk, s in plan_task_states(plan, as_of).items() if pk in ids}
-    ordered = sorted(tasks, key=lambda t: (states[t.pk].status.severity, t.sort_order))
-    table = PortfolioTable(ordered, leader=leader, states=states, as_of=as_of)
-    RequestConfig(request, paginate={"per_page": 100}).configure(table)
+    table = PortfolioTable(lagging_first(tasks, states), leader=leader, states=states, as_of=as_of)
+    RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
     return table
 
 
 def _body(request, leader, plan, period, as_of) -> str:
-    table = _table(request, leader, plan, as_of)
-    states = table.states
+    """The summary, the charts and the table, from the kept portfolio (leaders.portfolio); a
+    portfolio longer than a page is paged by the table itself."""
+    kept = portfolio_figure(plan, leader, period, as_of)
     context = {
         "period": period,
-        "table": table,
-        "charts": _charts(plan, period, states, {t.pk: t.number for t in table.data}),
-        "lagging": sum(
-            1 for s in states.values() if s.status.severity < Status.ON_SCHEDULE.severity
-        ),
-        "total": len(states),
+        "plan": plan,
+        "portfolio": kept,
+        "charts": _charts(kept),
+        "lagging": kept.lagging,
+        "total": kept.total,
     }
+    if kept.total > PER_PAGE:
+        context["table"] = paged_table(kept, plan.year)
+        RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(context["table"])
     return render_to_string("leaders/_portfolio_body.html", context, request=request)
 
 
-def _charts(plan, period, states, numbers: dict[int, str]) -> list:
-    counts = summarize(state.status for state in states.values())
+def _charts(kept) -> list:
     donut = donut_chart(
-        [(s.label, counts[s], LIGHT_COLORS[s.light]) for s in Status if counts[s]],
+        [(s.label, n, LIGHT_COLORS[s.light]) for s, n in kept.status_counts],
         title="任务状态分布",
-        center_text=f"{len(states)} 项",
+        center_text=f"{kept.total} 项",
     )
-    periods = trend_periods(plan, period)
-    history = plan_status_history(plan, periods, list(states), reporting.as_of_date(plan))
     trend = stacked_column_chart(
-        [f"第{p.index}周" if p.cycle == "weekly" else f"{p.index}月" for p in periods],
-        [
-            (
-                status.label,
-                [sum(1 for s in history[p.key].values() if s is status) for p in periods],
-                LIGHT_COLORS[status.light],
-            )
-            for status in TREND_STATUSES
-        ],
+        list(kept.trend_labels),
+        [(s.label, list(counts), LIGHT_COLORS[s.light]) for s, counts in kept.trend_series],
         title="滞后任务数（逐周）",
         unit="项",
     )
-    limits = thresholds()
     items = [
-        (
-            f"任务{numbers[state.task_id]} {i.indicator.name}"
-            f"（目标{i.indicator.get_comparator_display()}{i.indicator.target_display}"
-            f"{i.indicator.unit}）",
-            round(i.completion, 1),
-            state.expected,
-            LIGHT_COLORS[pace_status(i.completion, state.expected, limits).light],
-        )
-        for state in states.values()
-        for i in state.indicators
-        if i.completion is not None
+        (label, done, expected, LIGHT_COLORS[light])
+        for label, done, expected, light in kept.pace_items
     ]
     charts = [donut, trend]
     if items:

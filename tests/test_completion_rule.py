@@ -5,6 +5,8 @@ drive the task's completion or its light. A task whose only indicator is met (10
 unit typed 38 % shows 38 % on the portfolio, the task page and the weekly workbook.
 """
 
+from io import BytesIO
+
 from django.test import override_settings
 from django.urls import reverse
 from openpyxl import load_workbook
@@ -41,13 +43,18 @@ class TypedPercentEverywhereTests(BaseTestCase):
 
     def test_the_portfolio_shows_38_percent(self):
         self.client.force_login(self.leader)
-        response = self.client.get(reverse("leaders:portfolio", args=[self.zhangya.pk]))
-        table = response.context["table"]
-        row = next(r for r in table.page.object_list if r.record.pk == self.seven.pk)
-        # the export's number column, and the page's cell
-        self.assertEqual(row.get_cell_value("completion_value"), 38.0)
-        self.assertIn("38.0%", str(row.get_cell("completion")))
-        self.assertNotIn("100.0%", str(row.get_cell("completion")))
+        url = reverse("leaders:portfolio", args=[self.zhangya.pk])
+        response = self.client.get(url)
+        row = next(r for r in response.context["portfolio"].rows if r.number == "7")
+        # the page's cell (from the kept row), and the export's number column
+        self.assertEqual(row.completion, 38.0)
+        self.assertContains(response, "<small>38.0% / ")
+        self.assertNotContains(response, "<small>100.0% / ")
+        sheet = load_workbook(BytesIO(b"".join(self.client.get(url, {"_export": "xlsx"})))).active
+        rows = [list(r) for r in sheet.iter_rows(values_only=True)]
+        header = next(r for r in rows if "完成进度" in r)
+        seven = next(r for r in rows if r[header.index("编号")] == "7")
+        self.assertEqual(seven[header.index("完成进度")], 38)
 
     def test_the_task_page_shows_38_percent_and_the_indicator_apart(self):
         self.client.force_login(self.leader)

@@ -64,7 +64,7 @@ class PortfolioTests(BaseTestCase):
         add_report(Task.objects.get(plan__year=2022, number="1"), self.drc, self.staff, percent=5)
         self.client.force_login(self.leader)
         response = self.client.get(reverse("leaders:portfolio", args=[self.zhangya.pk]))
-        rows = [row.record.number for row in response.context["table"].page.object_list]
+        rows = [row.number for row in response.context["portfolio"].rows]
         first_green = rows.index("7")
         self.assertLess(rows.index("1"), first_green)  # the red one comes before the green one
         self.assertContains(response, "七号任务进展")

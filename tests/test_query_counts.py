@@ -127,11 +127,12 @@ class QueryCountTests(BaseTestCase):
 
     def test_leader_portfolio(self):
         url = reverse("leaders:portfolio", args=[Leader.objects.get(name="张娅").pk])
-        # 2 + leader; plan; the leader's instructions with new 落实情况 (1); revision; the
-        # leader's tasks with leaders and units (3); task states (4, with the node plans); trend
-        # (the plan's tasks, their reports, their node plans: 3); plan selector; the open
-        # 需协调事项 the leader must act on = 18
-        self.assert_fixed(18, self.leader, url, lambda p: {"plan": p.slug, "period": W20})
+        # 2 (the leader's own portfolio: the leader comes with the user); revision; the
+        # leader's plans (the selector); the plan the address names; the leader's instructions
+        # with new 落实情况 (1); the leader's tasks with leaders and units (3); task states (4,
+        # with the node plans); trend (the plan's tasks, their reports, their node plans: 3);
+        # the open 需协调事项 the leader must act on = 17
+        self.assert_fixed(17, self.leader, url, lambda p: {"plan": p.slug, "period": W20})
 
     def test_office_dashboard(self):
         # 2 + plans; revision; tasks (their units are not shown); task states now and last
