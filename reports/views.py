@@ -13,7 +13,6 @@ from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 
 from accounts import throttle
-from accounts.models import RoleChange
 from accounts.roles import can_generate_reports, can_read_reports, can_use_dashboard, start_url
 from common.charts import LIGHT_COLORS, bar_chart, donut_chart
 from common.export import maybe_export
@@ -24,7 +23,7 @@ from tasks.models import Plan
 from tasks.periods import parse_period_key, period_label, plan_periods
 from tasks.status import Status
 
-from . import jobs
+from . import dashboard_queries, jobs
 from .dashboard_figures import dashboard_figures
 from .models import ReportJob, WeeklySnapshot
 from .overview import dashboard_period
@@ -60,7 +59,7 @@ def home(request):
     due yet are 待报, never 逾期未报."""
     if not can_use_dashboard(request.user):
         return redirect(start_url(request.user))
-    plans = list(Plan.objects.order_by("-is_active", "-year", "slug"))
+    plans = dashboard_queries.plans()
     if not plans:
         return render(request, "reports/dashboard.html", {"plan": None})
     key = request.GET.get("plan")
@@ -124,7 +123,7 @@ def home(request):
         "stale_total": figures.stale_total,
         "coordination_counts": open_counts(plan, today),  # 需协调事项 (one query)
         "locks": throttle.current_locks(),
-        "role_changes": RoleChange.objects.select_related("user")[:5],
+        "role_changes": dashboard_queries.role_changes(),
     }
     return render(request, "reports/dashboard.html", context)
 

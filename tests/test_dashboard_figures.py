@@ -16,13 +16,18 @@ from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from accounts.models import Profile, RoleChange
 from departments.models import Department
+from leaders.models import CoordinationItem
+from reports import dashboard_queries
 from reports.dashboard_figures import compute, dashboard_figures
 from tasks import reporting, revision
+from tasks.coordination_figures import open_counts
 from tasks.models import Plan, ProgressReport, Task
 from tasks.periods import parse_period_key
 
 from .base import PASSWORD, BaseTestCase, make_user
+from .coordination_objects import item
 from .test_revision import RevisionTestCase
 from .test_weekly_report import add_report
 
@@ -132,3 +137,50 @@ class DashboardFiguresWarmTests(RevisionTestCase):
             self.assertEqual(figures, compute(self.plan, period, today))
         self.assertEqual(figures.report_counts["submitted"], 0)  # last week's
         self.assertEqual(dashboard_figures(self.plan, current, today).report_counts["submitted"], 1)
+
+
+class DashboardQueriesTests(BaseTestCase):
+    """The dashboard's live reads in hand-written SQL (reports.dashboard_queries,
+    tasks.coordination_figures.open_counts) read what the ORM reads."""
+
+    def test_the_plans_come_in_the_dashboards_order_with_their_fields(self):
+        Plan.objects.create(slug="2021", year=2021, title="旧方案", is_active=False)
+        Plan.objects.create(slug="2023", year=2023, title="新方案")
+        ours = dashboard_queries.plans()
+        orm = list(Plan.objects.order_by("-is_active", "-year", "slug"))
+        self.assertEqual(ours, orm)  # the same rows (by pk), in the same order
+        fields = ("slug", "year", "title", "is_active", "cycle", "due_weekday", "due_time")
+        self.assertEqual(
+            [[getattr(p, f) for f in fields] for p in ours],
+            [[getattr(p, f) for f in fields] for p in orm],
+        )
+        self.assertEqual(ours[0].created_at, orm[0].created_at)  # deferred, read when asked
+
+    def test_the_last_role_changes_name_who_what_and_when(self):
+        for _ in range(7):
+            profile = Profile.objects.get(user=self.town_staff)
+            profile.is_unit_head = not profile.is_unit_head
+            profile.save(changed_by=self.office)
+        ours = dashboard_queries.role_changes()
+        orm = RoleChange.objects.select_related("user")[:5]
+        self.assertEqual(
+            [(c["who"], c["what"], c["old_value"], c["new_value"], c["changed_at"]) for c in ours],
+            [
+                (
+                    c.user.get_full_name() or c.user.username,
+                    c.what,
+                    c.old_value,
+                    c.new_value,
+                    c.changed_at,
+                )
+                for c in orm
+            ],
+        )
+
+    def test_the_open_coordination_items_are_counted_with_the_overdue_ones(self):
+        plan = Plan.objects.get(year=2022)
+        item(self, self.task["1"], self.drc, due=datetime.date(2022, 5, 10))
+        item(self, self.task["15"], self.drc, due=datetime.date(2022, 5, 31))
+        item(self, self.task["15"], self.drc, state=CoordinationItem.State.RESOLVED)
+        self.assertEqual(open_counts(plan, datetime.date(2022, 5, 18)), {"open": 2, "overdue": 1})
+        self.assertEqual(open_counts(plan, datetime.date(2022, 6, 1)), {"open": 2, "overdue": 2})
