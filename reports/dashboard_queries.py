@@ -15,7 +15,7 @@ import datetime
 
 from django.contrib.auth import get_user_model
 from django.db import connections, models, router
-from django.utils import timezone
+from django.utils import dateformat, timezone
 
 from accounts.models import RoleChange
 from tasks.models import Plan
@@ -77,9 +77,10 @@ def _role_changes_sql(using: str) -> str:
 _USER_FIELDS = ("username", "first_name", "last_name")
 
 
-def role_changes() -> list[dict]:
-    """The last role changes, newest first (RoleChange's ordering): who (the user's full name,
-    else the username), what, from and to, when (aware, in UTC)."""
+def role_changes() -> list[str]:
+    """The last role changes, newest first (RoleChange's ordering), each in words as the
+    dashboard prints it: who (the full name, else the username), what, from → to, when
+    ("张三 单位负责人 否→是（05-18 09:30）", local time)."""
     using = router.db_for_read(RoleChange)
     with connections[using].cursor() as cursor:
         cursor.execute(_role_changes_sql(using))
@@ -90,13 +91,7 @@ def role_changes() -> list[dict]:
         if timezone.is_naive(changed_at):  # SQLite hands back the stored UTC time, naive
             changed_at = timezone.make_aware(changed_at, datetime.UTC)
         person = user(**dict(zip(_USER_FIELDS, names, strict=True)))
-        found.append(
-            {
-                "who": person.get_full_name() or person.get_username(),
-                "what": what,
-                "old_value": old_value,
-                "new_value": new_value,
-                "changed_at": changed_at,
-            }
-        )
+        who = person.get_full_name() or person.get_username()
+        when = dateformat.format(timezone.localtime(changed_at), "m-d H:i")
+        found.append(f"{who} {what} {old_value or '—'}→{new_value or '—'}（{when}）")
     return found

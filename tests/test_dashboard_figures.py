@@ -15,6 +15,7 @@ from django.http import HttpRequest
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import Profile, RoleChange
 from departments.models import Department
@@ -164,18 +165,14 @@ class DashboardQueriesTests(BaseTestCase):
         ours = dashboard_queries.role_changes()
         orm = RoleChange.objects.select_related("user")[:5]
         self.assertEqual(
-            [(c["who"], c["what"], c["old_value"], c["new_value"], c["changed_at"]) for c in ours],
+            ours,
             [
-                (
-                    c.user.get_full_name() or c.user.username,
-                    c.what,
-                    c.old_value,
-                    c.new_value,
-                    c.changed_at,
-                )
+                f"{c.user.get_full_name() or c.user.username} {c.what} {c.old_value or '—'}→"
+                f"{c.new_value or '—'}（{timezone.localtime(c.changed_at):%m-%d %H:%M}）"
                 for c in orm
             ],
         )
+        self.assertIn("town 单位负责人 否→是", ours[0] + ours[1])
 
     def test_the_open_coordination_items_are_counted_with_the_overdue_ones(self):
         plan = Plan.objects.get(year=2022)

@@ -9,7 +9,7 @@ The rows come out as the template wrote them: the same markup, every text escape
 (html.escape, which django.utils.html.escape applies too), numbers as the template printed
 them (str of an int or a float; reports.dashboard_figures formats the percentages), the
 forms with the request's CSRF token (django.middleware.csrf.get_token, as {% csrf_token %})
-and each its own one-time token ({% submit_once %}).
+and each its own one-time token (common.once, as {% submit_once %} writes it).
 """
 
 from html import escape
@@ -17,7 +17,7 @@ from html import escape
 from django import template
 from django.utils.safestring import mark_safe
 
-from common.templatetags.once import submit_once
+from common.once import FIELD, new_token
 
 register = template.Library()
 
@@ -51,6 +51,7 @@ def lagging_rows(context, rows, plan, period, reminders_url) -> str:
         f'<input type="hidden" name="period" value="{escape(period.key)}">'
         '<input type="hidden" name="scope" value="chosen">'
     )
+    once = f'<input type="hidden" name="{FIELD}" value="'  # {% submit_once %}: one per form
     query = f"?period={escape(period.key)}"
     action = escape(reminders_url)
     parts = []
@@ -66,7 +67,7 @@ def lagging_rows(context, rows, plan, period, reminders_url) -> str:
                 f'<input type="hidden" name="departments" value="{d}">' for d in r.lead_ids
             )
             remind = (
-                f'<form method="post" action="{action}" class="inline">{csrf}{submit_once()}'
+                f'<form method="post" action="{action}" class="inline">{csrf}{once}{new_token()}">'
                 f'{hidden}{units}<button type="submit">催办</button></form>'
             )
         else:
