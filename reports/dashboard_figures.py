@@ -24,13 +24,15 @@ from tasks.periods import Period
 from tasks.stale import StaleRow, stale_rows
 from tasks.status import Status
 
+from .dashboard_queries import OWED, owed_reports
 from .overview import as_of_for, period_overview
 
 SHOWN = 30  # lagging tasks, changes and stale reports listed (the totals say how many more)
+COUNTED = sorted(ProgressReport.State.COUNTED)
 RATE_LOW = 60  # 报送率 below this is marked (rate-low) once the reports are due
 # The store's name of the figure: a new one whenever the dataclasses below change, since a
 # deployment does not move the data revision and figures kept by the old code would be read.
-NAME = "dashboard-3"
+NAME = "dashboard-4"
 
 
 class UnitRate(NamedTuple):
@@ -74,7 +76,10 @@ class Change(NamedTuple):
 
 
 class DashboardFigures(NamedTuple):
-    report_counts: dict[str, int]  # due, missing, late and each report state (as Overview)
+    # due, missing, late and the counted states (as Overview); drafts and returned reports
+    # are counted per request (owed_counts): saving one does not move the data revision
+    report_counts: dict[str, int]
+    due_pairs: frozenset[tuple[int, int]]  # (task id, department id) owing a report
     received: int
     rate: float  # the period's 报送率
     status_counts: tuple[int, ...]  # tasks per Status, in declaration order
@@ -89,10 +94,41 @@ class DashboardFigures(NamedTuple):
     sections: tuple[tuple[str, tuple[int, ...]], ...]  # section title, tasks per Status
 
 
-def dashboard_figures(plan: Plan, period: Period, today: datetime.date) -> DashboardFigures:
-    """The period's figures as of `today` (judged at the period's end once it is over)."""
+def dashboard_figures(
+    plan: Plan, period: Period, today: datetime.date, *, fresh: dict | None = None
+) -> DashboardFigures:
+    """The period's figures as of `today` (judged at the period's end once it is over), kept.
+    When they are computed here, `fresh` (a dict) receives the period's 草稿 and 已退回 counts
+    of the same computation."""
     as_of = as_of_for(plan, period, today)
-    return revision.memo(NAME, (plan.pk, period.key, as_of), lambda: compute(plan, period, today))
+
+    def computed():
+        view = period_overview(plan, period, today=today, full=False)
+        if fresh is not None:
+            fresh.update({state: view.report_counts.get(state, 0) for state in OWED})
+        return _figures(view)
+
+    return revision.memo(NAME, (plan.pk, period.key, as_of), computed)
+
+
+def summary_counts(plan: Plan, period: Period, today: datetime.date):
+    """The kept figures, and the summary's counts with the drafts and returned reports of now
+    (saving a draft moves no kept figure): read again unless the figures were just computed."""
+    fresh: dict = {}
+    figures = dashboard_figures(plan, period, today, fresh=fresh)
+    owed = fresh or owed_counts(figures, owed_reports(plan, period))
+    return figures, figures.report_counts | owed
+
+
+def owed_counts(figures: DashboardFigures, rows) -> dict[str, int]:
+    """The summary's 草稿 and 已退回 as period_overview counts them: of the period's reports not
+    counted, `rows` of (task id, department id, state), those of a unit that owes the task a
+    report."""
+    counts = dict.fromkeys(OWED, 0)
+    for task_id, department_id, state in rows:
+        if (task_id, department_id) in figures.due_pairs:
+            counts[state] += 1
+    return counts
 
 
 def _percent(value) -> str:
@@ -100,7 +136,12 @@ def _percent(value) -> str:
 
 
 def compute(plan: Plan, period: Period, today: datetime.date) -> DashboardFigures:
-    view = period_overview(plan, period, today=today, full=False)
+    """The figures computed afresh (what dashboard_figures keeps)."""
+    return _figures(period_overview(plan, period, today=today, full=False))
+
+
+def _figures(view) -> DashboardFigures:
+    plan, period = view.plan, view.period
     counts = view.status_counts()
     tallies = sorted(view.units.values(), key=lambda u: (u.rate, -u.due, u.department.sort_order))
     lagging = view.lagging()
@@ -133,9 +174,14 @@ def compute(plan: Plan, period: Period, today: datetime.date) -> DashboardFigure
     changes = view.changes()
     stale = stale_rows(plan, period)
     return DashboardFigures(
-        # Every count the summary prints, 0 when none.
-        report_counts=dict.fromkeys(("due", "missing", "late", *ProgressReport.State.values), 0)
-        | view.report_counts,
+        # Every count the summary prints, 0 when none (drafts and returned ones: owed_counts).
+        report_counts=dict.fromkeys(("due", "missing", "late", *COUNTED), 0)
+        | {k: n for k, n in view.report_counts.items() if k not in OWED},
+        due_pairs=frozenset(
+            (task.pk, department_id)
+            for task in view.tasks
+            for department_id, _role in view.duties.get(task.pk, [])
+        ),
         received=view.received,
         rate=view.reporting_rate,
         status_counts=tuple(counts[s] for s in Status),

@@ -1,10 +1,11 @@
 """The office dashboard's live reads (not derived data, so never kept), in SQL written once.
 
-Besides its kept figures (reports.dashboard_figures) the dashboard reads the plans, the last
-role changes and (tasks.coordination_figures.open_counts) the open 需协调事项. The ORM
-compiles a query's SQL again on every request; for these, that was most of the page's time
-left outside its template: 0.37 ms of CPU for the plans and 0.53 for the role changes with
-their users, against 0.05 and 0.1 here (benchmarks/request_costs.py, 2026-12-01). The SQL is
+Besides its kept figures (reports.dashboard_figures) the dashboard reads the plans, the
+period's drafts and returned reports (which move no kept figure), the last role changes and
+(tasks.coordination_figures.open_counts) the open 需协调事项. The ORM compiles a query's SQL
+again on every request; for these, that was most of the page's time left outside its
+template: 0.37 ms of CPU for the plans and 0.53 for the role changes with their users,
+against 0.05 and 0.1 here (benchmarks/request_costs.py, 2026-12-01). The SQL is
 built once per database from the models' fields (the documented Model _meta API), run with
 connection.cursor(), and the plans are made instances by Model.from_db, as the ORM does.
 Their values are the ORM's on PostgreSQL and SQLite alike (dates, times and booleans come
@@ -18,9 +19,11 @@ from django.db import connections, models, router
 from django.utils import dateformat, timezone
 
 from accounts.models import RoleChange
-from tasks.models import Plan
+from tasks.models import Plan, ProgressReport, Task
 
 ROLE_CHANGES_SHOWN = 5
+# The states of a report that does not count yet (draft, returned): still owed.
+OWED = tuple(s for s in ProgressReport.State.values if s not in ProgressReport.State.COUNTED)
 _sql: dict[tuple[str, str], str] = {}
 
 
@@ -54,6 +57,32 @@ def plans() -> list[Plan]:
         rows = cursor.fetchall()
     fields = [f.attname for f in _plan_fields()]
     return [Plan.from_db(using, fields, row) for row in rows]
+
+
+def _owed_sql(using: str) -> str:
+    key = ("owed", using)
+    if key not in _sql:
+        q = _quote(using)
+        field = ProgressReport._meta.get_field
+        column = {name: q(field(name).column) for name in ("task", "department", "state")}
+        states = ", ".join(["%s"] * len(OWED))
+        _sql[key] = (
+            f"SELECT r.{column['task']}, r.{column['department']}, r.{column['state']} "
+            f"FROM {q(ProgressReport._meta.db_table)} r INNER JOIN {q(Task._meta.db_table)} t "
+            f"ON r.{column['task']} = t.{q(Task._meta.pk.column)} "
+            f"WHERE t.{q(Task._meta.get_field('plan').column)} = %s "
+            f"AND r.{q(field('period_key').column)} = %s AND r.{column['state']} IN ({states})"
+        )
+    return _sql[key]
+
+
+def owed_reports(plan: Plan, period) -> list[tuple[int, int, str]]:
+    """The period's reports of the plan that do not count yet (drafts, returned ones): task
+    id, department id, state. Read per request: saving a draft moves no kept figure."""
+    using = router.db_for_read(ProgressReport)
+    with connections[using].cursor() as cursor:
+        cursor.execute(_owed_sql(using), [plan.pk, period.key, *OWED])
+        return cursor.fetchall()
 
 
 def _role_changes_sql(using: str) -> str:

@@ -21,7 +21,7 @@ from accounts.models import Profile, RoleChange
 from departments.models import Department
 from leaders.models import CoordinationItem
 from reports import dashboard_queries
-from reports.dashboard_figures import compute, dashboard_figures
+from reports.dashboard_figures import compute, dashboard_figures, summary_counts
 from tasks import reporting, revision
 from tasks.coordination_figures import open_counts
 from tasks.models import Plan, ProgressReport, Task
@@ -99,6 +99,22 @@ class DashboardFiguresMoveTests(BaseTestCase):
             lambda f: (f.stale_total, [(r.number, r.unit) for r in f.stale]),
         )
         self.assertEqual(after, (1, [("7", "区发展和改革局")]))
+
+    def test_a_draft_or_a_returned_report_shows_in_the_counts_at_once(self):
+        """They move no kept figure (tasks.receivers): the page counts them per request."""
+        kept, counts = summary_counts(self.plan, W20, TODAY)
+        self.assertEqual((counts["draft"], counts["returned"]), (0, 0))
+        before = revision.current()
+        add_report(self.seven, self.drc, self.staff, state="draft")
+        add_report(self.one, self.drc, self.staff, state="returned")
+        self.assertEqual(revision.current(), before)  # nothing kept moved
+        figures, counts = summary_counts(self.plan, W20, TODAY)
+        self.assertEqual(figures, kept)
+        self.assertEqual((counts["draft"], counts["returned"]), (1, 1))
+        revision.forget()  # computed afresh, the same counts from period_overview
+        fresh, counts = summary_counts(self.plan, W20, TODAY)
+        self.assertEqual((counts["draft"], counts["returned"]), (1, 1))
+        self.assertEqual(fresh.report_counts["missing"], kept.report_counts["missing"])
 
     def test_a_renamed_unit_moves_the_names(self):
         def rename():
