@@ -1,4 +1,4 @@
-from collections import defaultdict
+import functools
 
 from django import forms
 from django.contrib import messages
@@ -13,19 +13,20 @@ from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 
 from accounts import throttle
-from accounts.models import RoleChange
 from accounts.roles import can_generate_reports, can_read_reports, can_use_dashboard, start_url
 from common.charts import LIGHT_COLORS, bar_chart, donut_chart
 from common.export import maybe_export
-from tasks import clock, reporting, stale
+from tasks import clock, reporting
+from tasks.coordination_figures import open_counts
 from tasks.lookups import period_or_404
-from tasks.models import Plan, TaskLeader, TaskUnit
+from tasks.models import Plan
 from tasks.periods import parse_period_key, period_label, plan_periods
 from tasks.status import Status
 
-from . import jobs
+from . import dashboard_queries, jobs
+from .dashboard_figures import summary_counts
 from .models import ReportJob, WeeklySnapshot
-from .overview import dashboard_period, period_overview
+from .overview import dashboard_period
 from .rollup import workbook_path
 from .tables import SnapshotTable
 
@@ -58,7 +59,7 @@ def home(request):
     due yet are 待报, never 逾期未报."""
     if not can_use_dashboard(request.user):
         return redirect(start_url(request.user))
-    plans = list(Plan.objects.order_by("-is_active", "-year", "slug"))
+    plans = dashboard_queries.plans()
     if not plans:
         return render(request, "reports/dashboard.html", {"plan": None})
     key = request.GET.get("plan")
@@ -73,60 +74,61 @@ def home(request):
         period = dashboard_period(plan, now)
     current = reporting.current_period(plan, today)
     due_at = reporting.plan_due_at(plan, period)
-    view = period_overview(plan, period, today=today, full=False)
-    counts = view.status_counts()
-    units = sorted(view.units.values(), key=lambda u: (u.rate, -u.due, u.department.sort_order))
-    lagging = view.lagging()
-    shown = lagging[:30]
-    names = _lagging_names(view, shown)
-    missing = view.report_counts.get("missing", 0)
+    figures, report_counts = summary_counts(plan, period, today)
+    counts = dict(zip(Status, figures.status_counts, strict=True))
+    units = figures.units
+    missing = figures.report_counts["missing"]
     due_passed = now >= due_at
     context = {
         "plan": plan,
         "plans": plans,
         "period": period,
-        "periods": [p for p in plan_periods(plan.year, plan.cycle) if p <= current],
+        "periods": [p for p in _plan_periods(plan.year, plan.cycle) if p <= current],
         "switch": _switch(plan, period, current, now),
         "due_at": due_at,
         "due_passed": due_passed,
         "is_future": reporting.is_future(plan, period, today),
-        "view": view,
-        "counts": view.report_counts,
-        "received": view.received,
+        "counts": report_counts,
+        "received": figures.received,
         "pending": 0 if due_passed else missing,
         "overdue": missing if due_passed else 0,
-        "rate": view.reporting_rate,
-        "status_counts": [(s, counts[s]) for s in Status],
+        "rate": figures.rate,
+        "status_counts": list(counts.items()),
         "units_worst": units[:UNITS_SHOWN],
         "units_rest": units[UNITS_SHOWN:],
-        "lagging": [(t, view.states[t.pk], *names[t.pk]) for t in shown],
-        "lagging_total": len(lagging),
-        "missing_units": sum(1 for u in units if u.missing),
-        "changes": view.changes()[:30],
-        "sections": [(title, [row[s] for s in Status]) for title, row in view.by_section()],
+        "lagging": figures.lagging,
+        "lagging_total": figures.lagging_total,
+        "missing_units": figures.missing_units,
+        "changes": figures.changes,
+        "sections": figures.sections,
         "statuses": list(Status),
         "charts": [
             mark_safe(
                 donut_chart(
                     [(s.label, counts[s], status_color(s)) for s in Status if counts[s]],
                     title="任务状态分布",
-                    center_text=f"{len(view.tasks)} 项",
+                    center_text=f"{figures.task_count} 项",
                 )
             ),
             mark_safe(
                 bar_chart(
-                    [(u.department.name, u.rate) for u in units[:15]],
+                    [(u.name, u.rate) for u in units[:15]],
                     title=f"报送率最低的 15 个单位（第{period.index}{'周' if period.cycle == 'weekly' else '月'}）",
                     unit="%",
                     max_value=100,
                 )
             ),
         ],
-        **stale.dashboard_panel(plan, period, today),  # 进展停滞 and 需协调事项
+        "stale_reports": figures.stale,  # 进展停滞
+        "stale_total": figures.stale_total,
+        "coordination_counts": open_counts(plan, today),  # 需协调事项 (one query)
         "locks": throttle.current_locks(),
-        "role_changes": RoleChange.objects.select_related("user", "changed_by")[:5],
+        "role_changes": dashboard_queries.role_changes(),
     }
     return render(request, "reports/dashboard.html", context)
+
+
+_plan_periods = functools.lru_cache(maxsize=32)(plan_periods)  # pure (and Period is frozen)
 
 
 def _switch(plan, period, current, now) -> list[dict]:
@@ -142,23 +144,6 @@ def _switch(plan, period, current, now) -> list[dict]:
                 "note": "已截止" if now >= due else f"{due:%-m月%-d日 %H:%M} 截止",
                 "active": other == period,
             }
-        )
-    return found
-
-
-def _lagging_names(view, tasks) -> dict[int, tuple[str, str, list[int]]]:
-    """task id -> (牵头单位, 牵头领导, lead unit ids to remind), two queries for any number."""
-    ids = [t.pk for t in tasks]
-    leaders = defaultdict(list)
-    for link in TaskLeader.objects.filter(task__in=ids).select_related("leader"):
-        leaders[link.task_id].append(link.leader.name)
-    found = {}
-    for task in tasks:
-        lead = [d for d, role in view.duties.get(task.pk, []) if role == TaskUnit.Role.LEAD]
-        found[task.pk] = (
-            "、".join(view.units[d].department.name for d in lead) or "—",
-            "、".join(leaders[task.pk]) or "—",
-            lead,
         )
     return found
 

@@ -2,10 +2,11 @@
 
 Every page that shows lights or counts (dashboard, 我的任务, portfolio, task list, task page)
 reads the states of the plan as of today, of the last period's end and of the one before (the
-dashboard compares them), the duties, the reportable tasks and the dashboard's stale reports. After a change they are
+dashboard compares them), the duties and the reportable tasks. After a change they are
 computed here once, in the writing request after its commit, so that the next page in any
 worker reads them like any other instead of computing them again (tasks.revision).
-Receiver of tasks.signals.figures_moved; leaders.receivers adds the portfolio's trend.
+Receiver of tasks.signals.figures_moved; leaders.receivers adds the portfolio's trend and
+reports.receivers the dashboard's figures (with its stale reports).
 """
 
 from django.conf import settings
@@ -15,7 +16,6 @@ from .duties import plan_duties
 from .models import Plan
 from .progress import plan_task_states
 from .reportable import plan_reportable_ids
-from .stale import kept_period_stale
 
 
 def hot_as_of(plan: Plan) -> list:
@@ -44,7 +44,3 @@ def warm(sender=None, using="default", **kwargs) -> None:
         plan_duties(plan)
         for as_of in dict.fromkeys(hot_as_of(plan)):
             plan_task_states(plan, as_of)
-        # The dashboard's 进展停滞 list: this period's and the last (it opens on either).
-        current = reporting.current_period(plan)
-        for period in (current, current.previous()):
-            kept_period_stale(plan, period)

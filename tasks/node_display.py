@@ -36,13 +36,19 @@ def node_cells(state) -> dict:
     return {"next": next_node_text(state), "last": last_node_text(state)}
 
 
+def missed_title(state) -> str:
+    """The missed nodes in words ("06-30 开工 30%；…"; "" when none): the flag's title."""
+    return "；".join(_node(n) for n in (state.missed_nodes if state is not None else []))
+
+
 def missed_flag(state) -> str:
-    """A small marker after a light when nodes were missed ("" when none): the portfolio's."""
+    """A small marker after a light when nodes were missed ("" when none): the portfolio's
+    and the dashboard's (which draws it from plain values: reports.dashboard_figures)."""
     missed = state.missed_nodes if state is not None else []
     if not missed:
         return mark_safe("")  # safe, so that light + flag stays safe
     return format_html(
         ' <span class="node-state node-missed" title="{}">节点未按期 {}</span>',
-        "；".join(_node(n) for n in missed),
+        missed_title(state),
         len(missed),
     )

@@ -30,10 +30,10 @@ class DashboardTests(BaseTestCase):
         response = self.client.get(reverse("home"))
         self.assertContains(response, "第20周（5月16日—5月22日）")
         self.assertContains(response, "已采纳 2")
-        lagging = [task.number for task, *_ in response.context["lagging"]]
+        lagging = [row.number for row in response.context["lagging"]]
         self.assertEqual(lagging[0], "1")  # 严重滞后 comes first
         units = response.context["units_worst"] + response.context["units_rest"]
-        rates = {u.department.name: u.rate for u in units}
+        rates = {u.name: u.rate for u in units}
         self.assertEqual(rates["区财政局"], 0.0)
         self.assertGreater(rates["区发展和改革局"], 0)
         self.assertContains(response, "土地指标不足")  # a new problem raised this period

@@ -215,10 +215,7 @@ class DashboardDeadlineTests(BaseTestCase):
     def test_the_lagging_list_names_lead_units_and_leaders_and_reminds_per_row(self):
         self.client.force_login(self.office)
         page = self.client.get(reverse("home"))
-        rows = {
-            task.number: (units, leaders)
-            for task, _s, units, leaders, _ids in page.context["lagging"]
-        }
+        rows = {row.number: (row.lead_units, row.lead_leaders) for row in page.context["lagging"]}
         self.assertEqual(rows["2"], ("区财政局", "梅永杰"))
         self.assertContains(page, "<th>牵头单位</th><th>牵头领导</th><th>催办</th>", html=False)
 
