@@ -15,6 +15,7 @@ from django.db.models import Prefetch, Q, prefetch_related_objects
 from django.template.defaultfilters import truncatechars
 from django.utils.html import format_html
 
+from . import revision
 from .models import IndicatorValue, ProgressReport
 from .report_context import expected_at
 from .staleness import Facts, Verdict, judge
