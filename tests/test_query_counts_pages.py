@@ -141,6 +141,48 @@ class TaskPageHistoryTests(BaseTestCase):
         self.assertEqual(shown, {self.drc.pk})
         self.assertNotContains(response, "堂邑镇第19周进展")
 
+    def test_a_reports_text_values_and_files_show_escaped_as_on_its_own_page(self):
+        from decimal import Decimal
+
+        from django.urls import reverse
+
+        from tasks.models import Attachment, Indicator
+
+        self.add_reports(self.units[:1])
+        report = self.target.reports.get(period_key="2022-W19")
+        report.progress = "<script>alert(1)</script>完成"
+        report.is_late = True
+        report.save()
+        indicator = Indicator.objects.create(
+            task=self.target, name="投资", comparator=">=", target=Decimal("10"), unit="亿元"
+        )
+        report.values.create(indicator=indicator, actual=Decimal("1200.5000"))
+        files = [
+            Attachment.objects.create(
+                report=report,
+                file=f"private/x{i}.pdf",
+                original_name=f"<b>证明{i}</b>.pdf",
+                size=1,
+                content_type="application/pdf",
+                uploaded_by=self.staff,
+            )
+            for i in (1, 2)
+        ]
+        response, _ = self.get(self.office)
+        html = response.content.decode()
+        self.assertIn("&lt;script&gt;alert(1)&lt;/script&gt;完成", html)
+        self.assertNotIn("<script>alert(1)", html)
+        self.assertIn(" · 逾期", html)
+        self.assertIn(f'href="{reverse("tasks:report_history", args=[report.pk])}"', html)
+        links = "、".join(
+            f'<a href="{reverse("tasks:attachment", args=[f.pk])}">&lt;b&gt;证明{i}&lt;/b&gt;.pdf</a>'
+            for i, f in enumerate(files, 1)
+        )
+        body = f"<dt>投资</dt><dd>1200.5亿元</dd>\n  <dt>佐证材料</dt><dd>{links}</dd>\n</dl>"
+        self.assertIn(body, html)
+        own = self.client.get(reverse("tasks:report_history", args=[report.pk])).content.decode()
+        self.assertIn(body, own)  # the same body where the report is shown alone
+
     def test_a_task_without_reports_says_so(self):
         response, _ = self.get(self.office)
         self.assertContains(response, "截至本期尚无报送。")
