@@ -48,6 +48,10 @@ class TaskFigure:
     state: TaskState | None  # None: a heading (tasks.reportable)
     charts: tuple[str, ...]  # SVG, safe
 
+    @property
+    def pk(self) -> int:
+        return self.values[0]  # Task._meta.concrete_fields begins with the id
+
     def task(self, plan: Plan) -> Task:
         """The task as a model instance (no query), its plan the one already loaded."""
         task = _instance(Task, self.values)

@@ -205,7 +205,7 @@ def task_detail(request, plan_key: str, number: str):
     as_of = min(period.end, reporting.as_of_date(plan))
     figure = task_figure(plan, number, as_of)  # kept: the task, who is responsible, its state
     # Out of scope and nonexistent look the same: no task is found by guessing its URL.
-    if figure is None or not may_read_task(request.user, figure.values[0]):
+    if figure is None or not may_read_task(request.user, figure.pk):
         raise Http404("未找到该任务")
     task = figure.task(plan)
     state = figure.state  # None: a heading (tasks.reportable)
