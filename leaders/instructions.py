@@ -334,28 +334,28 @@ class InstructionItem:
         return [s.department for s in self.statuses if not s.acknowledged]
 
 
-def task_instruction_context(user, task) -> dict:
+def task_instruction_context(user, task, *, any_instructions: bool = True) -> dict:
     """What templates/leaders/_task_instructions.html needs, for one task and one viewer.
 
-    Four queries whatever the number of instructions, units and acknowledgements (with the
-    viewer's person already loaded, as in any request), two when the task has no instructions;
-    one more for a leader account (is he a lead leader of the task), and one more if he is and
-    task.plan was not loaded with the task.
+    Four queries whatever the number of instructions, units and acknowledgements (the viewer's
+    person loaded); one when it shows none, none if any_instructions=False (the caller knows
+    there are none); one more for a leader account (a lead leader of the task?), one more if
+    he is and task.plan was not loaded with the task.
     """
     person = person_of(user)
+    rows = Instruction.objects.filter(task=task) if any_instructions else Instruction.objects.none()
     instructions = list(
-        instructions_visible_to(user, Instruction.objects.filter(task=task))
+        instructions_visible_to(user, rows)
         .select_related("leader")
         .order_by(F("published_at").desc(nulls_first=True), "-pk")
     )
-    acknowledgements = {
-        (a.instruction_id, a.department_id): a
-        for a in Acknowledgement.objects.filter(instruction__task=task).select_related(
-            "acknowledged_by"
-        )
-    }
-    # Who must acknowledge matters only for instructions there are (most tasks have none).
-    units = _units_by_task([task.pk])[task.pk] if instructions else []
+    acknowledgements, units = {}, []
+    if instructions:  # who acknowledged and who must: only for instructions there are
+        acks = Acknowledgement.objects.filter(instruction__task=task)
+        acknowledgements = {
+            (a.instruction_id, a.department_id): a for a in acks.select_related("acknowledged_by")
+        }
+        units = _units_by_task([task.pk])[task.pk]
     concerned_ids = {d.pk for d in units}
     can_write = can_write_instruction(user, task)
     items = []

@@ -33,14 +33,25 @@ def involving_unit(queryset, department):
     return queryset.filter(Exists(links))
 
 
+def _reads_every_task(person) -> bool:
+    return person.is_office or person.leader is not None
+
+
 def tasks_visible_to(user, queryset=None):
     queryset = Task.objects.all() if queryset is None else queryset
     person = person_of(user)
-    if person.is_office or person.leader is not None:
+    if _reads_every_task(person):
         return queryset
     if person.unit is not None:
         return involving_unit(queryset, person.unit)
     return queryset.none()
+
+
+def may_read_task(user, task_id: int) -> bool:
+    """tasks_visible_to for one task: no query for those who read every task."""
+    if _reads_every_task(person_of(user)):
+        return True
+    return tasks_visible_to(user, Task.objects.filter(pk=task_id)).exists()
 
 
 def reports_visible_to(user, queryset=None):
@@ -57,7 +68,7 @@ def reports_visible_to(user, queryset=None):
     if person.unit is not None:
         readable |= Q(department=person.unit)
     queryset = queryset.filter(readable)
-    if person.is_office or person.leader is not None:
+    if _reads_every_task(person):
         return queryset  # the whole plan is in their scope
     return queryset.filter(task__in=tasks_visible_to(user))
 

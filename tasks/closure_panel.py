@@ -9,14 +9,19 @@ from .forms import ClosureForm
 from .models import ClosureEvidence, Task
 
 
-def panel(user, task: Task) -> dict:
+def panel(user, task: Task, *, any_applications: bool = True) -> dict:
     """The task page's 办结 block (templates/tasks/_closure.html): the applications with their
-    files and what this person may do. One query (two when the task has applications), one
-    more for a unit account (does its unit lead the task?)."""
-    applications = list(
-        task.closure_applications.select_related("department", "applicant", "decided_by")
-        .prefetch_related(Prefetch("files", queryset=ClosureEvidence.objects.order_by("pk")))
-        .order_by("-applied_at", "-pk")[:10]
+    files and what this person may do. One query (two when the task has applications, none
+    with `any_applications=False`: tasks.task_page.blocks_with_rows), one more for a unit
+    account (does its unit lead the task?)."""
+    applications = (
+        list(
+            task.closure_applications.select_related("department", "applicant", "decided_by")
+            .prefetch_related(Prefetch("files", queryset=ClosureEvidence.objects.order_by("pk")))
+            .order_by("-applied_at", "-pk")[:10]
+        )
+        if any_applications
+        else []
     )
     pending = next((a for a in applications if a.is_pending), None)
     person = person_of(user)

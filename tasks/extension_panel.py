@@ -12,11 +12,16 @@ from .extension_forms import ApplyForm
 from .models import ExtensionApplication, TaskNode
 
 
-def extension_panel(user, task) -> dict:
-    applications = list(
-        ExtensionApplication.objects.filter(task=task)
-        .select_related("unit", "node", "applicant")
-        .order_by("-applied_at", "-pk")
+def extension_panel(user, task, *, any_applications: bool = True) -> dict:
+    """`any_applications=False`: the task has none (tasks.task_page.blocks_with_rows)."""
+    applications = (
+        list(
+            ExtensionApplication.objects.filter(task=task)
+            .select_related("unit", "node", "applicant")
+            .order_by("-applied_at", "-pk")
+        )
+        if any_applications
+        else []
     )
     pending = next((a for a in applications if a.is_pending), None)
     if pending is not None:

@@ -2,13 +2,16 @@
 
 The page shows each unit's latest report and pages through the older ones (`timeline_for`):
 its queries and its rendering are the same for a task with 19 reports and one with 1,900.
+The reports are rows of plain values (`ReportRow`), not model instances.
 """
 
 import datetime
+from collections import defaultdict
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Case, F, Value, When, Window, prefetch_related_objects
+from django.db.models import Case, Count, F, Value, When, Window
 from django.db.models.functions import RowNumber
 from django.utils.safestring import mark_safe
 
@@ -16,17 +19,88 @@ from common.charts import line_chart
 
 from .access import reports_visible_to
 from .deadlines import effective_deadline
-from .models import ProgressReport, Task, TaskUnit
+from .models import Attachment, IndicatorValue, ProgressReport, Task, TaskUnit
 from .periods import parse_period_key
 from .progress import TaskState, counted_lead_values, expected_at_day
 
 HISTORY_PER_PAGE = 10
 
+ROW_FIELDS = (
+    "pk",
+    "period_key",
+    "period_start",
+    "department_id",
+    "department__name",
+    "role",
+    "state",
+    "is_late",
+    "progress",
+    "problems",
+    "next_steps",
+    "percent",
+)
+_ROLES = dict(TaskUnit.Role.choices)
+_STATES = dict(ProgressReport.State.choices)
+
+
+@dataclass(frozen=True)
+class ReportRow:
+    """A report as a page shows it: plain values (templatetags/report_items.py renders it)."""
+
+    pk: int
+    period_key: str
+    period_start: datetime.date
+    department_id: int
+    department: str  # the unit's name
+    role: str  # 牵头单位 / 配合单位
+    state: str  # its state as shown
+    is_late: bool
+    progress: str
+    problems: str
+    next_steps: str
+    percent: Decimal | None
+    values: tuple[tuple[str, Decimal, str], ...] = ()  # (indicator, actual, unit)
+    attachments: tuple[tuple[int, str], ...] = ()  # (pk, file name)
+
+    @classmethod
+    def of(cls, report: ProgressReport) -> "ReportRow":
+        """A report instance (its values and attachments read through its managers)."""
+        return cls(
+            report.pk,
+            report.period_key,
+            report.period_start,
+            report.department_id,
+            report.department.name,
+            report.get_role_display(),
+            report.get_state_display(),
+            report.is_late,
+            report.progress,
+            report.problems,
+            report.next_steps,
+            report.percent,
+            values=tuple(
+                (v.indicator.name, v.actual, v.indicator.unit) for v in report.values.all()
+            ),
+            attachments=tuple((a.pk, a.original_name) for a in report.attachments.all()),
+        )
+
+
+class _CountedPaginator(Paginator):
+    """Pages whose number of objects is already known (no COUNT query)."""
+
+    def __init__(self, object_list, per_page, count: int):
+        super().__init__(object_list, per_page)
+        self.known_count = count
+
+    @property
+    def count(self) -> int:
+        return self.known_count
+
 
 @dataclass(frozen=True)
 class Timeline:
-    latest: list[ProgressReport]  # each unit's latest report, in the order of the task's units
-    history: Page  # the other reports, newest first, one page of them
+    latest: list[ReportRow]  # each unit's latest report, in the order of the task's units
+    history: Page  # the other reports (ReportRow), newest first, one page of them
 
     @property
     def page_range(self) -> list:
@@ -40,10 +114,12 @@ class Timeline:
 
 def timeline_for(task: Task, *, user, as_of: datetime.date, history_page=1) -> Timeline:
     """Each unit's latest readable report up to `as_of`, and page `history_page` of the rest
-    (newest first; a page number that is not one gives the first or the last page).
+    (newest first; a page number that is not one gives the first or the last page), as rows
+    of plain values.
 
-    Queries: the latest reports; the count and the page of the others; their attachments and
-    indicator values (one query each, for both lists) = 5, whatever the number of reports.
+    Queries: the latest reports (with the number of all of them); the page of the others;
+    their attachments; their indicator values (both lists) = 4, whatever the number of
+    reports.
     """
     visible = reports_visible_to(user, task.reports.filter(period_start__lte=as_of))
     lead_first = Case(When(role=TaskUnit.Role.LEAD, then=Value(0)), default=Value(1))
@@ -51,20 +127,48 @@ def timeline_for(task: Task, *, user, as_of: datetime.date, history_page=1) -> T
         RowNumber(), partition_by=F("department"), order_by=F("period_start").desc()
     )
     latest = list(
-        visible.annotate(newest=newest_first)
+        visible.annotate(newest=newest_first, readable=Window(Count("pk")))
         .filter(newest=1)
-        .select_related("department")
         .order_by(lead_first, "department__sort_order", "department__pk")
+        .values_list(*ROW_FIELDS, "readable")
     )
+    readable = latest[0][-1] if latest else 0
     older = (
-        visible.exclude(pk__in=[r.pk for r in latest])
-        .select_related("department")
+        visible.exclude(pk__in=[r[0] for r in latest])
         .order_by("-period_start", lead_first, "department__sort_order", "pk")
+        .values_list(*ROW_FIELDS)
     )
-    page = Paginator(older, HISTORY_PER_PAGE).get_page(history_page)
-    page.object_list = list(page.object_list)
-    prefetch_related_objects([*latest, *page.object_list], "attachments", "values__indicator")
-    return Timeline(latest=latest, history=page)
+    page = _CountedPaginator(older, HISTORY_PER_PAGE, readable - len(latest)).get_page(history_page)
+    rows = [r[: len(ROW_FIELDS)] for r in latest]
+    shown = len(rows)
+    rows += page.object_list
+    ids = [r[0] for r in rows]
+    files, values = defaultdict(list), defaultdict(list)
+    if ids:
+        for report_id, pk, name in Attachment.objects.filter(report_id__in=ids).values_list(
+            "report_id", "pk", "original_name"
+        ):
+            files[report_id].append((pk, name))
+    if ids:
+        for report_id, *value in (
+            IndicatorValue.objects.filter(report_id__in=ids)
+            .order_by("pk")
+            .values_list("report_id", "indicator__name", "actual", "indicator__unit")
+        ):
+            values[report_id].append(tuple(value))
+    rows = [
+        ReportRow(
+            *r[:5],
+            _ROLES.get(r[5], r[5]),
+            _STATES.get(r[6], r[6]),
+            *r[7:],
+            values=tuple(values[r[0]]),
+            attachments=tuple(files[r[0]]),
+        )
+        for r in rows
+    ]
+    page.object_list = rows[shown:]
+    return Timeline(latest=rows[:shown], history=page)
 
 
 def _week_label(key: str) -> str:

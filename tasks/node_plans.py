@@ -185,9 +185,10 @@ def decide(proposal_id: int, *, approve: bool, actor, reason: str = "") -> NodeP
     return proposal
 
 
-def task_section(task: Task, state, user) -> dict:
+def task_section(task: Task, state, user, *, any_proposal: bool = True) -> dict:
     """What the task page's 时间节点 section shows (templates/tasks/_nodes.html): the nodes
-    judged in the task's state (tasks.progress.TaskState.nodes) and what the user may do."""
+    judged in the task's state (tasks.progress.TaskState.nodes) and what the user may do.
+    `any_proposal=False`: the task has no proposal at all (tasks.task_page.blocks_with_rows)."""
     from .access import can_edit_nodes, can_propose_nodes
 
     office = can_edit_nodes(user)
@@ -196,6 +197,6 @@ def task_section(task: Task, state, user) -> dict:
         "state": state,
         "may_edit": office or may_propose,
         "office": office,
-        "pending": pending_proposal(task) if office or may_propose else None,
+        "pending": pending_proposal(task) if any_proposal and (office or may_propose) else None,
         "url": reverse("tasks:nodes", args=[task.plan.slug, task.number]),
     }

@@ -1,26 +1,33 @@
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Case, F, Q, Value, When
-from django.shortcuts import get_object_or_404, render
+from django.http import Http404
+from django.shortcuts import render
 from django_tables2 import RequestConfig
 
 from accounts.roles import person_of
 from common.export import export_bytes, maybe_export, xlsx_response
 
-from . import audit, clock, node_plans, reporting, revision, todo
-from .access import can_edit_indicators, can_report, reports_visible_to, tasks_visible_to
+from . import audit, clock, node_plans, reporting, revision, task_page, todo
+from .access import (
+    can_edit_indicators,
+    can_report,
+    may_read_task,
+    reports_visible_to,
+    tasks_visible_to,
+)
 from .closure_panel import panel as closure_panel
 from .duties import plan_duties
-from .export import responsibility_names, tasks_with_responsibilities
 from .extension_panel import extension_panel
 from .filters import TaskFilterSet
-from .history import indicator_charts, timeline_for
+from .history import timeline_for
 from .lookups import period_or_404, plan_or_404
 from .models import Plan, ProgressReport
 from .periods import plan_periods
 from .plan_table import PlanTaskFilterSet, PlanTaskTable
 from .progress import plan_task_states
 from .tables import UnitTodoTable
+from .task_page import task_figure
 
 
 def _filtered_table(request, plan, table_class, **table_kwargs):
@@ -193,43 +200,42 @@ def _state_counts(reports, total: int) -> dict:
 
 @login_required
 def task_detail(request, plan_key: str, number: str):
-    plan = plan_or_404(plan_key)
-    visible = tasks_visible_to(request.user, tasks_with_responsibilities(plan))
-    # Out of scope and nonexistent look the same: no task is found by guessing its URL.
-    task = get_object_or_404(visible.select_related("parent", "plan"), number=number)
-    leaders, lead_units, cooperating_units = responsibility_names(task)
-    children = list(task.children.order_by("sort_order"))
+    plan = task_page.plan_or_404(plan_key)
     period = period_or_404(plan, request.GET.get("period"))
     as_of = min(period.end, reporting.as_of_date(plan))
-    state = plan_task_states(plan, as_of).get(task.pk)  # None: a heading (tasks.reportable)
+    figure = task_figure(plan, number, as_of)  # kept: the task, who is responsible, its state
+    # Out of scope and nonexistent look the same: no task is found by guessing its URL.
+    if figure is None or not may_read_task(request.user, figure.pk):
+        raise Http404("未找到该任务")
+    task = figure.task(plan)
+    state = figure.state  # None: a heading (tasks.reportable)
     unit = person_of(request.user).unit
     timeline = timeline_for(
         task, user=request.user, as_of=as_of, history_page=request.GET.get("history")
     )
+    rows = task_page.blocks_with_rows(task)
     return render(
         request,
         "tasks/task_detail.html",
         {
             "plan": plan,
             "task": task,
-            "children": children,
-            "lead_leaders": leaders,
-            "lead_units": lead_units,
-            "cooperating_units": cooperating_units,
+            "figure": figure,
+            "any_instructions": rows["instructions"],
             "period": period,
             "periods": plan_periods(plan.year, plan.cycle),
             "state": state,
             "timeline": timeline,
-            "trail": audit.trail(task, limit=50),
-            "nodes": node_plans.task_section(task, state, request.user) if state else None,
-            "extension": extension_panel(request.user, task),
-            "charts": revision.memo(
-                "task-charts", (task.pk, as_of), lambda: indicator_charts(task, state, as_of)
+            "trail": audit.trail(task, limit=50) if rows["events"] else [],
+            "nodes": node_plans.task_section(
+                task, state, request.user, any_proposal=rows["proposals"]
             )
             if state
-            else [],
+            else None,
+            "extension": extension_panel(request.user, task, any_applications=rows["extensions"]),
+            "charts": figure.charts,
             "can_report": unit is not None and can_report(request.user, task, unit),
             "can_edit_indicators": can_edit_indicators(request.user),
-            "closure": closure_panel(request.user, task),
+            "closure": closure_panel(request.user, task, any_applications=rows["closures"]),
         },
     )

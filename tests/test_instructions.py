@@ -394,6 +394,6 @@ class InstructionTests(BaseTestCase):
         quiet = self.task19.plan.tasks.exclude(instructions__isnull=False).first()
         staff = self.fresh(self.staff)
         person_of(staff)
-        with self.assertNumQueries(2):  # instructions; acknowledgements (who must read: no need)
+        with self.assertNumQueries(1):  # instructions (acknowledgements, who must read: no need)
             context = task_instruction_context(staff, quiet)
         self.assertEqual(context["task_instructions"], [])

@@ -14,9 +14,13 @@ register = template.Library()
 
 
 @register.inclusion_tag("leaders/_task_instructions.html", takes_context=True)
-def task_instructions(context, task):
+def task_instructions(context, task, any_instructions=True):
+    """`any_instructions=False`: the task has none (the page knows: no query for them)."""
     request = context["request"]
-    return {"request": request, **task_instruction_context(request.user, task)}
+    return {
+        "request": request,
+        **task_instruction_context(request.user, task, any_instructions=any_instructions),
+    }
 
 
 @register.inclusion_tag("leaders/_coordination_todo.html", takes_context=True)

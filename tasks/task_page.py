@@ -1,0 +1,135 @@
+"""What a task page shows that only the plan's data decides, kept under the data revision.
+
+The task's own columns, its section and parent, its sub-items, who is responsible, its state
+and its charts are derived from the plan's structure and the counted reports: every change to
+them moves the data revision (tasks.receivers), so they are one kept figure per task and as-of
+date (`task_figure`), of plain values, read with one look-up in the shared store instead of
+five queries and the whole plan's states (a 133 KB pickle); the plan a URL names is kept too
+(`plan_or_404`). What a person may do, the reports he or she may read, the applications,
+instructions and the audit trail are read for each request (they are not derived data, and
+most of them move nothing).
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db import DEFAULT_DB_ALIAS
+from django.db.models import Exists, OuterRef
+
+from leaders.models import Instruction
+
+from . import lookups, revision
+from .export import responsibility_names, tasks_with_responsibilities
+from .history import indicator_charts
+from .models import ClosureApplication, ExtensionApplication, NodeProposal, Plan, Task, TaskEvent
+from .progress import TaskState, plan_task_states
+
+
+@dataclass(frozen=True)
+class UnitLink:
+    """A lead or cooperating unit as the plan document names it."""
+
+    role: str
+    name: str
+    written_name: str
+    is_group: bool
+
+
+@dataclass(frozen=True)
+class TaskFigure:
+    values: tuple  # the task's concrete fields, in Task._meta.concrete_fields order
+    section: str  # "一、标题"
+    parent: tuple[str, str, str] | None  # (url, number, text)
+    children: tuple[tuple[str, str, str], ...]  # (url, number, text), in document order
+    lead_leaders: tuple[str, ...]
+    lead_units: tuple[str, ...]
+    cooperating_units: tuple[str, ...]
+    unit_links: tuple[UnitLink, ...]  # in document order
+    state: TaskState | None  # None: a heading (tasks.reportable)
+    charts: tuple[str, ...]  # SVG, safe
+
+    @property
+    def pk(self) -> int:
+        return self.values[0]  # Task._meta.concrete_fields begins with the id
+
+    def task(self, plan: Plan) -> Task:
+        """The task as a model instance (no query), its plan the one already loaded."""
+        task = _instance(Task, self.values)
+        task.plan = plan
+        return task
+
+
+def plan_or_404(key: str | None) -> Plan:
+    """tasks.lookups.plan_or_404, its answer kept (a plan's columns: any change moves them)."""
+    return _instance(
+        Plan, revision.memo("plan", (key,), lambda: _columns(lookups.plan_or_404(key)))
+    )
+
+
+def task_figure(plan: Plan, number: str, as_of: datetime.date) -> TaskFigure | None:
+    """The kept figure of task `number` of the plan as of `as_of` (None: no such task)."""
+    return revision.memo(
+        "task-page", (plan.pk, number, as_of), lambda: _compute(plan, number, as_of)
+    )
+
+
+def _compute(plan: Plan, number: str, as_of: datetime.date) -> TaskFigure | None:
+    task = tasks_with_responsibilities(plan).select_related("parent").filter(number=number).first()
+    if task is None:
+        return None
+    task.plan = plan
+    leaders, lead, cooperating = responsibility_names(task)
+    state = plan_task_states(plan, as_of).get(task.pk)
+    parent = task.parent
+    children = task.children.order_by("sort_order")
+    return TaskFigure(
+        values=_columns(task),
+        section=f"{task.section.number}、{task.section.title}",
+        parent=None if parent is None else (_url(plan, parent), parent.number, parent.text),
+        children=tuple((_url(plan, c), c.number, c.text) for c in children),
+        lead_leaders=tuple(leaders),
+        lead_units=tuple(lead),
+        cooperating_units=tuple(cooperating),
+        unit_links=tuple(
+            UnitLink(link.role, link.name, link.written_name, link.group_id is not None)
+            for link in task.unit_links.all()
+        ),
+        state=state,
+        charts=tuple(indicator_charts(task, state, as_of)) if state else (),
+    )
+
+
+def _url(plan: Plan, task: Task) -> str:
+    task.plan = plan  # a task of the same plan: spares a query for its slug
+    return task.get_absolute_url()
+
+
+def blocks_with_rows(task: Task) -> dict[str, bool]:
+    """Which of the page's per-request blocks have any rows at all, in one query: a block
+    without any (most tasks have no trail, application, proposal or instruction) is not
+    asked again, one query for five."""
+    rows = {
+        "events": TaskEvent,
+        "extensions": ExtensionApplication,
+        "closures": ClosureApplication,
+        "proposals": NodeProposal,
+        "instructions": Instruction,
+    }
+    found = (
+        Task.objects.filter(pk=task.pk)
+        .values(
+            **{f"any_{n}": Exists(m.objects.filter(task=OuterRef("pk"))) for n, m in rows.items()}
+        )
+        .first()
+    )
+    return {n: found[f"any_{n}"] for n in rows} if found else dict.fromkeys(rows, False)
+
+
+def _columns(instance) -> tuple:
+    return tuple(getattr(instance, f.attname) for f in instance._meta.concrete_fields)
+
+
+def _instance(model, values: tuple):
+    """A model instance as loaded from the database (Model.from_db), from _columns()."""
+    names = [f.attname for f in model._meta.concrete_fields]
+    return model.from_db(DEFAULT_DB_ALIAS, names, list(values))
