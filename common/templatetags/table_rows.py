@@ -13,6 +13,8 @@ through the documented hook, the table template (templates/common/table.html's t
 and reads only the library's public row and column API.
 """
 
+import inspect
+
 from django import template
 from django.template.base import render_value_in_context
 from django.utils.formats import localize
@@ -35,8 +37,19 @@ def _dynamic_td(table, bound_column) -> bool:
     return _has_callable({k: merged[k] for k in ("td", "cell") if k in merged})
 
 
+def _record_only(bound_column) -> bool:
+    """Whether the cell is render(record=record): the column's render names only `record`,
+    has no link, and renders every value (empty_values=()), so the value get_cell() would look
+    up is neither passed nor checked (django-tables2's documented contract for render_FOO)."""
+    if bound_column.column.empty_values or bound_column.link:
+        return False
+    return list(inspect.signature(bound_column.render).parameters) == ["record"]
+
+
 def _cell_html(bound_column, cell, context) -> str:
     if bound_column.localize is None:
+        if isinstance(cell, str):  # what render_value_in_context does with a str
+            return conditional_escape(cell) if context.autoescape else cell
         return render_value_in_context(cell, context)
     return conditional_escape(str(localize(cell, use_l10n=bool(bound_column.localize))))
 
@@ -52,11 +65,14 @@ def table_rows(context, table):
         for c in columns
         if not _dynamic_td(table, c)
     }
+    direct = {c.name: c.render for c in columns if _record_only(c)}
     parts = []
     for row in table.paginated_rows:
         parts.append(format_html("<tr {}>", row.attrs.as_html()))
+        record = row.record
         for column in columns:
-            cell = row.get_cell(column.name)
+            render = direct.get(column.name)
+            cell = render(record=record) if render else row.get_cell(column.name)
             td = static_td.get(column.name)
             if td is None:  # callable attrs see the row, as in BoundRow.items()
                 column.current_value, column.current_record = cell, row.record
