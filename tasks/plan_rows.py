@@ -31,17 +31,23 @@ class PlanRef:
 
 
 @dataclass(frozen=True)
+class SectionRef:
+    number: str
+    title: str
+
+
+@dataclass(frozen=True)
 class TaskRow:
     """A task as the task list shows and exports it. It reads like a Task where the shared
     columns read one (DeadlineColumn: deadline, extended_deadline, plan.year; TaskTable's
-    text column: get_absolute_url(), short_text, text)."""
+    text and section columns: get_absolute_url(), short_text, text, section.number/.title)."""
 
     pk: int
     number: str
     text: str
     short_text: str
     url: str
-    section: str  # "一、…", as TaskTable's section column writes it
+    section: SectionRef
     leaders: tuple[str, ...]
     lead_units: tuple[str, ...]
     cooperating_units: tuple[str, ...]
@@ -70,6 +76,7 @@ def _rows(plan) -> dict[int, TaskRow]:
     ):
         units.setdefault((link.task_id, link.role), []).append(link.name)
     ref = PlanRef(year=plan.year)
+    sections: dict[int, SectionRef] = {}
     return {
         task.pk: TaskRow(
             pk=task.pk,
@@ -77,7 +84,9 @@ def _rows(plan) -> dict[int, TaskRow]:
             text=task.text,
             short_text=task.short_text,
             url=task.get_absolute_url(),
-            section=f"{task.section.number}、{task.section.title}",
+            section=sections.setdefault(
+                task.section_id, SectionRef(task.section.number, task.section.title)
+            ),
             leaders=tuple(leaders.get(task.pk, ())),
             lead_units=tuple(units.get((task.pk, TaskUnit.Role.LEAD), ())),
             cooperating_units=tuple(units.get((task.pk, TaskUnit.Role.COOPERATING), ())),
@@ -155,9 +164,9 @@ class ListFigures:
 
 
 def list_figures(plan, as_of: datetime.date) -> ListFigures:
-    """The task list's figures of the plan as of `as_of`, kept as one (tasks.revision: one
-    read from the store; uncached, nine queries: the states' own five, the rows' three… minus
-    none, see _rows and _choices)."""
+    """The task list's figures of the plan as of `as_of`, kept as one (tasks.revision): one
+    read from the store. Computed: the rows' three queries and the choices' three (the states
+    come from plan_task_states, itself kept)."""
     return revision.memo(
         "task-list",
         (plan.pk, as_of),

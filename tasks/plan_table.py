@@ -77,12 +77,6 @@ class PlanTaskTable(TaskTable):
     def render_number(self, record):
         return record.number
 
-    def render_section(self, record):
-        return record.section  # written as TaskTable writes it (tasks.plan_rows)
-
-    def value_section(self, record):
-        return record.section
-
     def render_light(self, record):
         state = self.states.get(record.pk)
         return (

@@ -71,6 +71,7 @@ class OfficeReviewTable(ReviewTable):
         accessor="pk",
         orderable=False,
         exclude_from_export=True,
+        empty_values=(),  # a pk: render_select(record) is the cell
         attrs={"th__input": {"data-check-all": "reports", "aria-label": "全选"}},
     )
 
