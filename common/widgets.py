@@ -11,9 +11,17 @@ forms.Select.render): task list's filter bar 42.2 vs 50.1 (-7.9), 我的任务 3
 review queue 56.2 vs 59.0 (-2.8).
 """
 
+import html
+
 from django import forms
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+
+
+def _text(value) -> str:
+    """As conditional_escape: safe strings as they are, anything else escaped (Django's escape
+    is html.escape), without the lazy-string check run for every call (an option has two)."""
+    return value.__html__() if hasattr(value, "__html__") else html.escape(str(value))
 
 
 def _attrs_html(attrs: dict) -> str:
@@ -40,13 +48,10 @@ class FastSelect(forms.Select):
             if group_name:
                 parts.append(format_html('<optgroup label="{}">', group_name))
             for option in options:
+                attrs = _attrs_html(option["attrs"]) if option["attrs"] else ""
                 parts.append(
-                    format_html(
-                        '<option value="{}"{}>{}</option>',
-                        option["value"],
-                        mark_safe(_attrs_html(option["attrs"])),
-                        option["label"],
-                    )
+                    f'<option value="{_text(option["value"])}"{attrs}>'
+                    f"{_text(option['label'])}</option>"
                 )
             if group_name:
                 parts.append("</optgroup>")

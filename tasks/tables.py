@@ -185,10 +185,13 @@ class ReviewTable(BaseTable):
         empty_values=(),
     )
     department = tables.Column(
-        "单位", accessor="department__name", order_by=("department__sort_order",)
+        "单位",
+        accessor="department__name",
+        order_by=("department__sort_order",),
+        empty_values=(),
     )
-    role = tables.Column("角色")
-    state = tables.Column("状态")
+    role = tables.Column("角色", empty_values=())
+    state = tables.Column("状态", empty_values=())
     submitted_at = DateTimeTextColumn(verbose_name="提交时间", format="m-d H:i")
     is_late = tables.BooleanColumn(verbose_name="逾期", yesno="是,否")
     stale = StaleColumn()  # 与上期基本相同 (tasks.stale)
@@ -205,6 +208,15 @@ class ReviewTable(BaseTable):
 
     def value_period_key(self, record):
         return period_label(record.period_key)
+
+    def render_department(self, record):
+        return record.department.name
+
+    def render_role(self, record):
+        return record.get_role_display()
+
+    def render_state(self, record):
+        return record.get_state_display()
 
     def render_task(self, record):
         return format_html(

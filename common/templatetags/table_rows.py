@@ -37,13 +37,18 @@ def _dynamic_td(table, bound_column) -> bool:
     return _has_callable({k: merged[k] for k in ("td", "cell") if k in merged})
 
 
-def _record_only(bound_column) -> bool:
-    """Whether the cell is render(record=record): the column's render names only `record`,
-    has no link, and renders every value (empty_values=()), so the value get_cell() would look
-    up is neither passed nor checked (django-tables2's documented contract for render_FOO)."""
+DIRECT = {"record", "table"}
+
+
+def _direct_arguments(bound_column) -> list | None:
+    """The arguments of a cell that is render(record=…, table=…): the column's render names
+    only those, has no link and renders every value (empty_values=()), so the value
+    get_cell() would look up is neither passed nor checked (django-tables2's documented
+    contract for render_FOO and Column.render). None: the cell goes through get_cell()."""
     if bound_column.column.empty_values or bound_column.link:
-        return False
-    return list(inspect.signature(bound_column.render).parameters) == ["record"]
+        return None
+    names = list(inspect.signature(bound_column.render).parameters)
+    return names if names and set(names) <= DIRECT else None
 
 
 def _cell_html(bound_column, cell, context) -> str:
@@ -65,14 +70,23 @@ def table_rows(context, table):
         for c in columns
         if not _dynamic_td(table, c)
     }
-    direct = {c.name: c.render for c in columns if _record_only(c)}
+    direct = {}
+    for c in columns:
+        names = _direct_arguments(c)
+        if names is not None:
+            direct[c.name] = (c.render, "table" in names)
     parts = []
     for row in table.paginated_rows:
         parts.append(format_html("<tr {}>", row.attrs.as_html()))
         record = row.record
         for column in columns:
-            render = direct.get(column.name)
-            cell = render(record=record) if render else row.get_cell(column.name)
+            render, with_table = direct.get(column.name, (None, False))
+            if render is None:
+                cell = row.get_cell(column.name)
+            elif with_table:
+                cell = render(record=record, table=table)
+            else:
+                cell = render(record=record)
             td = static_td.get(column.name)
             if td is None:  # callable attrs see the row, as in BoundRow.items()
                 column.current_value, column.current_record = cell, row.record
