@@ -6,9 +6,12 @@
 - ?per_page= is kept between 1 and MAX_PER_PAGE;
 - each column's render() and value() carry their signature (`_presigned`);
 - KeptRowsData: a queryset that filters, sorts, counts and pages in the database while the
-  records come from a mapping of plain rows (a kept figure), so a page builds no model instance.
+  records come from a mapping of plain rows (a kept figure), so a page builds no model instance;
+- CountedPageData: the page and the total count in one query;
+- DateTimeTextColumn: DateTimeColumn without a template compiled per cell.
 """
 
+import datetime
 import inspect
 
 import django_tables2 as tables
@@ -186,7 +189,7 @@ class DateTimeTextColumn(tables.DateTimeColumn):
         self.format = format or ("SHORT_DATETIME_FORMAT" if short else "DATETIME_FORMAT")
 
     def render(self, value, bound_column):
-        if timezone.is_aware(value):
+        if isinstance(value, datetime.datetime) and timezone.is_aware(value):
             value = timezone.localtime(value)
         return date_filter(value, self.format) or bound_column.default
 

@@ -6,11 +6,16 @@ django_tables2/table.html's tbody block — cells from the same BoundRow.get_cel
 column's render() still decides the HTML), the same td and tr attributes, the same escaping
 and localisation as {{ cell }} — with the per-column work done once per table, not per cell.
 
-Still worth it (benchmarks/request_costs.py --compare, page CPU ms, median, 2026-12-01, against
-the stock tbody of django_tables2/table.html with the same data-label): task list of 146 42.6
-vs 59.8 (-17), review queue 57.3 vs 111 (-54), 我的任务 35.5 vs 42.2 (-6.6). It is reached
-through the documented hook, the table template (templates/common/table.html's tbody block),
-and reads only the library's public row and column API.
+A cell whose column renders every value (empty_values=()) with a render that names only
+`record` (and `table`) and has no link is that call, made directly (the value get_cell() looks
+up would be neither passed nor checked); any other cell goes through get_cell().
+
+Still worth it (benchmarks/request_costs.py --compare, page CPU ms, median, 2026-12-01, load
+average ~6 on 2 cores, against the stock tbody of django_tables2/table.html with the same
+data-label): task list 14.9 vs 36.9 (-22.0), review queue 35.0 vs 99.4 (-64.4), 我的任务 38.0
+vs 47.5 (-9.5). It is reached through the documented hook, the table template
+(templates/common/table.html's tbody block), and reads only the library's public row and
+column API.
 """
 
 import inspect
