@@ -152,7 +152,11 @@ class BaseTable(tables.Table):
         if isinstance(self.data, CountedPageData) and per_page is not None:
             page = kwargs.get("page", 1)
             number = int(page) if str(page).isdigit() and int(page) > 0 else None
-            self.data.hint = None if number is None else ((number - 1) * per_page, per_page)
+            offset = None if number is None else (number - 1) * per_page
+            # ?page=10^20 from the address bar: no OFFSET the database would refuse (the
+            # count comes first then, and the paginator shows the last page).
+            fits = offset is not None and offset < 2**31
+            self.data.hint = (offset, per_page) if fits else None
         return super().paginate(*args, per_page=per_page, **kwargs)
 
     def __init__(self, data=None, *args, **kwargs):

@@ -9,11 +9,9 @@ from django.urls import reverse
 
 from tasks import stale
 from tasks.models import ProgressReport
-from tasks.periods import parse_period_key
 
 from .base import BaseTestCase
-
-W20 = "2022-W20"
+from .objects import submitted_report
 
 
 @override_settings(AS_OF_DATE="2022-05-18")
@@ -44,42 +42,15 @@ class TaskListFiguresTests(BaseTestCase):
 
     def test_a_new_report_moves_the_kept_state(self):
         self.login_renewed(self.office)
-        task = self.task["15"]
         self.assertNotIn("88.0% /", self.page(q="15"))  # kept now
-        period = parse_period_key(W20)
-        ProgressReport.objects.create(
-            task=task,
-            department=task.unit_links.filter(role="lead").first().department,
-            role="lead",
-            period_key=W20,
-            period_start=period.start,
-            period_end=period.end,
-            state="submitted",
-            progress="进展",
-            percent=88,
-            created_by=self.staff,
-            updated_by=self.staff,
-        )
+        submitted_report(self, percent=88)
         self.assertIn("88.0% /", self.page(q="15"))
 
 
 @override_settings(AS_OF_DATE="2022-05-18")
 class KeptVerdictsTests(BaseTestCase):
     def test_a_counted_report_changed_judges_the_page_again(self):
-        period = parse_period_key(W20)
-        report = ProgressReport.objects.create(
-            task=self.task["15"],
-            department=self.drc,
-            role="lead",
-            period_key=W20,
-            period_start=period.start,
-            period_end=period.end,
-            state="submitted",
-            progress="进展",
-            percent=30,
-            created_by=self.staff,
-            updated_by=self.staff,
-        )
+        report = submitted_report(self, percent=30)
         reports = list(ProgressReport.objects.filter(pk=report.pk).select_related("task__plan"))
         with mock.patch("tasks.stale.verdicts", wraps=stale.verdicts) as judged:
             stale.kept_verdicts(reports)
