@@ -32,7 +32,7 @@ class TaskFilterSet(BaseFilterSet):
         model = Task
         fields = ["q", "section", "leader", "lead_unit", "unit"]
 
-    def __init__(self, *args, plan, **kwargs):
+    def __init__(self, *args, plan, choices=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.filters["section"].queryset = Section.objects.filter(plan=plan)
         # Only the plan's leaders and units: a province database holds every county's (about
@@ -47,6 +47,23 @@ class TaskFilterSet(BaseFilterSet):
         self.filters["unit"].queryset = Department.objects.filter(
             Q(pk__in=links.values("department")) | Q(pk__in=links.values("group__members"))
         )
+        if choices is not None:
+            self._use_choices(choices)
+
+    def _use_choices(self, choices) -> None:
+        """The options from the plan's kept choices (tasks.plan_rows.filter_choices: the same
+        values, labels and order the querysets above give), so rendering the bar reads no
+        query and builds no instance; a chosen value is still checked against the queryset."""
+        fields = self.form.fields
+        for name, pairs in (
+            ("section", choices.sections),
+            ("leader", choices.leaders),
+            ("lead_unit", choices.lead_units),
+            ("unit", choices.units),
+        ):
+            # Select.choices (documented): the options the widget renders; the field's
+            # queryset still validates what comes in.
+            fields[name].widget.choices = [("", fields[name].empty_label), *pairs]
 
     def search(self, queryset, name, value):
         value = value.strip()

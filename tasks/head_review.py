@@ -14,6 +14,7 @@ from django_tables2 import RequestConfig
 
 from accounts.roles import approving_unit
 from common.export import maybe_export
+from common.tables import CountedPageData
 
 from . import reporting
 from .access import reports_visible_to
@@ -77,7 +78,8 @@ class HeadReviewTable(ReviewTable):
 def queue_page(request):
     """The head's list (tasks:review sends heads here)."""
     queryset = head_queue(request.user).select_related("task__plan", "department")
-    table = HeadReviewTable(queryset.order_by("period_start", "pk"), request=request)
+    # The page and its count in one query (common.tables.CountedPageData), configured once.
+    table = HeadReviewTable(CountedPageData(queryset.order_by("period_start", "pk")))
     RequestConfig(request, paginate={"per_page": 50}).configure(table)
     if exported := maybe_export(request, table, "待审核报告"):
         return exported

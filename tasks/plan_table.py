@@ -1,9 +1,11 @@
 """The whole plan as the office and leaders read it: each task's state beside its data.
 
-状态, 完成/序时 and 最近报送 come from the task states of the as-of date (tasks.progress), which
-are computed for the whole plan at once; sorting on them orders the queryset by the position
-each task takes in that order (one CASE expression), so the page costs the same queries
-whatever the plan's size. Headings (tasks.reportable) have no state and read "分项任务".
+状态, 完成/序时 and 最近报送 come from the task states of the as-of date (tasks.progress, kept as
+tasks.plan_rows.ListState), which are computed for the whole plan at once; sorting on them
+orders the queryset by the position each task takes in that order (one CASE expression), so
+the page costs the same queries whatever the plan's size. Headings (tasks.reportable) have no
+state and read "分项任务". The rows are the kept plain values of tasks.plan_rows
+(common.tables.KeptRowsData): the page's query selects the ids only.
 """
 
 import datetime
@@ -12,6 +14,8 @@ import django_filters
 import django_tables2 as tables
 from django.db.models import Case, IntegerField, Value, When
 from django.utils.html import format_html
+
+from common.tables import JoinedColumn, KeptRowsData
 
 from .deadline_column import DeadlineColumn
 from .filters import TaskFilterSet
@@ -41,6 +45,18 @@ class PlanTaskFilterSet(TaskFilterSet):
 
 
 class PlanTaskTable(TaskTable):
+    """TaskTable over tasks.plan_rows.TaskRow records (`rows`, pk -> row), with the states."""
+
+    # Every cell is render(record) of a kept row (empty_values=(): common/templatetags/
+    # table_rows.py calls it directly); the names come with the rows: nothing to prefetch.
+    number = tables.Column(
+        "编号", order_by=("sort_order",), attrs={"td": {"class": "num"}}, empty_values=()
+    )
+    text = tables.Column("工作任务", order_by=("sort_order",), orderable=False, empty_values=())
+    section = tables.Column("所属部分", order_by=("section__order", "sort_order"), empty_values=())
+    lead_leaders = JoinedColumn("牵头领导", names=lambda r: r.leaders)
+    lead_units = JoinedColumn("牵头单位", names=lambda r: r.lead_units)
+    cooperating_units = JoinedColumn("配合单位", names=lambda r: r.cooperating_units)
     light = tables.Column("状态", empty_values=())
     completion = tables.Column("完成/序时", empty_values=(), exclude_from_export=True)
     latest = tables.Column("最近报送", empty_values=())
@@ -53,11 +69,14 @@ class PlanTaskTable(TaskTable):
     class Meta(TaskTable.Meta):
         sequence = ("number", "text", "light", "completion", "deadline", "latest", "...")
 
-    def __init__(self, *args, states, **kwargs):
+    def __init__(self, queryset, *args, states, rows, **kwargs):
         self.states = states
-        super().__init__(*args, **kwargs)
+        super().__init__(KeptRowsData(queryset, rows), *args, **kwargs)
 
     # --- cells ---------------------------------------------------------------------------
+    def render_number(self, record):
+        return record.number
+
     def render_light(self, record):
         state = self.states.get(record.pk)
         return (
@@ -94,15 +113,15 @@ class PlanTaskTable(TaskTable):
         state = self.states.get(record.pk)
         if state is None:
             return "—"
-        if state.latest is None:
+        if state.latest_key is None:
             return format_html('<span class="muted">{}</span>', "尚未报送")
-        return period_label(state.latest.period_key)
+        return period_label(state.latest_key)
 
     def value_latest(self, record):
         state = self.states.get(record.pk)
-        if state is None or state.latest is None:
+        if state is None or state.latest_key is None:
             return ""
-        return period_label(state.latest.period_key)
+        return period_label(state.latest_key)
 
     # --- sorting on computed figures ------------------------------------------------------
     def _by(self, queryset, is_descending, key):
@@ -132,5 +151,5 @@ class PlanTaskTable(TaskTable):
         return self._by(
             queryset,
             is_descending,
-            lambda s: s.latest.period_start if s.latest else datetime.date.min,
+            lambda s: s.latest_start or datetime.date.min,
         )

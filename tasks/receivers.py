@@ -10,7 +10,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from departments.models import Department, UnitGroup
 from leaders.models import Leader
 
-from . import figures, revision
+from . import figures, plan_rows, revision
 from .models import (
     Indicator,
     IndicatorValue,
@@ -69,6 +69,7 @@ def connect() -> None:
     request_started.connect(revision.request_started, dispatch_uid="revision-request-started")
     request_finished.connect(revision.request_finished, dispatch_uid="revision-request-finished")
     figures_moved.connect(figures.warm, dispatch_uid="revision-warm-figures")
+    figures_moved.connect(plan_rows.warm, dispatch_uid="revision-warm-task-list")
     for model in STRUCTURE:
         post_save.connect(_changed, sender=model, dispatch_uid=f"revision-save-{model.__name__}")
         post_delete.connect(_changed, sender=model, dispatch_uid=f"revision-del-{model.__name__}")

@@ -12,6 +12,7 @@ from django_tables2 import RequestConfig
 from accounts.roles import approving_unit, person_of
 from common.export import maybe_export
 from common.redirects import redirect_next
+from common.tables import CountedPageData
 
 from . import clock, head_review, reporting, review, stale
 from .access import (
@@ -304,7 +305,9 @@ def review_queue(request):
         request.GET or None, queryset=queryset, periods=review.queued_periods(queryset)
     )
     context = {"filter": filterset}
-    table = review.OfficeReviewTable(filterset.qs, request=request)
+    # The page and the count of the queue in one query (common.tables.CountedPageData);
+    # configured once, below (a request passed to the table would paginate it twice).
+    table = review.OfficeReviewTable(CountedPageData(filterset.qs))
     RequestConfig(request, paginate={"per_page": 50}).configure(table)
     if exported := maybe_export(request, table, "待审阅报告", as_of=clock.today()):
         return exported

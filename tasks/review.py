@@ -19,7 +19,7 @@ from common.filters import BaseFilterSet
 from common.widgets import FastSelect
 from departments.models import Department
 
-from . import reporting
+from . import reporting, revision
 from .access import can_review, reports_visible_to
 from .models import ProgressReport
 from .periods import period_label
@@ -46,6 +46,11 @@ class ReviewFilterSet(BaseFilterSet):
     def __init__(self, *args, periods=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.filters["period_key"].extra["choices"] = [(k, period_label(k)) for k in periods]
+        # The unit options from the kept list (Select.choices, documented; the same values,
+        # labels and order as the queryset, which still validates what comes in): no query
+        # and no instance for the 88 options.
+        field = self.form.fields["department"]
+        field.widget.choices = [("", field.empty_label), *unit_choices()]
 
     def search(self, queryset, name, value):
         value = value.strip()
@@ -56,6 +61,13 @@ class ReviewFilterSet(BaseFilterSet):
             | Q(task__text__icontains=value)
             | Q(department__name__icontains=value)
         )
+
+
+def unit_choices() -> tuple[tuple[int, str], ...]:
+    """Every unit as (pk, name), kept (tasks.revision: a unit's change moves it)."""
+    return revision.memo(
+        "unit-choices", (), lambda: tuple((d.pk, str(d)) for d in Department.objects.all())
+    )
 
 
 def queued_periods(queryset) -> list[str]:
@@ -71,6 +83,7 @@ class OfficeReviewTable(ReviewTable):
         accessor="pk",
         orderable=False,
         exclude_from_export=True,
+        empty_values=(),  # a pk: render_select(record) is the cell
         attrs={"th__input": {"data-check-all": "reports", "aria-label": "全选"}},
     )
 

@@ -3,7 +3,7 @@ from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils.html import format_html
 
-from common.tables import BaseTable, JoinedColumn
+from common.tables import BaseTable, DateTimeTextColumn, JoinedColumn
 
 from .models import ProgressReport, Task, TaskLeader, TaskUnit
 from .periods import period_label
@@ -176,16 +176,23 @@ class UnitTodoTable(UnitTaskTable):
 
 
 class ReviewTable(BaseTable):
-    period_key = tables.Column("期次", order_by=("period_start",))
+    # empty_values=(): never empty; their cells are render(record) (table_rows calls it).
+    period_key = tables.Column("期次", order_by=("period_start",), empty_values=())
     task = tables.Column(
-        "任务", accessor="task__number", order_by=("task__plan__year", "task__sort_order")
+        "任务",
+        accessor="task__number",
+        order_by=("task__plan__year", "task__sort_order"),
+        empty_values=(),
     )
     department = tables.Column(
-        "单位", accessor="department__name", order_by=("department__sort_order",)
+        "单位",
+        accessor="department__name",
+        order_by=("department__sort_order",),
+        empty_values=(),
     )
-    role = tables.Column("角色")
-    state = tables.Column("状态")
-    submitted_at = tables.DateTimeColumn(verbose_name="提交时间", format="m-d H:i")
+    role = tables.Column("角色", empty_values=())
+    state = tables.Column("状态", empty_values=())
+    submitted_at = DateTimeTextColumn(verbose_name="提交时间", format="m-d H:i")
     is_late = tables.BooleanColumn(verbose_name="逾期", yesno="是,否")
     stale = StaleColumn()  # 与上期基本相同 (tasks.stale)
     action = tables.Column("操作", empty_values=(), orderable=False, exclude_from_export=True)
@@ -201,6 +208,15 @@ class ReviewTable(BaseTable):
 
     def value_period_key(self, record):
         return period_label(record.period_key)
+
+    def render_department(self, record):
+        return record.department.name
+
+    def render_role(self, record):
+        return record.get_role_display()
+
+    def render_state(self, record):
+        return record.get_state_display()
 
     def render_task(self, record):
         return format_html(

@@ -24,6 +24,7 @@ from .history import timeline_for
 from .lookups import period_or_404, plan_or_404
 from .models import Plan, ProgressReport
 from .periods import plan_periods
+from .plan_rows import list_figures
 from .plan_table import PlanTaskFilterSet, PlanTaskTable
 from .progress import plan_task_states
 from .tables import UnitTodoTable
@@ -44,16 +45,23 @@ def task_list(request):
     task's status, 完成/序时 and latest report as of today, filtered and sorted on them."""
     plan = plan_or_404(request.GET.get("plan"))
     as_of = reporting.as_of_date(plan)
-    states = plan_task_states(plan, as_of)
-    queryset = tasks_visible_to(request.user, plan.tasks.select_related("section", "plan"))
-    filterset = PlanTaskFilterSet(request.GET or None, queryset=queryset, plan=plan, states=states)
-    table = PlanTaskTable(filterset.qs, states=states)
+    figures = list_figures(plan, as_of)
+    states = figures.states
+    queryset = tasks_visible_to(request.user, plan.tasks.all())
+    filterset = PlanTaskFilterSet(
+        request.GET or None,
+        queryset=queryset,
+        plan=plan,
+        states=states,
+        choices=figures.choices,
+    )
+    table = PlanTaskTable(filterset.qs, states=states, rows=figures.rows)
     RequestConfig(request, paginate={"per_page": 50}).configure(table)
     if request.GET.get("_export") == "xlsx":
         # The file is the rows (ids, in the order shown) and their plan data (tasks, leaders,
         # units) as of the day: remembered under those until the data revision moves.
         title = f"{plan.year}年任务清单"
-        ids = tuple(table.data.data.values_list("pk", flat=True))
+        ids = tuple(table.data.ids)
         data = revision.memo(
             "task-list-xlsx",
             (ids, title, as_of),

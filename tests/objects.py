@@ -10,9 +10,9 @@ from tasks.models import Attachment, ProgressReport
 from tasks.periods import parse_period_key
 
 
-def submitted_report_with_evidence(case):
-    """区发展和改革局's submitted week-20 report on task 15 (outside the towns' scope), a.pdf."""
-    report = ProgressReport.objects.create(
+def submitted_report(case, percent=None) -> ProgressReport:
+    """区发展和改革局's submitted week-20 report on task 15 (outside the towns' scope)."""
+    return ProgressReport.objects.create(
         task=case.task["15"],
         department=case.drc,
         role="lead",
@@ -21,9 +21,15 @@ def submitted_report_with_evidence(case):
         period_end="2022-05-22",
         state="submitted",
         progress="进展",
+        percent=percent,
         created_by=case.staff,
         updated_by=case.staff,
     )
+
+
+def submitted_report_with_evidence(case):
+    """submitted_report() with a.pdf."""
+    report = submitted_report(case)
     attachment = Attachment(
         report=report,
         original_name="a.pdf",

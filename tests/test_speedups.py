@@ -157,3 +157,82 @@ class PresignedColumnTests(SimpleTestCase):
 
         render = Render()
         self.assertIs(_presigned(render), render)
+
+
+class _DirectTable(BaseTable):
+    """Cells that table_rows renders by calling render(record[, table]) directly."""
+
+    name = tables.Column(empty_values=())
+    both = tables.Column(empty_values=())
+    valued = tables.Column()  # default empty_values: through get_cell ("—" when empty)
+
+    def render_name(self, record):
+        return format_html("<b>{}</b>", record["name"])
+
+    def render_both(self, record, table):
+        return f"{record['name']} & {type(table).__name__}"
+
+
+class DirectCellTests(SimpleTestCase):
+    ROWS = [{"name": "甲", "valued": ""}, {"name": "<乙>", "valued": 2}]
+
+    def _tbody(self, template: str) -> str:
+        table = _DirectTable(self.ROWS)
+        html = Template("{% load django_tables2 %}{% render_table table '" + template + "' %}")
+        rendered = html.render(Context({"table": table, "request": RequestFactory().get("/")}))
+        return _squash(re.search(r"<tbody.*?</tbody>", rendered, re.S).group(0))
+
+    def test_direct_cells_equal_the_stock_template_cells(self):
+        stock = self._tbody("django_tables2/table.html")
+        ours = re.sub(r' ?data-label="[^"]*"', "", self._tbody("common/table.html"))
+        self.assertEqual(ours.replace("<td >", "<td>"), stock.replace("<td >", "<td>"))
+        self.assertIn("&lt;乙&gt; &amp; _DirectTable", ours)
+
+
+class DateTimeTextColumnTests(SimpleTestCase):
+    def test_it_writes_what_datetimecolumn_writes(self):
+        import datetime
+
+        from django.utils import timezone
+
+        from common.tables import DateTimeTextColumn
+
+        class Stock(BaseTable):
+            at = tables.DateTimeColumn(format="m-d H:i")
+
+        class Ours(BaseTable):
+            at = DateTimeTextColumn(format="m-d H:i")
+
+        aware = timezone.make_aware(datetime.datetime(2022, 5, 16, 23, 30), datetime.UTC)
+        rows = [{"at": aware}, {"at": None}]
+        for row in range(2):
+            stock, ours = list(Stock(rows).rows)[row], list(Ours(rows).rows)[row]
+            self.assertEqual(str(ours.get_cell("at")), str(stock.get_cell("at")))
+            self.assertEqual(ours.get_cell_value("at"), stock.get_cell_value("at"))
+        self.assertEqual(str(list(Ours(rows).rows)[0].get_cell("at")), "05-17 07:30")
+
+
+class CountedPageDataTests(TestCase):
+    fixtures = ALL_FIXTURES
+
+    def test_the_page_and_its_count_come_in_one_query(self):
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        from common.tables import CountedPageData
+
+        def page_of(data, page):
+            request = RequestFactory().get("/tasks/", {"page": page})
+            table = TaskTable(data)
+            with CaptureQueriesContext(connection) as queries:
+                tables.RequestConfig(request, paginate={"per_page": 20}).configure(table)
+                records = [row.record.pk for row in table.page.object_list]
+            return records, table.paginator.count, len(queries)
+
+        for page in ("1", "3", "99"):
+            with self.subTest(page=page):
+                plain = page_of(Task.objects.all(), page)
+                counted = page_of(CountedPageData(Task.objects.all()), page)
+                self.assertEqual(counted[:2], plain[:2])
+                if page != "99":  # past the end: counted, then the last page read as usual
+                    self.assertEqual(counted[2], plain[2] - 1)  # no COUNT query

@@ -6,12 +6,19 @@ django_tables2/table.html's tbody block — cells from the same BoundRow.get_cel
 column's render() still decides the HTML), the same td and tr attributes, the same escaping
 and localisation as {{ cell }} — with the per-column work done once per table, not per cell.
 
-Still worth it (benchmarks/request_costs.py --compare, page CPU ms, median, 2026-12-01, against
-the stock tbody of django_tables2/table.html with the same data-label): task list of 146 42.6
-vs 59.8 (-17), review queue 57.3 vs 111 (-54), 我的任务 35.5 vs 42.2 (-6.6). It is reached
-through the documented hook, the table template (templates/common/table.html's tbody block),
-and reads only the library's public row and column API.
+A cell whose column renders every value (empty_values=()) with a render that names only
+`record` (and `table`) and has no link is that call, made directly (the value get_cell() looks
+up would be neither passed nor checked); any other cell goes through get_cell().
+
+Still worth it (benchmarks/request_costs.py --compare, page CPU ms, median, 2026-12-01, load
+average ~6 on 2 cores, against the stock tbody of django_tables2/table.html with the same
+data-label): task list 14.9 vs 36.9 (-22.0), review queue 35.0 vs 99.4 (-64.4), 我的任务 38.0
+vs 47.5 (-9.5). It is reached through the documented hook, the table template
+(templates/common/table.html's tbody block), and reads only the library's public row and
+column API.
 """
+
+import inspect
 
 from django import template
 from django.template.base import render_value_in_context
@@ -35,8 +42,24 @@ def _dynamic_td(table, bound_column) -> bool:
     return _has_callable({k: merged[k] for k in ("td", "cell") if k in merged})
 
 
+DIRECT = {"record", "table"}
+
+
+def _direct_arguments(bound_column) -> list | None:
+    """The arguments of a cell that is render(record=…, table=…): the column's render names
+    only those, has no link and renders every value (empty_values=()), so the value
+    get_cell() would look up is neither passed nor checked (django-tables2's documented
+    contract for render_FOO and Column.render). None: the cell goes through get_cell()."""
+    if bound_column.column.empty_values or bound_column.link:
+        return None
+    names = list(inspect.signature(bound_column.render).parameters)
+    return names if names and set(names) <= DIRECT else None
+
+
 def _cell_html(bound_column, cell, context) -> str:
     if bound_column.localize is None:
+        if isinstance(cell, str):  # what render_value_in_context does with a str
+            return conditional_escape(cell) if context.autoescape else cell
         return render_value_in_context(cell, context)
     return conditional_escape(str(localize(cell, use_l10n=bool(bound_column.localize))))
 
@@ -52,11 +75,23 @@ def table_rows(context, table):
         for c in columns
         if not _dynamic_td(table, c)
     }
+    direct = {}
+    for c in columns:
+        names = _direct_arguments(c)
+        if names is not None:
+            direct[c.name] = (c.render, "table" in names)
     parts = []
     for row in table.paginated_rows:
         parts.append(format_html("<tr {}>", row.attrs.as_html()))
+        record = row.record
         for column in columns:
-            cell = row.get_cell(column.name)
+            render, with_table = direct.get(column.name, (None, False))
+            if render is None:
+                cell = row.get_cell(column.name)
+            elif with_table:
+                cell = render(record=record, table=table)
+            else:
+                cell = render(record=record)
             td = static_td.get(column.name)
             if td is None:  # callable attrs see the row, as in BoundRow.items()
                 column.current_value, column.current_record = cell, row.record
