@@ -19,6 +19,13 @@ from tasks.coordination import is_overdue, open_items_for_unit
 from .instructions import pending_for_unit
 
 
+def _kept(unit) -> dict:
+    """Both panels' rows, one figure (one load from the store for the page's two panels)."""
+    return revision.memo(
+        "unit_panels", (unit.pk,), lambda: {"pending": _pending(unit), "items": _items(unit)}
+    )
+
+
 @dataclass(frozen=True)
 class PendingRow:
     """An instruction the unit must still acknowledge."""
@@ -39,7 +46,7 @@ def unit_pending_context(user) -> dict:
     unit = person_of(user).unit
     if unit is None:
         return {"pending_instructions": [], "pending_instructions_unit": None}
-    rows = revision.memo("unit_pending_instructions", (unit.pk,), lambda: _pending(unit))
+    rows = _kept(unit)["pending"]
     prefix = get_script_prefix()
     pending = [replace(r, task_url=prefix + r.task_url, url=prefix + r.url) for r in rows]
     return {"pending_instructions": pending, "pending_instructions_unit": unit}
@@ -83,7 +90,7 @@ def unit_todo(user) -> dict:
     unit = person_of(user).unit
     if unit is None:
         return {"coordination_items": [], "coordination_unit": None}
-    rows = revision.memo("unit_coordination_todo", (unit.pk,), lambda: _items(unit))
+    rows = _kept(unit)["items"]
     today, prefix = clock.today(), get_script_prefix()
     return {
         "coordination_items": [

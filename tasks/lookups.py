@@ -30,14 +30,6 @@ def kept_plan_or_404(key: str | None) -> Plan:
     return revision.memo("plan", (key or None,), lambda: plan_or_404(key))
 
 
-def plan_choices() -> list[dict]:
-    """Every plan, for the plan picker (templates/tasks/_period_picker.html): pk, slug, year
-    and title, kept until the data revision moves (plans are in tasks.receivers.STRUCTURE)."""
-    return revision.memo(
-        "plan_choices", (), lambda: list(Plan.objects.values("pk", "slug", "year", "title"))
-    )
-
-
 def period_or_404(plan: Plan, key: str | None, today=None) -> Period:
     """The period `?period=` names (the current one without it); a malformed key, one of
     another cycle or one at the calendar's edge is a 404 with the reason in Chinese."""

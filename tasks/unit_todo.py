@@ -10,9 +10,9 @@ figure: tasks.receivers), one query, as plain rows.
 """
 
 import datetime
+import functools
 from collections import namedtuple
 
-from django.db.models import F
 from django.urls import get_script_prefix, reverse
 
 from accounts.roles import person_of
@@ -20,16 +20,15 @@ from accounts.roles import person_of
 from . import clock, reporting, revision, todo
 from .access import reports_visible_to, tasks_visible_to
 from .duties import plan_duties
-from .filters import TaskFilterSet
 from .models import Plan, ProgressReport, TaskUnit
+from .periods import plan_periods
 from .progress import plan_task_states
 from .tables import UNITS
 from .unit_role import unit_role
+from .unit_todo_filters import options_of
 
 # One of the unit's reports, as my_tasks and the 待办 block read it.
-ReportRow = namedtuple(
-    "ReportRow", ["period_key", "task_id", "state", "is_late", "return_reason", "task_closed_on"]
-)
+ReportRow = namedtuple("ReportRow", ["period_key", "task_id", "state", "is_late", "return_reason"])
 
 
 def _scope(user) -> tuple:
@@ -41,12 +40,14 @@ def _scope(user) -> tuple:
 
 def unit_tasks(user, plan: Plan, period, as_of: datetime.date) -> dict:
     """{"rows": [row, ...] in plan order, "owed": ids of the tasks the unit owes a report
-    for `period`}: every task `user` reads whose unit has a part in it, kept until the data
-    revision moves. A row: pk, number, text, short_text, url and report_url (paths after the
+    for `period`, "options": the filter bar's (tasks.unit_todo_filters.options_of), "plans":
+    every plan's pk, slug, year and title (the plan picker)}: every task `user` reads whose
+    unit has a part in it, with what else the page draws, kept until the data revision moves
+    (one figure: one load from the store per page). A row: pk, number, text, short_text, url and report_url (paths after the
     script prefix), sort_order, closed_on, role (tasks.unit_role), lead_units (names),
     owed, light (light, status value, light words, status words as of `as_of`, or None)."""
     key = (plan.pk, *_scope(user), period.key, as_of)
-    return revision.memo("unit_tasks", key, lambda: _unit_tasks(user, plan, period, as_of))
+    return revision.memo("unit_page", key, lambda: _unit_tasks(user, plan, period, as_of))
 
 
 def _unit_tasks(user, plan: Plan, period, as_of: datetime.date) -> dict:
@@ -81,66 +82,34 @@ def _unit_tasks(user, plan: Plan, period, as_of: datetime.date) -> dict:
                 "light": light,
             }
         )
-    return {"rows": rows, "owed": owed}
+    return {
+        "rows": rows,
+        "owed": owed,
+        "options": options_of(plan),
+        "plans": list(Plan.objects.values("pk", "slug", "year", "title")),
+    }
 
 
-def unit_reports(user, plan: Plan, keys) -> dict:
-    """The unit's reports of the periods `keys` that `user` reads, (period key, task id) ->
-    ReportRow: one query, every state (drafts too, which move no kept figure)."""
+def unit_reports(user, plan: Plan, keys, rows) -> dict:
+    """The unit's reports of the plan's periods `keys` that `user` reads, (period key, task
+    id) -> ReportRow: one query, every state (drafts too, which move no kept figure). `rows`:
+    unit_tasks' rows, the tasks `user` reads (its scope, for reports_visible_to)."""
     unit = person_of(user).unit
     reports = reports_visible_to(
-        user, ProgressReport.objects.filter(department=unit, period_key__in=keys, task__plan=plan)
-    ).values_list(*ReportRow._fields[:-1], F("task__closed_on"))
-    reports = reports.order_by()  # keyed, not listed: no ordering (and none of its joins)
+        user,
+        ProgressReport.objects.filter(department=unit, period_key__in=keys, task__plan=plan),
+        task_ids=[row["pk"] for row in rows],
+    )
+    # Keyed, not listed: no ordering (and none of its joins).
+    reports = reports.values_list(*ReportRow._fields).order_by()
     return {(r[0], r[1]): ReportRow._make(r) for r in reports}
 
 
-CHOICE_FILTERS = ("section", "leader", "lead_unit", "unit")
-
-
-def filter_choices(plan: Plan) -> dict[str, list[tuple[str, str]]]:
-    """The options of the filter bar's selects (TaskFilterSet) for the plan, as (value, label)
-    strings, kept until the data revision moves (the names are a plan's sections, leaders and
-    units: tasks.receivers.STRUCTURE)."""
-
-    def compute():
-        fields = TaskFilterSet(plan=plan).form.fields
-        return {
-            name: [(str(value), str(label)) for value, label in fields[name].choices]
-            for name in CHOICE_FILTERS
-        }
-
-    return revision.memo("task_filter_choices", (plan.pk,), compute)
-
-
-class UnitTodoFilterSet(TaskFilterSet):
-    """TaskFilterSet whose selects show the kept options (filter_choices): no query to draw
-    them. A value chosen is still checked against the field's queryset (one query each), and
-    the tasks are narrowed in the database only when something is chosen (chosen_ids)."""
-
-    def __init__(self, data, *, plan):
-        super().__init__(data, plan=plan)
-        for name, choices in filter_choices(plan).items():
-            # Select.choices: the options the widget draws (the field validates on its own).
-            self.form.fields[name].widget.choices = choices
-
-    def plan_querysets(self, plan) -> dict:
-        # Needed only to check a value chosen (the options are kept): building them is most
-        # of a filter bar's cost (0.85 of 1.5 ms CPU), so only when a select has a value.
-        if not any(self.data.get(name) for name in CHOICE_FILTERS):
-            return {}
-        return super().plan_querysets(plan)
-
-    def chosen_ids(self, tasks) -> set[int] | None:
-        """The ids of the tasks `tasks()` (a queryset) the filters let through; None when
-        nothing is chosen (every task passes). Like FilterSet.qs, it validates the form and
-        filters on the valid fields."""
-        if not self.is_bound:
-            return None
-        self.errors  # noqa: B018 (validates the form)
-        if all(value in (None, "") for value in self.form.cleaned_data.values()):
-            return None
-        return set(self.filter_queryset(tasks()).values_list("pk", flat=True))
+@functools.lru_cache(maxsize=64)
+def year_periods(year: int, cycle: str) -> tuple:
+    """plan_periods, worked out once per process: a pure function of its arguments, and
+    periods are frozen (0.1 ms CPU a page for the period picker's 53 weeks)."""
+    return tuple(plan_periods(year, cycle))
 
 
 TODO_SHOWN = 10  # items of each kind listed in the 待办 block (the rest are counted)
@@ -150,7 +119,7 @@ def todo_block(plan, open_periods, owed: set[int], by_period: dict, shown_period
     """The 待办 block: returned, drafts, overdue, not started, across the open periods.
     `tasks`: task id -> its row (unit_tasks)."""
     due = {p.key: reporting.plan_due_at(plan, p) for p in open_periods}
-    closed = {task_id for (_, task_id), r in by_period.items() if r.task_closed_on is not None}
+    closed = {task_id for _, task_id in by_period if tasks[task_id]["closed_on"] is not None}
     items = todo.todo_items(
         periods=open_periods,
         due=due,

@@ -13,11 +13,12 @@ from .export import responsibility_names, tasks_with_responsibilities
 from .extension_panel import extension_panel
 from .filters import TaskFilterSet
 from .history import indicator_charts, timeline_for
-from .lookups import kept_plan_or_404, period_or_404, plan_choices, plan_or_404
+from .lookups import kept_plan_or_404, period_or_404, plan_or_404
 from .models import Plan
 from .periods import plan_periods
 from .plan_table import PlanTaskFilterSet, PlanTaskTable
 from .progress import plan_task_states
+from .unit_todo_filters import UnitTodoFilterSet
 from .unit_todo_table import UnitTodoTable
 
 
@@ -74,15 +75,14 @@ def my_tasks(request):
     period = period_or_404(plan, request.GET.get("period"))
     as_of = min(period.end, reporting.as_of_date(plan))
     open_periods = reporting.open_periods(plan)
-    # One query: the unit's reports of the period shown and of every period still open.
-    by_period = unit_todo.unit_reports(
-        request.user, plan, {period.key, *(p.key for p in open_periods)}
-    )
-    reports = {task_id: r for (key, task_id), r in by_period.items() if key == period.key}
     kept = unit_todo.unit_tasks(request.user, plan, period, as_of)
     owed = kept["owed"]
+    # One query: the unit's reports of the period shown and of every period still open.
+    keys = {period.key, *(p.key for p in open_periods)}
+    by_period = unit_todo.unit_reports(request.user, plan, keys, kept["rows"])
+    reports = {task_id: r for (key, task_id), r in by_period.items() if key == period.key}
     show_optional = request.GET.get("optional") == "1"
-    filterset = unit_todo.UnitTodoFilterSet(request.GET or None, plan=plan)
+    filterset = UnitTodoFilterSet(request.GET or None, plan=plan, options=kept["options"])
     chosen = filterset.chosen_ids(lambda: tasks_visible_to(request.user, plan.tasks.all()))
     rows = [
         {
@@ -110,12 +110,12 @@ def my_tasks(request):
     tasks = {row["pk"]: row for row in kept["rows"]}
     context = {
         "plan": plan,
-        "plans": plan_choices(),
+        "plans": kept["plans"],
         "filter": filterset,
         "table": table,
         "unit": unit,
         "period": period,
-        "periods": plan_periods(plan.year, plan.cycle),
+        "periods": unit_todo.year_periods(plan.year, plan.cycle),
         "due": due,
         "counts": unit_todo.state_counts(
             [r for r in reports.values() if r.task_id in owed], len(owed)

@@ -387,8 +387,9 @@ class InstructionTests(BaseTestCase):
         with self.assertNumQueries(5):  # + is 张娅 a lead leader of the task
             context = task_instruction_context(leader, self.task19)
         self.assertEqual(len(context["task_instructions"]), 3)
-        # Kept (leaders.unit_panels): the revision, and the list the first time.
-        for user, count in ((self.staff, 2), (self.staff, 1), (self.office, 0), (self.leader, 0)):
+        # Kept (leaders.unit_panels): the revision; the first time, the list and the unit's
+        # 需协调事项 (kept together).
+        for user, count in ((self.staff, 3), (self.staff, 1), (self.office, 0), (self.leader, 0)):
             user = self.fresh(user)
             person_of(user)
             with self.assertNumQueries(count):

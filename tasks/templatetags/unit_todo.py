@@ -1,6 +1,6 @@
 """{% unit_todo_rows table %}: the body of 我的任务's table (tasks.unit_todo_table), a row at a
 time from UnitTodoTable.cells(), with the td attributes and data-label of each column worked
-out once per table (the columns' attrs are static) and the row's own attributes."""
+out once per table (the columns' attrs are static) and each row's even/odd class."""
 
 from django import template
 from django.utils.html import format_html, strip_tags
@@ -21,7 +21,8 @@ def unit_todo_rows(table):
     parts = []
     for row in table.paginated_rows:
         cells = table.cells(row.record)
-        parts.append(f"<tr {row.attrs.as_html()}>")
+        # The table sets no row_attrs: a row's attributes are its even/odd class.
+        parts.append(f'<tr class="{row.get_even_odd_css_class()}">')
         parts.extend(f"<td {td}>{cells[name]}</td>" for name, td in columns)
         parts.append("</tr>")
     if not parts and table.empty_text:
