@@ -1,7 +1,7 @@
 """我的任务's filter bar: TaskFilterSet drawn from kept options, narrowing only when asked.
 
 The selects' options (the plan's sections, leaders and units) are kept with the unit's rows
-(tasks.unit_todo: options_of) as (value, label) strings and drawn by KeptSelect; the querysets
+(tasks.unit_figures.plan_rows, from options_of) as (value, label) strings and drawn by KeptSelect; the querysets
 that check a chosen value are built only when a select has one, and the tasks are filtered in
 the database only when something is chosen.
 """

@@ -1,13 +1,14 @@
-"""我的任务's table: the unit's tasks of the period (tasks.unit_todo rows), each with its role,
+"""我的任务's table: the unit's tasks of the period (tasks.unit_figures rows), each with its role,
 light, this period's report and the action.
 
-The rows are plain dicts (tasks.unit_todo.unit_tasks plus the request's report and rank), so
+The rows are plain dicts (tasks.unit_figures.unit_tasks plus the request's report and rank), so
 django-tables2 holds a list (sorted by TableData's documented hook below) and the body is
 rendered a row at a time by `cells()` through templates/tasks/_unit_todo_table.html's tbody
 block ({% unit_todo_rows %}), not a cell at a time through BoundRow.get_cell: the same markup
-(tests/test_unit_todo.py compares it with django-tables2's own tbody). Saved: the page's CPU
-time went from 8.4 to 6.0 ms with the stock tbody of common/table.html against this
-(benchmarks/request_costs.py, median, 2026-12-01).
+(tests/test_unit_todo_table.py renders both). Still worth it (CPU ms, 26 rows of fgj's list,
+in-process, 2026-12-01): the table through this 1.36, through common/table.html (get_cell per
+cell and common/templatetags/table_rows.py) with the same cells 4.97, through django-tables2's
+own table.html 10.0.
 """
 
 from html import escape  # what django.utils.html.escape returns, without its lazy check

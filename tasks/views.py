@@ -6,7 +6,7 @@ from django_tables2 import RequestConfig
 from accounts.roles import person_of
 from common.export import export_bytes, maybe_export, xlsx_response
 
-from . import audit, node_plans, reporting, revision, todo, unit_todo
+from . import audit, node_plans, reporting, revision, todo, unit_figures, unit_todo
 from .access import can_edit_indicators, can_report, tasks_visible_to
 from .closure_panel import panel as closure_panel
 from .export import responsibility_names, tasks_with_responsibilities
@@ -75,7 +75,7 @@ def my_tasks(request):
     period = period_or_404(plan, request.GET.get("period"))
     as_of = min(period.end, reporting.as_of_date(plan))
     open_periods = reporting.open_periods(plan)
-    kept = unit_todo.unit_tasks(request.user, plan, period, as_of)
+    kept = unit_figures.unit_tasks(request.user, plan, period, as_of)
     owed = kept["owed"]
     # One query: the unit's reports of the period shown and of every period still open.
     keys = {period.key, *(p.key for p in open_periods)}

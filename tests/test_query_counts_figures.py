@@ -82,7 +82,7 @@ class KeptFiguresQueryCountTests(BaseTestCase):
         # 2 (user with profile and leader, unread notifications; the session is read from
         # Redis) + revision; the unit's reports of this period and the open ones (drafts move
         # no figure) = 4 (the plan, the unit's rows, filter choices, plan selector, the
-        # instructions to acknowledge and the 需协调事项 are kept: tasks.unit_todo,
+        # instructions to acknowledge and the 需协调事项 are kept: tasks.unit_figures,
         # leaders.unit_panels)
         self.assert_fixed(
             4, self.staff, reverse("tasks:mine"), lambda p: {"plan": p.slug, "period": W20}

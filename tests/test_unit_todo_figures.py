@@ -1,6 +1,6 @@
-"""我的任务's kept figures (tasks.unit_todo, tasks.lookups.kept_plan_or_404, leaders.unit_panels)
-are never older than the data: each is remembered, the data changed, and what is served then
-must equal a fresh computation, the change showing in it.
+"""我的任务's kept figures (tasks.unit_figures, tasks.lookups.kept_plan_or_404,
+leaders.unit_panels) are never older than the data: each is remembered, the data changed,
+and what is served then must equal a fresh computation, the change showing in it.
 
 These tests commit for real (TransactionTestCase), as in tests/test_revision.py.
 """
@@ -16,7 +16,7 @@ from departments.models import Department
 from leaders import unit_panels
 from leaders.instructions import acknowledge, save_instruction
 from leaders.models import CoordinationItem, Leader
-from tasks import reporting, revision, unit_todo
+from tasks import reporting, revision, unit_figures
 from tasks.access import involving_unit
 from tasks.lookups import kept_plan_or_404
 from tasks.models import Plan, ProgressReport, Section, Task, TaskUnit
@@ -37,14 +37,14 @@ class UnitTodoFiguresTests(RevisionTestCase):
         self.period = reporting.period_for(self.plan, W20)
 
     def page(self) -> dict:
-        return unit_todo.unit_tasks(self.staff, self.plan, self.period, AS_OF)
+        return unit_figures.unit_tasks(self.staff, self.plan, self.period, AS_OF)
 
     def row(self, number: str) -> dict | None:
         pk = Task.objects.get(plan=self.plan, number=number).pk
         return next((r for r in self.page()["rows"] if r["pk"] == pk), None)
 
     def assert_fresh(self):
-        fresh = unit_todo._unit_tasks(self.staff, self.plan, self.period, AS_OF)
+        fresh = unit_figures._unit_tasks(self.staff, self.plan, self.period, AS_OF)
         self.assertEqual(self.page(), fresh)
         panels = {
             "pending": unit_panels._pending(self.drc),
