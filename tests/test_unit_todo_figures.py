@@ -16,11 +16,12 @@ from departments.models import Department
 from leaders import unit_panels
 from leaders.instructions import acknowledge, save_instruction
 from leaders.models import CoordinationItem, Leader
-from tasks import reporting, revision, unit_figures
+from tasks import reporting, unit_figures
 from tasks.access import involving_unit
 from tasks.lookups import kept_plan_or_404
 from tasks.models import Plan, ProgressReport, Section, Task, TaskUnit
 
+from . import test_revision
 from .base import PASSWORD, make_user
 from .test_revision import AS_OF, RevisionTestCase
 
@@ -53,13 +54,8 @@ class UnitTodoFiguresTests(RevisionTestCase):
         self.assertEqual(unit_panels._kept(self.drc), panels)
         self.assertEqual(kept_plan_or_404("2022").title, Plan.objects.get(pk=self.plan.pk).title)
 
-    def moves(self, action) -> bool:
-        """Remember the figures, run the action, check them; whether the counter moved."""
-        self.assert_fresh()
-        before = revision.current()
-        action()
-        self.assert_fresh()
-        return revision.current() != before
+    # Remember, act, check (with this class's assert_fresh); whether the counter moved.
+    moves = test_revision.FreshFiguresTests.moves
 
     def test_the_units_rows_move_with_its_tasks_lights_and_the_plan(self):
         involved = involving_unit(Task.objects.all(), self.drc)
