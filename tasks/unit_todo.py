@@ -7,6 +7,7 @@ import functools
 from collections import namedtuple
 
 from django.urls import get_script_prefix
+from django.utils.text import Truncator
 
 from accounts.roles import person_of
 
@@ -66,11 +67,7 @@ def todo_block(plan, open_periods, owed: set[int], by_period: dict, shown_period
             "count": len(kinds[kind]),
             "more": max(0, len(kinds[kind]) - TODO_SHOWN),
             "items": [
-                {
-                    "item": i,
-                    "task": tasks[i.task_id],
-                    "url": prefix + tasks[i.task_id]["report_url"],
-                }
+                _entry(i, tasks[i.task_id], prefix)
                 for i in sorted(
                     kinds[kind][:TODO_SHOWN],
                     key=lambda i: (i.period.start, tasks[i.task_id]["sort_order"]),
@@ -82,6 +79,22 @@ def todo_block(plan, open_periods, owed: set[int], by_period: dict, shown_period
     ]
     elsewhere = sum(1 for i in kinds[todo.RETURNED] if i.period != shown_period)
     return {"groups": groups, "total": len(items), "returned_elsewhere": elsewhere}
+
+
+def _entry(item, task: dict, prefix: str) -> dict:
+    """An item of the 待办 block as the template shows it (returned first, in the primary
+    style; returned and drafts are edited, the others written; a returned one's reason)."""
+    returned = item.kind == todo.RETURNED
+    reason = item.report.return_reason if returned and item.report else ""
+    return {
+        "item": item,
+        "task": task,
+        "url": f"{prefix}{task['report_url']}?period={item.period.key}",
+        "primary": returned,
+        "action": "修改" if item.kind in (todo.RETURNED, todo.DRAFT) else "填报",
+        "period": item.period.short_label,
+        "reason": Truncator(reason).chars(60) if reason else "",  # as |truncatechars:60
+    }
 
 
 def state_counts(reports, total: int) -> dict:
