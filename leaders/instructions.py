@@ -384,15 +384,3 @@ def task_instruction_context(user, task, *, any_instructions: bool = True) -> di
         "can_write_instruction": can_write,
         "instruction_write_url": write_url,
     }
-
-
-def unit_pending_context(user) -> dict:
-    """What templates/leaders/_pending_instructions.html needs: the viewer's unit's to-read list.
-
-    One query for a unit account (none for anyone else), with the person already loaded.
-    """
-    unit = person_of(user).unit
-    if unit is None:
-        return {"pending_instructions": [], "pending_instructions_unit": None}
-    pending = list(pending_for_unit(unit).select_related("task__plan", "leader"))
-    return {"pending_instructions": pending, "pending_instructions_unit": unit}

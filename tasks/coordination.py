@@ -350,24 +350,6 @@ def is_overdue(item, today: datetime.date) -> bool:
     return item.is_active and item.due < today
 
 
-def unit_todo(user) -> dict:
-    """我的任务's panel: the open items that name the viewer's unit (to act on) and the ones it
-    raised (to close when solved). One query for a unit account, none for anyone else."""
-    unit = person_of(user).unit
-    if unit is None:
-        return {"coordination_items": [], "coordination_unit": None}
-    items = list(
-        open_items_for_unit(unit).select_related("task__plan", "department").order_by("due", "pk")
-    )
-    today = clock.today()
-    rows = [
-        {"item": i, "to_act": i.department_id != unit.pk, "overdue": is_overdue(i, today)}
-        for i in items
-    ]
-    rows.sort(key=lambda r: (not r["to_act"], r["item"].due, r["item"].pk))
-    return {"coordination_items": rows, "coordination_unit": unit}
-
-
 def leader_panel(leader) -> dict:
     """The portfolio's first panel: open items the leader must act on, oldest due first."""
     items = list(

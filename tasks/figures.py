@@ -2,7 +2,8 @@
 
 Every page that shows lights or counts (dashboard, 我的任务, portfolio, task list, task page)
 reads the states of the plan as of today, of the last period's end and of the one before (the
-dashboard compares them), the duties and the reportable tasks. After a change they are
+dashboard compares them), the duties, the reportable tasks and 我的任务's task rows and
+lights (tasks.unit_figures). After a change they are
 computed here once, in the writing request after its commit, so that the next page in any
 worker reads them like any other instead of computing them again (tasks.revision).
 Receiver of tasks.signals.figures_moved; leaders.receivers adds the portfolio's trend and
@@ -16,6 +17,7 @@ from .duties import plan_duties
 from .models import Plan
 from .progress import plan_task_states
 from .reportable import plan_reportable_ids
+from .unit_figures import plan_lights, plan_rows
 
 
 def hot_as_of(plan: Plan) -> list:
@@ -42,5 +44,7 @@ def warm(sender=None, using="default", **kwargs) -> None:
     for plan in hot_plans(using):
         plan_reportable_ids(plan)
         plan_duties(plan)
+        plan_rows(plan)  # 我的任务's task rows, for every unit (tasks.unit_figures)
         for as_of in dict.fromkeys(hot_as_of(plan)):
             plan_task_states(plan, as_of)
+            plan_lights(plan, as_of)

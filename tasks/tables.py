@@ -1,6 +1,5 @@
 import django_tables2 as tables
 from django.db.models import Prefetch
-from django.urls import reverse
 from django.utils.html import format_html
 
 from common.tables import BaseTable, DateTimeTextColumn, JoinedColumn
@@ -97,82 +96,6 @@ def light_html(status, closed_on=None) -> str:
         status.light_label,
         status_label(status, closed_on),
     )
-
-
-class UnitTodoTable(UnitTaskTable):
-    """我的任务: every task the unit reports on this period, its light and this period's report."""
-
-    light = tables.Column("状态", empty_values=(), orderable=False)
-    # Ordered by what the report needs (the `need` rank my_tasks annotates), then plan order.
-    report_state = tables.Column("本期填报", empty_values=(), order_by=("need", "sort_order"))
-    due = tables.Column("截止时间", empty_values=(), orderable=False)
-    action = tables.Column("操作", empty_values=(), orderable=False, exclude_from_export=True)
-
-    class Meta(UnitTaskTable.Meta):
-        # The action comes right after the number: on a phone it must not need a sideways scroll.
-        sequence = ("number", "action", "text", "unit_role", "light", "report_state", "due")
-        exclude = ("section", "lead_leaders", "cooperating_units")
-
-    def __init__(self, *args, states, reports, period, due, can_write, owed, **kwargs):
-        self.states, self.reports, self.period, self.owed = states, reports, period, owed
-        self.due_at, self.can_write = due, can_write
-        super().__init__(*args, **kwargs)
-
-    def _state_label(self, record) -> str:
-        if record.closed_on is not None and record.pk not in self.owed:
-            return "已办结，无需报送"
-        report = self.reports.get(record.pk)
-        if report:
-            return report.get_state_display()
-        return "未填" if record.pk in self.owed else "可选"
-
-    def render_unit_role(self, record):
-        if record.pk not in self.owed and record.closed_on is None:
-            return format_html(
-                '<span class="role role-optional" title="{}">配合（可选）</span>',
-                "通过单位群组配合，可按需报送",
-            )
-        return super().render_unit_role(record)
-
-    def value_unit_role(self, record):
-        if record.pk in self.owed or record.closed_on is not None:
-            return super().value_unit_role(record)
-        return "配合（可选）"
-
-    def render_light(self, record):
-        state = self.states.get(record.pk)
-        return light_html(state.status, state.closed_on) if state else "—"
-
-    def value_light(self, record):
-        state = self.states.get(record.pk)
-        return state.label if state else ""
-
-    def render_report_state(self, record):
-        report = self.reports.get(record.pk)
-        label = self._state_label(record)
-        css = report.state if report else "none"
-        late = "（逾期）" if report and report.is_late else ""
-        return format_html('<span class="state state-{}">{}{}</span>', css, label, late)
-
-    def value_report_state(self, record):
-        return self._state_label(record)
-
-    def render_due(self, record):
-        return f"{self.due_at:%m月%d日 %H:%M}"
-
-    def value_due(self, record):
-        return f"{self.due_at:%Y-%m-%d %H:%M}"
-
-    def render_action(self, record):
-        url = reverse("tasks:report", args=[record.plan.slug, record.number])
-        report = self.reports.get(record.pk)
-        writable = (
-            self.can_write and record.closed_on is None and (report is None or report.is_editable)
-        )
-        label = "填报" if writable else "查看"
-        return format_html(
-            '<a class="button" href="{}?period={}">{}</a>', url, self.period.key, label
-        )
 
 
 class ReviewTable(BaseTable):

@@ -1,6 +1,5 @@
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Case, F, Q, Value, When
 from django.http import Http404
 from django.shortcuts import render
 from django_tables2 import RequestConfig
@@ -8,27 +7,34 @@ from django_tables2 import RequestConfig
 from accounts.roles import person_of
 from common.export import export_bytes, maybe_export, xlsx_response
 
-from . import audit, clock, node_plans, reporting, revision, task_page, todo
+from . import (
+    audit,
+    node_plans,
+    reporting,
+    revision,
+    task_page,
+    todo,
+    unit_figures,
+    unit_todo,
+)
 from .access import (
     can_edit_indicators,
     can_report,
     may_read_task,
-    reports_visible_to,
     tasks_visible_to,
 )
 from .closure_panel import panel as closure_panel
-from .duties import plan_duties
 from .extension_panel import extension_panel
 from .filters import TaskFilterSet
 from .history import timeline_for
-from .lookups import period_or_404, plan_or_404
-from .models import Plan, ProgressReport
+from .lookups import kept_plan_or_404, period_or_404, plan_or_404
+from .models import Plan
 from .periods import plan_periods
 from .plan_rows import list_figures
 from .plan_table import PlanTaskFilterSet, PlanTaskTable
-from .progress import plan_task_states
-from .tables import UnitTodoTable
 from .task_page import task_figure
+from .unit_todo_filters import UnitTodoFilterSet
+from .unit_todo_table import UnitTodoTable
 
 
 def _filtered_table(request, plan, table_class, **table_kwargs):
@@ -87,123 +93,59 @@ def my_tasks(request):
     unit = person_of(request.user).unit
     if unit is None:
         raise PermissionDenied("仅单位账号可用")
-    plan = plan_or_404(request.GET.get("plan"))
+    plan = kept_plan_or_404(request.GET.get("plan"))
     period = period_or_404(plan, request.GET.get("period"))
     as_of = min(period.end, reporting.as_of_date(plan))
-    queryset = tasks_visible_to(request.user, plan.tasks.select_related("section", "plan"))
     open_periods = reporting.open_periods(plan)
+    kept = unit_figures.unit_tasks(request.user, plan, period, as_of)
+    owed = kept["owed"]
     # One query: the unit's reports of the period shown and of every period still open.
     keys = {period.key, *(p.key for p in open_periods)}
-    by_period = {
-        (r.period_key, r.task_id): r
-        for r in reports_visible_to(
-            request.user,
-            ProgressReport.objects.filter(
-                department=unit, period_key__in=keys, task__plan=plan
-            ).annotate(task_closed_on=F("task__closed_on")),
-        )
-    }
+    by_period = unit_todo.unit_reports(request.user, plan, keys, kept["rows"])
     reports = {task_id: r for (key, task_id), r in by_period.items() if key == period.key}
-    owed = {
-        task_id
-        for task_id, duties in plan_duties(plan, period).items()
-        if any(department_id == unit.pk for department_id, _ in duties)
-    }
     show_optional = request.GET.get("optional") == "1"
-    if not show_optional:
+    filterset = UnitTodoFilterSet(request.GET or None, plan=plan, options=kept["options"])
+    chosen = filterset.chosen_ids(lambda: tasks_visible_to(request.user, plan.tasks.all()))
+    rows = [
+        {
+            **row,
+            "report": reports.get(row["pk"]),
+            "need": todo.ROW_RANK[getattr(reports.get(row["pk"]), "state", None)],
+        }
+        for row in kept["rows"]
         # The to-do lists what the unit owes, plus anything it has already started, and its
         # closed tasks (已办结 with their date; they owe nothing).
-        queryset = queryset.filter(Q(pk__in=owed | set(reports)) | Q(closed_on__isnull=False))
-    filterset = TaskFilterSet(request.GET or None, queryset=queryset, plan=plan)
+        if (show_optional or row["owed"] or row["pk"] in reports or row["closed_on"] is not None)
+        and (chosen is None or row["pk"] in chosen)
+    ]
+    due = reporting.plan_due_at(plan, period)
     table = UnitTodoTable(
-        _by_need(filterset.qs, reports),
-        unit=unit,
-        group_ids=set(unit.groups.values_list("pk", flat=True)),
-        states=plan_task_states(plan, as_of),
-        reports=reports,
-        owed=owed,
+        rows,
         period=period,
-        due=reporting.plan_due_at(plan, period),
+        due=due,
         can_write=period in open_periods,
         order_by=("report_state",),  # what needs action first (?sort= still wins)
     )
     RequestConfig(request, paginate={"per_page": 50}).configure(table)
     if exported := maybe_export(request, table, f"我的任务-{period.key}", as_of=as_of):
         return exported
+    tasks = {row["pk"]: row for row in kept["rows"]}
     context = {
         "plan": plan,
-        "plans": Plan.objects.all(),
+        "plans": kept["plans"],
         "filter": filterset,
         "table": table,
         "unit": unit,
         "period": period,
-        "periods": plan_periods(plan.year, plan.cycle),
-        "due": reporting.plan_due_at(plan, period),
-        "counts": _state_counts([r for r in reports.values() if r.task_id in owed], len(owed)),
+        "periods": unit_todo.year_periods(plan.year, plan.cycle),
+        "due": due,
+        "counts": unit_todo.state_counts(
+            [r for r in reports.values() if r.task_id in owed], len(owed)
+        ),
         "show_optional": show_optional,
-        "todo": _todo(plan, open_periods, owed, by_period, period),
+        "todo": unit_todo.todo_block(plan, open_periods, owed, by_period, period, tasks),
     }
     return render(request, "tasks/my_tasks.html", context)
-
-
-def _by_need(queryset, reports: dict):
-    """Tasks ranked by what their report of the period needs (todo.ROW_RANK), for sorting."""
-    ranks = {}
-    for task_id, report in reports.items():
-        ranks.setdefault(todo.ROW_RANK[report.state], []).append(task_id)
-    unreported = todo.ROW_RANK[None]
-    whens = [When(pk__in=ids, then=Value(rank)) for rank, ids in sorted(ranks.items())]
-    need = Case(*whens, default=Value(unreported)) if whens else Value(unreported)
-    return queryset.annotate(need=need)
-
-
-TODO_SHOWN = 10  # items of each kind listed in the 待办 block (the rest are counted)
-
-
-def _todo(plan, open_periods, owed: set[int], by_period: dict, shown_period) -> dict:
-    """The 待办 block: returned, drafts, overdue, not started, across the open periods."""
-    due = {p.key: reporting.plan_due_at(plan, p) for p in open_periods}
-    closed = {task_id for (_, task_id), r in by_period.items() if r.task_closed_on is not None}
-    items = todo.todo_items(
-        periods=open_periods,
-        due=due,
-        owed=owed,
-        reports=by_period,
-        now=clock.now(),
-        closed=closed,
-    )
-    kinds = {kind: [i for i in items if i.kind == kind] for kind in todo.KINDS}
-    shown = [item for kind in todo.KINDS for item in kinds[kind][:TODO_SHOWN]]
-    # Always one query (-1 names no task), so the page's count is the same with nothing to do.
-    ids = sorted({i.task_id for i in shown}) or [-1]
-    tasks = {t.pk: t for t in plan.tasks.filter(pk__in=ids)}
-    groups = [
-        {
-            "kind": kind,
-            "label": todo.LABELS[kind],
-            "count": len(kinds[kind]),
-            "more": max(0, len(kinds[kind]) - TODO_SHOWN),
-            "items": [
-                {"item": i, "task": tasks[i.task_id]}
-                for i in sorted(
-                    kinds[kind][:TODO_SHOWN],
-                    key=lambda i: (i.period.start, tasks[i.task_id].sort_order),
-                )
-            ],
-        }
-        for kind in todo.KINDS
-        if kinds[kind]
-    ]
-    elsewhere = sum(1 for i in kinds[todo.RETURNED] if i.period != shown_period)
-    return {"groups": groups, "total": len(items), "returned_elsewhere": elsewhere}
-
-
-def _state_counts(reports, total: int) -> dict:
-    counts = {"total": total, "none": total}
-    for report in reports:
-        counts[report.state] = counts.get(report.state, 0) + 1
-        counts["none"] -= 1
-    return counts
 
 
 @login_required

@@ -80,11 +80,13 @@ class ClosedTaskLeavesEverythingTests(BaseTestCase):
         self.client.force_login(self.staff)
         url = reverse("tasks:mine")
         before = self.client.get(url, {"plan": "2022", "period": W20.key}).context["todo"]
-        self.assertIn(self.t15.pk, {i["task"].pk for g in before["groups"] for i in g["items"]})
+        self.assertIn(self.t15.pk, {i["task"]["pk"] for g in before["groups"] for i in g["items"]})
         self.close()
         response = self.client.get(url, {"plan": "2022", "period": W20.key})
         after = response.context["todo"]
-        self.assertNotIn(self.t15.pk, {i["task"].pk for g in after["groups"] for i in g["items"]})
+        self.assertNotIn(
+            self.t15.pk, {i["task"]["pk"] for g in after["groups"] for i in g["items"]}
+        )
         self.assertLess(after["total"], before["total"])
         self.assertContains(response, "已办结 2022-05-18")
         self.assertContains(response, "已办结，无需报送")

@@ -80,13 +80,12 @@ class KeptFiguresQueryCountTests(BaseTestCase):
 
     def test_my_tasks_reads_kept_duties_and_states(self):
         # 2 (user with profile and leader, unread notifications; the session is read from
-        # Redis) + revision; plan;
-        # the unit's reports of this period and the open ones; the unit's groups; filter
-        # choices (4); count; one page of tasks; their leaders; their units; the 待办 block's
-        # tasks; instructions to acknowledge; 需协调事项 naming or raised by the unit = 17
-        # (duties and states are kept)
+        # Redis) + revision; the unit's reports of this period and the open ones (drafts move
+        # no figure) = 4 (the plan, the unit's rows, filter choices, plan selector, the
+        # instructions to acknowledge and the 需协调事项 are kept: tasks.unit_figures,
+        # leaders.unit_panels)
         self.assert_fixed(
-            17, self.staff, reverse("tasks:mine"), lambda p: {"plan": p.slug, "period": W20}
+            4, self.staff, reverse("tasks:mine"), lambda p: {"plan": p.slug, "period": W20}
         )
 
     def test_the_office_dashboard_reads_kept_states_and_duties(self):

@@ -137,7 +137,7 @@ class MyTasksTodoTests(BaseTestCase):
         self.client.force_login(self.staff)
         response = self.client.get(reverse("tasks:mine"), {"period": W20})
         rows = list(response.context["table"].paginated_rows)
-        numbers = [row.record.number for row in rows]
+        numbers = [row.record["number"] for row in rows]  # plain rows (tasks.unit_figures)
         self.assertEqual(numbers[0], "1")  # returned first
         self.assertEqual(numbers[-1], "15")  # handed in last
         self.assertContains(response, 'data-label="本期填报"')

@@ -7,8 +7,8 @@
 
 from django import template
 
-from leaders.instructions import task_instruction_context, unit_pending_context
-from tasks.coordination import unit_todo
+from leaders.instructions import task_instruction_context
+from leaders.unit_panels import unit_pending_context, unit_todo
 
 register = template.Library()
 
@@ -25,7 +25,7 @@ def task_instructions(context, task, any_instructions=True):
 
 @register.inclusion_tag("leaders/_coordination_todo.html", takes_context=True)
 def coordination_todo(context):
-    """我的任务: the unit's open 需协调事项 (tasks.coordination.unit_todo)."""
+    """我的任务: the unit's open 需协调事项 (leaders.unit_panels.unit_todo)."""
     request = context["request"]
     return {"request": request, **unit_todo(request.user)}
 
