@@ -3,6 +3,7 @@
 Views of every app import these instead of importing each other's view modules.
 """
 
+from django.db import DEFAULT_DB_ALIAS
 from django.http import Http404
 
 from . import reporting, revision
@@ -26,8 +27,22 @@ def plan_or_404(key: str | None) -> Plan:
 def kept_plan_or_404(key: str | None) -> Plan:
     """plan_or_404, kept until the data revision moves (plans are in
     tasks.receivers.STRUCTURE): a page that reads the revision anyway saves the plan's query.
-    A key naming no plan is looked up (and refused) each time."""
-    return revision.memo("plan", (key or None,), lambda: plan_or_404(key))
+    Kept as the plan's column values (a model instance unpickles slower). A key naming no plan
+    is looked up (and refused) each time."""
+    return instance_of(
+        Plan, revision.memo("plan", (key or None,), lambda: columns_of(plan_or_404(key)))
+    )
+
+
+def columns_of(instance) -> tuple:
+    """A model instance's concrete column values, in field order (for a kept figure)."""
+    return tuple(getattr(instance, f.attname) for f in instance._meta.concrete_fields)
+
+
+def instance_of(model, values: tuple):
+    """A model instance as loaded from the database (Model.from_db), from columns_of()."""
+    names = [f.attname for f in model._meta.concrete_fields]
+    return model.from_db(DEFAULT_DB_ALIAS, names, list(values))
 
 
 def period_or_404(plan: Plan, key: str | None, today=None) -> Period:

@@ -5,7 +5,7 @@ and its charts are derived from the plan's structure and the counted reports: ev
 them moves the data revision (tasks.receivers), so they are one kept figure per task and as-of
 date (`task_figure`), of plain values, read with one look-up in the shared store instead of
 five queries and the whole plan's states (a 133 KB pickle); the plan a URL names is kept too
-(`plan_or_404`). What a person may do, the reports he or she may read, the applications,
+(`tasks.lookups.kept_plan_or_404`). What a person may do, the reports he or she may read, the applications,
 instructions and the audit trail are read for each request (they are not derived data, and
 most of them move nothing).
 """
@@ -13,14 +13,15 @@ most of them move nothing).
 import datetime
 from dataclasses import dataclass
 
-from django.db import DEFAULT_DB_ALIAS
 from django.db.models import Exists, OuterRef
 
 from leaders.models import Instruction
 
-from . import lookups, revision
+from . import revision
 from .export import responsibility_names, tasks_with_responsibilities
 from .history import indicator_charts
+from .lookups import columns_of as _columns
+from .lookups import instance_of as _instance
 from .models import ClosureApplication, ExtensionApplication, NodeProposal, Plan, Task, TaskEvent
 from .progress import TaskState, plan_task_states
 
@@ -57,13 +58,6 @@ class TaskFigure:
         task = _instance(Task, self.values)
         task.plan = plan
         return task
-
-
-def plan_or_404(key: str | None) -> Plan:
-    """tasks.lookups.plan_or_404, its answer kept (a plan's columns: any change moves them)."""
-    return _instance(
-        Plan, revision.memo("plan", (key,), lambda: _columns(lookups.plan_or_404(key)))
-    )
 
 
 def task_figure(plan: Plan, number: str, as_of: datetime.date) -> TaskFigure | None:
@@ -123,13 +117,3 @@ def blocks_with_rows(task: Task) -> dict[str, bool]:
         .first()
     )
     return {n: found[f"any_{n}"] for n in rows} if found else dict.fromkeys(rows, False)
-
-
-def _columns(instance) -> tuple:
-    return tuple(getattr(instance, f.attname) for f in instance._meta.concrete_fields)
-
-
-def _instance(model, values: tuple):
-    """A model instance as loaded from the database (Model.from_db), from _columns()."""
-    names = [f.attname for f in model._meta.concrete_fields]
-    return model.from_db(DEFAULT_DB_ALIAS, names, list(values))

@@ -150,7 +150,7 @@ def my_tasks(request):
 
 @login_required
 def task_detail(request, plan_key: str, number: str):
-    plan = task_page.plan_or_404(plan_key)
+    plan = kept_plan_or_404(plan_key)
     period = period_or_404(plan, request.GET.get("period"))
     as_of = min(period.end, reporting.as_of_date(plan))
     figure = task_figure(plan, number, as_of)  # kept: the task, who is responsible, its state
