@@ -42,6 +42,10 @@ from django.core.cache import caches
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 
 _MISSING = object()
+# The shape of what is kept: part of every key, moved when a kept figure changes shape (a
+# deploy then never unpickles what older code kept). 2: TaskState holds plain rows
+# (tasks.state_rows), status_history is kept as columns.
+FORMAT = 2
 logger = logging.getLogger(__name__)
 
 # Per thread: the request's revision and what it read from the store (a web request reads
@@ -158,7 +162,7 @@ def key_of(name: str, args: tuple, using: str = DEFAULT_DB_ALIAS) -> str | None:
         return None
     digest = hashlib.blake2b(repr(args).encode(), digest_size=16).hexdigest()
     database = connections[using].settings_dict["NAME"]  # installations may share one Redis
-    return f"{database}:{name}:{value}:{digest}"
+    return f"{database}:{FORMAT}:{name}:{value}:{digest}"
 
 
 def _load(key: str):
