@@ -8,10 +8,10 @@ from tasks.progress import plan_status_history
 from .trend import trend_periods
 
 
-def warm_trend(sender=None, using="default", **kwargs) -> None:
-    for plan in hot_plans(using):
-        periods = trend_periods(plan, reporting.current_period(plan))
-        plan_status_history(plan, periods, (), reporting.as_of_date(plan))
+def warm_trend(sender=None, using="default", plan=None, **kwargs) -> None:
+    for hot in hot_plans(using, plan):
+        periods = trend_periods(hot, reporting.current_period(hot))
+        plan_status_history(hot, periods, (), reporting.as_of_date(hot))
 
 
 def connect() -> None:

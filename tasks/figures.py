@@ -28,23 +28,25 @@ def hot_as_of(plan: Plan) -> list:
     ]
 
 
-def hot_plans(using: str = "default"):
+def hot_plans(using: str = "default", plan: int | None = None):
     """The active plans, at most FIGURES_WARM_PLANS of them (a district has one or two; with
-    many in one database the others are computed by their first page, once for all)."""
-    return (
-        Plan.objects.using(using)
-        .filter(is_active=True)
-        .order_by("-year", "slug")[: settings.FIGURES_WARM_PLANS]
-    )
+    many in one database the others are computed by their first page, once for all); plan:
+    only that one, if active (its figures alone moved)."""
+    plans = Plan.objects.using(using).filter(is_active=True)
+    if plan is not None:
+        return plans.filter(pk=plan)
+    return plans.order_by("-year", "slug")[: settings.FIGURES_WARM_PLANS]
 
 
-def warm(sender=None, using="default", **kwargs) -> None:
-    for plan in hot_plans(using):
-        plan_reportable_ids(plan)
-        plan_duties(plan)
-        for as_of in dict.fromkeys(hot_as_of(plan)):
-            plan_task_states(plan, as_of)
+def warm(sender=None, using="default", plan=None, **kwargs) -> None:
+    """The hot figures of the plan whose figures moved (plan: its id), or of the hot plans
+    (None: a change every plan shares)."""
+    for hot in hot_plans(using, plan):
+        plan_reportable_ids(hot)
+        plan_duties(hot)
+        for as_of in dict.fromkeys(hot_as_of(hot)):
+            plan_task_states(hot, as_of)
         # The dashboard's 进展停滞 list: this period's and the last (it opens on either).
-        current = reporting.current_period(plan)
+        current = reporting.current_period(hot)
         for period in (current, current.previous()):
-            kept_period_stale(plan, period)
+            kept_period_stale(hot, period)

@@ -283,7 +283,9 @@ def plan_task_states(plan: Plan, as_of: datetime.date) -> dict[int, TaskState]:
 
     Callers showing some of the tasks pick theirs from it: one computation serves every page.
     """
-    return revision.memo("task_states", (plan.pk, as_of), lambda: task_states(plan, as_of))
+    return revision.memo(
+        "task_states", (plan.pk, as_of), lambda: task_states(plan, as_of), plan=plan
+    )
 
 
 def plan_status_history(
@@ -292,7 +294,9 @@ def plan_status_history(
     """status_history of some of the plan's tasks, from the whole plan's kept history (one
     figure serves every leader's portfolio: tasks.figures computes it after a change)."""
     key = (plan.pk, tuple(p.key for p in periods), today)
-    ids, columns = revision.memo("status_history", key, lambda: _columns(plan, periods, today))
+    ids, columns = revision.memo(
+        "status_history", key, lambda: _columns(plan, periods, today), plan=plan
+    )
     wanted = set(task_ids)
     return {
         period: {pk: s for pk, s in zip(ids, statuses, strict=True) if pk in wanted}

@@ -4,9 +4,15 @@ A task's status (tasks.progress.task_states), who owes reports (tasks.duties) an
 trend lines are computed from the counted reports, the indicators and the plan's structure.
 They are kept in Django's cache framework (the "figures" cache: Redis when REDIS_URL is set,
 otherwise files under VAR_DIR; config/settings.py), shared by every worker and host, under the
-value of one counter in the database (DataRevision) which moves with every change that can
-alter them (tasks.receivers, and revision.bump() by any writer that sends no signals):
+values of counters in the database which move with every change that can alter them
+(tasks.receivers, and revision.bump() by any writer that sends no signals):
 
+- one shared counter (DataRevision) and one per plan (PlanRevision): a plan's figures
+  (memo(..., plan=)) are kept under the shared value and their plan's, so a change to one
+  plan's data (a county's report, at province scale) moves that plan's figures and no other
+  plan's, while a change to what plans share (a unit's name, a group, a leader) or a deletion
+  moves the shared one and with it every figure; a figure of no one plan is kept under every
+  counter. All counters are read in one query (a province's 160 plans: 161 small rows);
 - the counter is read, then the data: a figure is stored under the counter value read
   before its data, so it can only be newer than its key, never older;
 - inside a transaction, bump() moves the counter at once, to a new random value that only this
@@ -16,12 +22,14 @@ alter them (tasks.receivers, and revision.bump() by any writer that sends no sig
   a later bump of the same transaction writes nothing unless a figure was kept under its
   value since (then it moves again: what was kept so far does not show the later change);
 - ordinary TestCase tests, which run inside a transaction, therefore use the same kept path
-  as production; the row stays locked from a transaction's first bump to its end, so writing
-  transactions that move figures take turns (they are short: a report, a review);
+  as production; a counter's row stays locked from a transaction's first bump to its end, so
+  writing transactions that move the same plan's figures take turns (they are short: a
+  report, a review), those of different plans do not;
 - drafts (and returned reports) count nowhere, so saving one moves nothing;
-- after a web request's commit that moved it, the hot figures are computed once into the
-  shared store (signal tasks.signals.figures_moved; tasks.figures, leaders.receivers), so the
-  first page after a change reads them like any other, in every worker;
+- after a web request's commit that moved it, the hot figures (of the plan that moved, or of
+  every hot plan) are computed once into the shared store (signal tasks.signals.figures_moved
+  with `plan`; tasks.figures, leaders.receivers), so the first page after a change reads
+  them like any other, in every worker;
 - as a last guard against a change that got past all this, nothing is kept longer than
   FIGURES_SECONDS.
 
@@ -58,7 +66,7 @@ def _store():
 
 
 def _reset() -> None:
-    _local.value = None
+    _local.counters = {}  # using -> the counters read in this request
     _local.seen = {}
     _local.unsure = False  # a bump inside a transaction: the value may yet roll back
 
@@ -73,28 +81,54 @@ def request_finished(**kwargs) -> None:
     _reset()
 
 
-def _read(using: str) -> int:
-    from .models import DataRevision
+def _read(using: str) -> dict | None:
+    """Every counter, in one query: {None: the shared one, plan id: the plan's}; None when
+    there is no shared row (nothing is kept)."""
+    from django.db.models import IntegerField, Value
 
-    value = DataRevision.objects.using(using).filter(pk=1).values_list("value", flat=True).first()
-    return -1 if value is None else value  # -1: no counter row (nothing is kept)
+    from .models import DataRevision, PlanRevision
+
+    shared = DataRevision.objects.using(using).filter(pk=1)
+    rows = shared.values_list(Value(None, output_field=IntegerField()), "value").union(
+        PlanRevision.objects.using(using).values_list("plan_id", "value"), all=True
+    )
+    counters = dict(rows)
+    return counters if None in counters else None
 
 
-def current(using: str = DEFAULT_DB_ALIAS) -> int:
-    """The revision as this connection sees it: within a web request read once (until the
-    request moves it); elsewhere (Celery jobs, commands, shells) read each time."""
+def _counters(using: str) -> dict | None:
+    """The counters as this connection sees them: within a web request read once (until the
+    request moves one); elsewhere (Celery jobs, commands, shells) read each time."""
     if not getattr(_local, "active", False) or getattr(_local, "unsure", False):
         return _read(using)
-    if _local.value is None:
-        _local.value = _read(using)
-    return _local.value
+    counters = getattr(_local, "counters", None)
+    if counters is None:
+        counters = _local.counters = {}
+    if using not in counters:
+        counters[using] = _read(using)
+    return counters[using]
 
 
-def _write(using: str, value: int) -> None:
-    from .models import DataRevision
+def current(using: str = DEFAULT_DB_ALIAS, plan: int | None = None):
+    """The revision of a plan's figures (plan: its id): the shared counter and the plan's; of
+    figures of no one plan (plan None), every counter. None: no counter row."""
+    counters = _counters(using)
+    if counters is None:
+        return None
+    if plan is not None:
+        return (counters[None], counters.get(plan, 0))
+    return tuple(sorted(counters.items(), key=lambda item: item[0] or 0))
 
-    if not DataRevision.objects.using(using).filter(pk=1).update(value=value):
-        DataRevision.objects.using(using).update_or_create(pk=1, defaults={"value": value})
+
+def _write(using: str, plan: int | None, value: int) -> None:
+    from .models import DataRevision, PlanRevision
+
+    if plan is None:
+        rows, where = DataRevision.objects.using(using), {"pk": 1}
+    else:
+        rows, where = PlanRevision.objects.using(using), {"plan_id": plan}
+    if not rows.filter(**where).update(value=value):
+        rows.update_or_create(**where, defaults={"value": value})
 
 
 def _private() -> dict:
@@ -109,42 +143,46 @@ def _kept_since_bump() -> dict:
     return _local.kept
 
 
-def bump(using: str = DEFAULT_DB_ALIAS) -> None:
-    """Move the counter: at once outside a transaction; inside one, to a value private to it
-    until it commits (once per transaction). A new random value, not value + 1: after a
-    database restore (or a test's rollback) the counter must not walk back through values it
-    had, with other data, before."""
-    _local.value = None
+def bump(using: str = DEFAULT_DB_ALIAS, plan: int | None = None) -> None:
+    """Move a counter: the plan's (plan: its id) for a change to that plan's data alone, else
+    the shared one, which moves every figure. At once outside a transaction; inside one, to a
+    value private to it until it commits (once per transaction and counter). A new random
+    value, not value + 1: after a database restore (or a test's rollback) the counter must not
+    walk back through values it had, with other data, before."""
+    _local.counters = {}
     _local.seen = {}
     connection = transaction.get_connection(using)
     if not connection.in_atomic_block:
-        _write(using, secrets.randbits(62))
-        _moved(using)
+        _write(using, plan, secrets.randbits(62))
+        _moved(using, plan)
         return
-    mine = _private().get(using)
-    if mine is not None and not _kept_since_bump().get(using) and _read(using) == mine:
-        # This transaction moved it already and nothing was kept under that value since (a
-        # rollback would have restored another value): figures it keeps from now on see this
-        # change too.
-        return
+    scope = (using, plan)
+    mine = _private().get(scope)
+    if mine is not None and not _kept_since_bump().get(scope):
+        now = _read(using)
+        if now is not None and now.get(plan) == mine:
+            # This transaction moved it already and nothing was kept under that value since
+            # (a rollback would have restored another value): figures it keeps from now on
+            # see this change too.
+            return
     value = secrets.randbits(62)
-    _write(using, value)
-    _private()[using] = value
-    _kept_since_bump()[using] = False
+    _write(using, plan, value)
+    _private()[scope] = value
+    _kept_since_bump()[scope] = False
     _local.unsure = True
-    transaction.on_commit(partial(_committed, using, value), using=using)
+    transaction.on_commit(partial(_committed, using, plan, value), using=using)
 
 
-def _committed(using: str, value: int) -> None:
-    if _private().get(using) == value:
-        del _private()[using]
+def _committed(using: str, plan: int | None, value: int) -> None:
+    if _private().get((using, plan)) == value:
+        del _private()[(using, plan)]
     _local.unsure = False
-    _local.value = None
+    _local.counters = {}
     _local.seen = {}
-    _moved(using)
+    _moved(using, plan)
 
 
-def _moved(using: str) -> None:
+def _moved(using: str, plan: int | None) -> None:
     """The new revision is everybody's: compute the hot figures once, for every worker, in
     the web request that changed the data (commands and jobs that write in bulk do not pay
     for it at every write: after them the first page computes each figure once, for all)."""
@@ -152,17 +190,21 @@ def _moved(using: str) -> None:
         return
     from .signals import figures_moved
 
-    figures_moved.send(sender=None, using=using)
+    figures_moved.send(sender=None, using=using, plan=plan)
 
 
-def key_of(name: str, args: tuple, using: str = DEFAULT_DB_ALIAS) -> str | None:
+def key_of(name: str, args: tuple, using: str = DEFAULT_DB_ALIAS, plan=None) -> str | None:
     """The store's key of a figure at the current revision (None: no counter row)."""
-    value = current(using)
-    if value < 0:
+    value = current(using, plan)
+    if value is None:
         return None
+    if plan is not None:
+        revision = f"{plan}.{value[0]}.{value[1]}"
+    else:
+        revision = hashlib.blake2b(repr(value).encode(), digest_size=12).hexdigest()
     digest = hashlib.blake2b(repr(args).encode(), digest_size=16).hexdigest()
     database = connections[using].settings_dict["NAME"]  # installations may share one Redis
-    return f"{database}:{FORMAT}:{name}:{value}:{digest}"
+    return f"{database}:{FORMAT}:{name}:{revision}:{digest}"
 
 
 def _load(key: str):
@@ -184,14 +226,20 @@ def _keep(key: str, value) -> None:
         logger.warning("figures store unreachable; %s not kept", key, exc_info=True)
 
 
-def memo(name: str, args: tuple, compute, using: str = DEFAULT_DB_ALIAS):
+def memo(name: str, args: tuple, compute, using: str = DEFAULT_DB_ALIAS, plan=None):
     """compute(), or what it returned at the current data revision for the same name and args
-    (repr(args) must tell arguments apart), from the shared store."""
-    key = key_of(name, args, using)
+    (repr(args) must tell arguments apart), from the shared store. plan: the plan (or its id)
+    whose data alone the figure is computed from (a change to another plan then keeps it);
+    without it, any change moves it."""
+    plan = getattr(plan, "pk", plan)
+    key = key_of(name, args, using, plan)
     if key is None:
         return compute()
     if transaction.get_connection(using).in_atomic_block:
-        _kept_since_bump()[using] = True  # a later change in this transaction moves it again
+        kept = _kept_since_bump()
+        for scope in kept:  # a later change in this transaction moves it again
+            if scope[0] == using:
+                kept[scope] = True
     seen = getattr(_local, "seen", None)
     if seen is None:
         seen = _local.seen = {}

@@ -168,7 +168,9 @@ DASHBOARD_SHOWN = 30
 
 def kept_period_stale(plan, period) -> list:
     """period_stale, kept with the plan's other derived figures (tasks.revision)."""
-    return revision.memo("stale", (plan.pk, period.key), lambda: period_stale(plan, period))
+    return revision.memo(
+        "stale", (plan.pk, period.key), lambda: period_stale(plan, period), plan=plan
+    )
 
 
 def dashboard_panel(plan, period, today) -> dict:

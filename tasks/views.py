@@ -51,6 +51,7 @@ def task_list(request):
             "task-list-xlsx",
             (ids, title, as_of),
             lambda: export_bytes(table, title, as_of=as_of),
+            plan=plan,
         )
         return xlsx_response(data, title, as_of=as_of)
     return render(
@@ -224,7 +225,10 @@ def task_detail(request, plan_key: str, number: str):
             "nodes": node_plans.task_section(task, state, request.user) if state else None,
             "extension": extension_panel(request.user, task),
             "charts": revision.memo(
-                "task-charts", (task.pk, as_of), lambda: indicator_charts(task, state, as_of)
+                "task-charts",
+                (task.pk, as_of),
+                lambda: indicator_charts(task, state, as_of),
+                plan=task.plan_id,
             )
             if state
             else [],

@@ -64,6 +64,10 @@ class MemoTests(RevisionTestCase):
         self.assertEqual(revision.memo("t", (1,), compute), 3)
         self.assertEqual(len(calls), 3)
 
+    def shared(self) -> int:
+        """The shared counter as this connection sees it."""
+        return dict(revision.current())[None]
+
     def committed_value(self) -> int:
         """The counter as another connection (another worker) sees it."""
         other = connections.create_connection(DEFAULT_DB_ALIAS)
@@ -75,26 +79,26 @@ class MemoTests(RevisionTestCase):
             other.close()
 
     def test_a_transaction_moves_it_once_privately_and_a_rollback_not_at_all(self):
-        start = revision.current()
+        start = self.shared()
         with CaptureQueriesContext(connection) as queries:
             with transaction.atomic():
                 for _ in range(3):
                     revision.bump()
-                inside = revision.current()
+                inside = self.shared()
                 self.assertNotEqual(inside, start)  # this transaction sees its own value …
                 self.assertEqual(self.committed_value(), start)  # … nobody else does yet
-        self.assertEqual(revision.current(), inside)  # the commit publishes it
+        self.assertEqual(self.shared(), inside)  # the commit publishes it
         self.assertEqual(self.committed_value(), inside)
         updates = [q for q in queries if q["sql"].startswith('UPDATE "tasks_datarevision"')]
         self.assertEqual(len(updates), 1)
         try:
             with transaction.atomic():
                 revision.bump()
-                self.assertNotEqual(revision.current(), inside)
+                self.assertNotEqual(self.shared(), inside)
                 raise RuntimeError("roll back")
         except RuntimeError:
             pass
-        self.assertEqual(revision.current(), inside)
+        self.assertEqual(self.shared(), inside)
 
     def test_it_never_walks_back_to_an_earlier_value(self):
         seen = {revision.current()}
@@ -146,8 +150,7 @@ class MemoTests(RevisionTestCase):
         self.assertEqual(len(calls), 2)
 
 
-@override_settings(AS_OF_DATE="2022-05-18")
-class FreshFiguresTests(RevisionTestCase):
+class FreshBase(RevisionTestCase):
     def setUp(self):
         super().setUp()
         self.drc = Department.objects.get(name="区发展和改革局")
@@ -195,6 +198,9 @@ class FreshFiguresTests(RevisionTestCase):
         self.assertEqual(response.status_code, 302)
         return ProgressReport.objects.get(task=self.task, department=self.drc)
 
+
+@override_settings(AS_OF_DATE="2022-05-18")
+class FreshFiguresTests(FreshBase):
     def test_the_reporting_flow_moves_it_at_every_step_that_counts_and_not_for_drafts(self):
         self.assertFalse(self.moves(lambda: self.post_report("save")))
         self.assertFalse(self.moves(lambda: self.post_report("save", percent="36")))
@@ -351,3 +357,121 @@ class FreshFiguresTests(RevisionTestCase):
         changed, _ = cells()
         self.assertNotEqual(changed, first)
         self.assertTrue(any("改写后的任务内容" in str(c) for row in changed for c in row))
+
+
+@override_settings(AS_OF_DATE="2022-05-18")
+class PerPlanTests(FreshBase):
+    """One counter per plan (tasks.models.PlanRevision) beside the shared one: a change to a
+    plan's data moves that plan's figures only, a change to what plans share moves them all;
+    either way, no plan's figures are ever older than its data."""
+
+    def setUp(self):
+        super().setUp()
+        from .synthetic import build_plan
+
+        self.other = build_plan(
+            slug="2022-b",
+            year=2022,
+            tasks=8,
+            reports_for=self.drc,
+            period_key="2022-W19",
+            author=self.staff,
+        )
+        revision.bump()  # bulk_create sends no signals
+
+    def plans(self):
+        return (self.plan, self.other)
+
+    def assert_all_fresh(self):
+        for plan in self.plans():
+            kept = {
+                pk: (s.status, s.latest and s.latest.pk)
+                for pk, s in plan_task_states(plan, AS_OF).items()
+            }
+            fresh = {
+                pk: (s.status, s.latest and s.latest.pk)
+                for pk, s in task_states(plan, AS_OF).items()
+            }
+            self.assertEqual(kept, fresh, plan.slug)
+            self.assertEqual(plan_duties(plan), expected_reporters(plan.tasks.all()), plan.slug)
+
+    def keys(self):
+        return {
+            plan.slug: revision.key_of("task_states", (plan.pk, AS_OF), plan=plan.pk)
+            for plan in self.plans()
+        }
+
+    def computes(self, plan) -> bool:
+        """Whether reading the plan's states computes them (more than the revision's query)."""
+        with CaptureQueriesContext(connection) as queries:
+            plan_task_states(plan, AS_OF)
+        return len(queries) > 1
+
+    def test_a_report_moves_its_plan_and_leaves_the_other_plan_kept(self):
+        self.assert_all_fresh()
+        before = self.keys()
+        self.post_report("submit")  # on task 7 of the 2022 plan
+        after = self.keys()
+        self.assertNotEqual(after["2022"], before["2022"])
+        self.assertEqual(after["2022-b"], before["2022-b"])
+        self.assertFalse(self.computes(self.other))  # still kept: nothing of it changed
+        self.assert_all_fresh()
+        report = ProgressReport.objects.get(task=self.task, department=self.drc)
+        self.assertEqual(plan_task_states(self.plan, AS_OF)[self.task.pk].latest.pk, report.pk)
+
+    def test_a_change_to_the_other_plan_moves_only_the_other_plan(self):
+        self.assert_all_fresh()
+        before = self.keys()
+        task = self.other.tasks.order_by("sort_order").first()
+        link = task.unit_links.filter(role=TaskUnit.Role.LEAD).first()
+        link.department = Department.objects.exclude(pk=link.department_id).first()
+        link.save()  # the task's lead unit changes: its duties do
+        after = self.keys()
+        self.assertEqual(after["2022"], before["2022"])
+        self.assertNotEqual(after["2022-b"], before["2022-b"])
+        self.assert_all_fresh()
+        report = ProgressReport.objects.filter(task__plan=self.other).first()
+        report.percent = Decimal("99")
+        report.save()  # a counted report of the other plan
+        self.assertEqual(self.keys()["2022"], before["2022"])
+        self.assert_all_fresh()
+
+    def test_a_shared_change_moves_every_plan(self):
+        self.assert_all_fresh()
+        before = self.keys()
+        self.drc.name = "区发展和改革局（改）"
+        self.drc.save()
+        after = self.keys()
+        self.assertNotEqual(after["2022"], before["2022"])
+        self.assertNotEqual(after["2022-b"], before["2022-b"])
+        self.assert_all_fresh()
+        towns = UnitGroup.objects.get(name="各镇政府（街道办事处）")
+        before = self.keys()
+        towns.members.remove(towns.members.first())
+        after = self.keys()
+        self.assertTrue(all(after[k] != before[k] for k in after))
+        self.assert_all_fresh()
+
+    def test_a_deleted_row_moves_every_plan(self):
+        self.assert_all_fresh()
+        before = self.keys()
+        self.other.tasks.order_by("sort_order").first().leader_links.first().delete()
+        after = self.keys()
+        self.assertTrue(all(after[k] != before[k] for k in after))
+        self.assert_all_fresh()
+
+    def test_a_plan_change_inside_a_transaction_is_private_until_it_commits(self):
+        self.assert_all_fresh()
+        before = self.keys()
+        try:
+            with transaction.atomic():
+                self.task.text = "改写：" + self.task.text
+                self.task.save()
+                inside = self.keys()
+                self.assertNotEqual(inside["2022"], before["2022"])
+                self.assertEqual(inside["2022-b"], before["2022-b"])
+                raise RuntimeError("roll back")
+        except RuntimeError:
+            pass
+        self.assertEqual(self.keys(), before)
+        self.assert_all_fresh()
