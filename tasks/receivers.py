@@ -22,7 +22,7 @@ from .models import (
     TaskNode,
     TaskUnit,
 )
-from .signals import figures_moved
+from .signals import figures_moved, figures_moved_after
 
 COUNTED = ProgressReport.State.COUNTED
 
@@ -61,7 +61,9 @@ def _report_changed(sender, instance, using=None, **kwargs):
     reports cannot be deleted: its plan is there.)"""
     if getattr(instance, "loaded_state", None) in COUNTED or instance.state in COUNTED:
         using = using or "default"
-        revision.bump(using, plan_of(instance, using))
+        # The field's value as saved (a caller may have passed the date as text).
+        period_end = ProgressReport._meta.get_field("period_end").to_python(instance.period_end)
+        revision.bump(using, plan_of(instance, using), recent=revision.recent(period_end))
     instance.loaded_state = instance.state
 
 
@@ -71,13 +73,13 @@ def _value_changed(sender, instance, using=None, **kwargs):
     found = (
         ProgressReport.objects.using(using)
         .filter(pk=instance.report_id)
-        .values_list("state", "task__plan_id")
+        .values_list("state", "task__plan_id", "period_end")
         .first()
     )
     if found is None:  # the report went with it (cascade)
         revision.bump(using)
     elif found[0] in COUNTED:
-        revision.bump(using, found[1])
+        revision.bump(using, found[1], recent=revision.recent(found[2]))
 
 
 def _shared(sender, using=None, **kwargs):
@@ -89,6 +91,7 @@ def connect() -> None:
     request_started.connect(revision.request_started, dispatch_uid="revision-request-started")
     request_finished.connect(revision.request_finished, dispatch_uid="revision-request-finished")
     figures_moved.connect(figures.warm, dispatch_uid="revision-warm-figures")
+    figures_moved_after.connect(figures.warm_after, dispatch_uid="revision-warm-after")
     for model in STRUCTURE:
         post_save.connect(_changed, sender=model, dispatch_uid=f"revision-save-{model.__name__}")
         # A deletion moves every plan's figures: it may be part of its plan's deletion (no

@@ -27,9 +27,11 @@ values of counters in the database which move with every change that can alter t
   report, a review), those of different plans do not;
 - drafts (and returned reports) count nowhere, so saving one moves nothing;
 - after a web request's commit that moved it, the hot figures (of the plan that moved, or of
-  every hot plan) are computed once into the shared store (signal tasks.signals.figures_moved
-  with `plan`; tasks.figures, leaders.receivers), so the first page after a change reads
-  them like any other, in every worker;
+  every hot plan) are computed once into the shared store, so the first page after a change
+  reads them like any other, in every worker: those every page reads (today's states, the
+  duties) in the request, after its commit (signal tasks.signals.figures_moved with `plan`),
+  the others (earlier periods' states, the stale lists, the trend) after its response was
+  delivered (figures_moved_after; tasks.figures, leaders.receivers), off the writer's time;
 - as a last guard against a change that got past all this, nothing is kept longer than
   FIGURES_SECONDS.
 
@@ -37,6 +39,7 @@ Values come out of the store (unpickled) for each request: callers may not share
 requests, and changing one changes nothing kept.
 """
 
+import datetime
 import hashlib
 import logging
 import pickle
@@ -48,6 +51,8 @@ from functools import partial
 from django.conf import settings
 from django.core.cache import caches
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
+
+from . import clock
 
 _MISSING = object()
 # The shape of what is kept: part of every key, moved when a kept figure changes shape (a
@@ -77,22 +82,39 @@ def request_started(**kwargs) -> None:
 
 
 def request_finished(**kwargs) -> None:
+    """The response has been delivered (Django's request_finished: the WSGI server closed it):
+    the figures that the request's commits moved and only some pages read are computed now,
+    off the writer's time (tasks.signals.figures_moved_after)."""
+    pending = getattr(_local, "pending", None) or {}
+    _local.pending = {}
+    if pending:
+        from .signals import figures_moved_after
+
+        _local.seen = {}
+        for using, plan in pending:
+            for receiver, error in figures_moved_after.send_robust(
+                sender=None, using=using, plan=plan
+            ):
+                if isinstance(error, Exception):
+                    logger.error(
+                        "figures not computed after the response by %s", receiver, exc_info=error
+                    )
     _local.active = False
     _reset()
 
 
 def _read(using: str) -> dict | None:
-    """Every counter, in one query: {None: the shared one, plan id: the plan's}; None when
-    there is no shared row (nothing is kept)."""
-    from django.db.models import IntegerField, Value
+    """Every counter, in one query: {None: the shared one, plan id: (the plan's, its settled
+    one)}; None when there is no shared row (nothing is kept)."""
+    from django.db.models import BigIntegerField, IntegerField, Value
 
     from .models import DataRevision, PlanRevision
 
     shared = DataRevision.objects.using(using).filter(pk=1)
-    rows = shared.values_list(Value(None, output_field=IntegerField()), "value").union(
-        PlanRevision.objects.using(using).values_list("plan_id", "value"), all=True
-    )
-    counters = dict(rows)
+    rows = shared.values_list(
+        Value(None, output_field=IntegerField()), "value", Value(0, output_field=BigIntegerField())
+    ).union(PlanRevision.objects.using(using).values_list("plan_id", "value", "settled"), all=True)
+    counters = {plan: value if plan is None else (value, settled) for plan, value, settled in rows}
     return counters if None in counters else None
 
 
@@ -109,26 +131,44 @@ def _counters(using: str) -> dict | None:
     return counters[using]
 
 
-def current(using: str = DEFAULT_DB_ALIAS, plan: int | None = None):
-    """The revision of a plan's figures (plan: its id): the shared counter and the plan's; of
-    figures of no one plan (plan None), every counter. None: no counter row."""
+def current(using: str = DEFAULT_DB_ALIAS, plan: int | None = None, settled: bool = False):
+    """The revision of a plan's figures (plan: its id): the shared counter and the plan's (its
+    settled one for figures of settled periods alone); of figures of no one plan (plan None),
+    every counter. None: no counter row."""
     counters = _counters(using)
     if counters is None:
         return None
     if plan is not None:
-        return (counters[None], counters.get(plan, 0))
+        return (counters[None], counters.get(plan, (0, 0))[1 if settled else 0])
     return tuple(sorted(counters.items(), key=lambda item: item[0] or 0))
 
 
-def _write(using: str, plan: int | None, value: int) -> None:
+def is_settled(day: datetime.date) -> bool:
+    """Figures of periods that ended by `day` alone may be kept under a plan's settled counter:
+    it ended more than two days ago, and a report moves the settled counter unless its
+    period ended a day ago or later (receivers.recent): a day's margin either side of
+    midnight, so that no write still in flight can count as recent for a settled figure."""
+    return day < clock.today() - datetime.timedelta(days=2)
+
+
+def recent(period_end: datetime.date) -> bool:
+    """A report of a period that ended a day ago or later: its changes leave the plan's
+    settled counter alone (see is_settled)."""
+    return period_end >= clock.today() - datetime.timedelta(days=1)
+
+
+def _write(using: str, plan: int | None, value: int, settled: int | None) -> None:
     from .models import DataRevision, PlanRevision
 
     if plan is None:
-        rows, where = DataRevision.objects.using(using), {"pk": 1}
+        rows, where, fields = DataRevision.objects.using(using), {"pk": 1}, {"value": value}
     else:
         rows, where = PlanRevision.objects.using(using), {"plan_id": plan}
-    if not rows.filter(**where).update(value=value):
-        rows.update_or_create(**where, defaults={"value": value})
+        fields = {"value": value} if settled is None else {"value": value, "settled": settled}
+    if not rows.filter(**where).update(**fields):
+        if plan is not None:
+            fields.setdefault("settled", secrets.randbits(62))
+        rows.update_or_create(**where, defaults=fields)
 
 
 def _private() -> dict:
@@ -143,38 +183,41 @@ def _kept_since_bump() -> dict:
     return _local.kept
 
 
-def bump(using: str = DEFAULT_DB_ALIAS, plan: int | None = None) -> None:
-    """Move a counter: the plan's (plan: its id) for a change to that plan's data alone, else
+def bump(using: str = DEFAULT_DB_ALIAS, plan: int | None = None, recent: bool = False) -> None:
+    """Move a counter: the plan's (plan: its id) for a change to that plan's data alone, with
+    its settled one unless the change is a report of a period not settled (recent), else
     the shared one, which moves every figure. At once outside a transaction; inside one, to a
     value private to it until it commits (once per transaction and counter). A new random
     value, not value + 1: after a database restore (or a test's rollback) the counter must not
     walk back through values it had, with other data, before."""
     _local.counters = {}
     _local.seen = {}
+    recent = recent and plan is not None
     connection = transaction.get_connection(using)
     if not connection.in_atomic_block:
-        _write(using, plan, secrets.randbits(62))
+        _write(using, plan, secrets.randbits(62), None if recent else secrets.randbits(62))
         _moved(using, plan)
         return
     scope = (using, plan)
-    mine = _private().get(scope)
-    if mine is not None and not _kept_since_bump().get(scope):
+    mine = _private().get(scope)  # (value, settled or None) this transaction wrote
+    if mine is not None and not _kept_since_bump().get(scope) and (recent or mine[1] is not None):
         now = _read(using)
-        if now is not None and now.get(plan) == mine:
+        found = None if now is None else now.get(plan)
+        if found is not None and (found if plan is None else found[0]) == mine[0]:
             # This transaction moved it already and nothing was kept under that value since
             # (a rollback would have restored another value): figures it keeps from now on
             # see this change too.
             return
-    value = secrets.randbits(62)
-    _write(using, plan, value)
-    _private()[scope] = value
+    value, settled = secrets.randbits(62), None if recent else secrets.randbits(62)
+    _write(using, plan, value, settled)
+    _private()[scope] = (value, settled if settled is not None else mine and mine[1])
     _kept_since_bump()[scope] = False
     _local.unsure = True
     transaction.on_commit(partial(_committed, using, plan, value), using=using)
 
 
 def _committed(using: str, plan: int | None, value: int) -> None:
-    if _private().get((using, plan)) == value:
+    if (_private().get((using, plan)) or (None,))[0] == value:
         del _private()[(using, plan)]
     _local.unsure = False
     _local.counters = {}
@@ -191,15 +234,21 @@ def _moved(using: str, plan: int | None) -> None:
     from .signals import figures_moved
 
     figures_moved.send(sender=None, using=using, plan=plan)
+    pending = getattr(_local, "pending", None)
+    if pending is None:
+        pending = _local.pending = {}
+    pending[(using, plan)] = True
 
 
-def key_of(name: str, args: tuple, using: str = DEFAULT_DB_ALIAS, plan=None) -> str | None:
+def key_of(
+    name: str, args: tuple, using: str = DEFAULT_DB_ALIAS, plan=None, settled=False
+) -> str | None:
     """The store's key of a figure at the current revision (None: no counter row)."""
-    value = current(using, plan)
+    value = current(using, plan, settled)
     if value is None:
         return None
     if plan is not None:
-        revision = f"{plan}.{value[0]}.{value[1]}"
+        revision = f"{plan}.{'s' if settled else 'v'}{value[0]}.{value[1]}"
     else:
         revision = hashlib.blake2b(repr(value).encode(), digest_size=12).hexdigest()
     digest = hashlib.blake2b(repr(args).encode(), digest_size=16).hexdigest()
@@ -226,13 +275,15 @@ def _keep(key: str, value) -> None:
         logger.warning("figures store unreachable; %s not kept", key, exc_info=True)
 
 
-def memo(name: str, args: tuple, compute, using: str = DEFAULT_DB_ALIAS, plan=None):
+def memo(name: str, args: tuple, compute, using: str = DEFAULT_DB_ALIAS, plan=None, settled=None):
     """compute(), or what it returned at the current data revision for the same name and args
     (repr(args) must tell arguments apart), from the shared store. plan: the plan (or its id)
     whose data alone the figure is computed from (a change to another plan then keeps it);
-    without it, any change moves it."""
+    without it, any change moves it. settled (with plan): a date when the figure reads, of
+    the plan's reports, only those of periods that ended by it; once that is settled
+    (is_settled), newer reports keep it."""
     plan = getattr(plan, "pk", plan)
-    key = key_of(name, args, using, plan)
+    key = key_of(name, args, using, plan, plan is not None and settled and is_settled(settled))
     if key is None:
         return compute()
     if transaction.get_connection(using).in_atomic_block:

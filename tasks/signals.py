@@ -33,3 +33,6 @@ extension_moved = django.dispatch.Signal()
 # `using` and `plan` (the id of the plan whose figures moved; None: every plan's): receivers
 # compute the hot figures once into the shared store (tasks.figures).
 figures_moved = django.dispatch.Signal()
+# Sent with the same arguments once the response of the request that moved it has been
+# delivered (tasks.revision.request_finished): the hot figures that only some pages read.
+figures_moved_after = django.dispatch.Signal()

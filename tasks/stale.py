@@ -169,7 +169,11 @@ DASHBOARD_SHOWN = 30
 def kept_period_stale(plan, period) -> list:
     """period_stale, kept with the plan's other derived figures (tasks.revision)."""
     return revision.memo(
-        "stale", (plan.pk, period.key), lambda: period_stale(plan, period), plan=plan
+        "stale",
+        (plan.pk, period.key),
+        lambda: period_stale(plan, period),
+        plan=plan,
+        settled=period.end,  # reads the period's reports and earlier ones only
     )
 
 

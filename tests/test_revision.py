@@ -183,7 +183,9 @@ class FreshBase(RevisionTestCase):
 
     def post_report(self, action, percent="35"):
         self.client.login(request=HttpRequest(), username="staff", password=PASSWORD)
-        report = ProgressReport.objects.filter(task=self.task, department=self.drc).first()
+        report = ProgressReport.objects.filter(
+            task=self.task, department=self.drc, period_key="2022-W20"
+        ).first()
         response = self.client.post(
             reverse("tasks:report", args=["2022", "7"]) + "?period=2022-W20",
             {
@@ -196,7 +198,9 @@ class FreshBase(RevisionTestCase):
             },
         )
         self.assertEqual(response.status_code, 302)
-        return ProgressReport.objects.get(task=self.task, department=self.drc)
+        return ProgressReport.objects.get(
+            task=self.task, department=self.drc, period_key="2022-W20"
+        )
 
 
 @override_settings(AS_OF_DATE="2022-05-18")
@@ -475,3 +479,112 @@ class PerPlanTests(FreshBase):
             pass
         self.assertEqual(self.keys(), before)
         self.assert_all_fresh()
+
+
+@override_settings(AS_OF_DATE="2022-05-18")
+class SettledTests(FreshBase):
+    """A period's 进展停滞 list reads its own reports and earlier ones only: kept under the
+    plan's settled counter once the period is over, a report of this period (2022-W20) keeps
+    it, a change to an older report or to the plan's structure moves it; it is never older
+    than the data. It is computed after the writer's response (tasks.figures.warm_after)."""
+
+    def setUp(self):
+        super().setUp()
+        from django.utils import timezone
+
+        from tasks.periods import parse_period_key
+
+        self.last = parse_period_key("2022-W19")
+        for key in ("2022-W18", "2022-W19"):  # the same words twice: W19's is stale
+            period = parse_period_key(key)
+            ProgressReport.objects.create(
+                task=self.task,
+                department=self.drc,
+                role=TaskUnit.Role.LEAD,
+                period_key=key,
+                period_start=period.start,
+                period_end=period.end,
+                state=ProgressReport.State.SUBMITTED,
+                progress="完成项目前期手续办理，推进土地征收和施工准备工作。",
+                percent=Decimal("30"),
+                submitted_at=timezone.now(),
+                created_by=self.staff,
+                updated_by=self.staff,
+            )
+
+    def stale(self):
+        from tasks.stale import kept_period_stale
+
+        return [(r.pk, v) for r, v in kept_period_stale(self.plan, self.last)]
+
+    def fresh(self):
+        from tasks.stale import period_stale
+
+        return [(r.pk, v) for r, v in period_stale(self.plan, self.last)]
+
+    def computes(self) -> bool:
+        with CaptureQueriesContext(connection) as queries:
+            self.stale()
+        return len(queries) > 1  # more than the revision's query
+
+    def test_this_periods_report_keeps_the_last_periods_list(self):
+        self.assertEqual(len(self.stale()), 1)
+        self.assertEqual(self.stale(), self.fresh())
+        self.post_report("submit")  # 2022-W20: its response is delivered, warm_after ran
+        self.assertFalse(self.computes())
+        self.assertEqual(self.stale(), self.fresh())
+
+    def test_a_change_to_a_last_period_report_moves_it(self):
+        self.assertEqual(self.stale(), self.fresh())
+        report = (
+            ProgressReport.objects.filter(
+                task__plan=self.plan, period_key="2022-W19", state__in=ProgressReport.State.COUNTED
+            )
+            .order_by("pk")
+            .first()
+        )
+        report.progress = "与上周完全不同的新进展：" + "新" * 40
+        report.save()
+        self.assertTrue(self.computes())
+        self.assertEqual(self.stale(), self.fresh())
+        self.assertEqual(self.stale(), [])  # no longer the same words
+
+    def test_a_change_to_the_plans_structure_moves_it(self):
+        self.assertEqual(self.stale(), self.fresh())
+        self.task.text = "改写：" + self.task.text
+        self.task.save()
+        self.assertTrue(self.computes())
+        self.assertEqual(self.stale(), self.fresh())
+
+    def test_a_settled_change_inside_a_transaction_moves_it_with_the_commit(self):
+        self.assertEqual(self.stale(), self.fresh())
+        with transaction.atomic():
+            self.post_report("submit")  # recent: the settled counter stays
+            report = ProgressReport.objects.filter(
+                task__plan=self.plan, period_key="2022-W19", state__in=ProgressReport.State.COUNTED
+            ).first()
+            report.progress = "另一段全新的进展。" + "改" * 30
+            report.save()  # settled: moves it, privately until the commit
+            self.assertEqual(self.stale(), self.fresh())
+        self.assertEqual(self.stale(), self.fresh())
+
+    def test_the_writers_request_leaves_the_last_periods_list_to_after_its_response(self):
+        from tasks import figures
+
+        calls = []
+        original = figures.warm_after
+
+        def spy(**kwargs):
+            calls.append(kwargs)
+            return original(**kwargs)
+
+        from tasks.signals import figures_moved_after
+
+        figures_moved_after.disconnect(dispatch_uid="revision-warm-after")
+        figures_moved_after.connect(spy, dispatch_uid="test-warm-after")
+        try:
+            self.post_report("submit")
+        finally:
+            figures_moved_after.disconnect(dispatch_uid="test-warm-after")
+            figures_moved_after.connect(original, dispatch_uid="revision-warm-after")
+        self.assertEqual([c["plan"] for c in calls], [self.plan.pk])

@@ -16,6 +16,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('plan', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, serialize=False, to='tasks.plan')),
                 ('value', models.BigIntegerField(default=0)),
+                ('settled', models.BigIntegerField(default=0)),
             ],
             options={
                 'verbose_name': '方案数据版本',

@@ -274,6 +274,10 @@ class PlanRevision(models.Model):
 
     plan = models.OneToOneField("Plan", on_delete=models.CASCADE, primary_key=True)
     value = models.BigIntegerField(default=0)
+    # Moved by every change `value` moves but a counted report's of a period not yet settled
+    # (ended a day ago or later): figures of settled periods alone (a past week's 进展停滞
+    # list) are kept under it, so this week's reports do not throw them away.
+    settled = models.BigIntegerField(default=0)
 
     class Meta:
         verbose_name = "方案数据版本"
