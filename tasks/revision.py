@@ -12,7 +12,8 @@ values of counters in the database which move with every change that can alter t
   plan's data (a county's report, at province scale) moves that plan's figures and no other
   plan's, while a change to what plans share (a unit's name, a group, a leader) or a deletion
   moves the shared one and with it every figure; a figure of no one plan is kept under every
-  counter. All counters are read in one query (a province's 160 plans: 161 small rows);
+  counter. All counters are read in one query written once per process (_query; a
+  province's 160 plans: 161 small rows);
 - the counter is read, then the data: a figure is stored under the counter value read
   before its data, so it can only be newer than its key, never older;
 - inside a transaction, bump() moves the counter at once, to a new random value that only this
@@ -103,17 +104,35 @@ def request_finished(**kwargs) -> None:
     _reset()
 
 
+_SQL = {}
+
+
+def _query(using: str) -> str:
+    """Every counter in one query, written once per process from the models: the ORM's union
+    of the same compiled it again at every request (0.6 ms of CPU against 0.05 here)."""
+    if using not in _SQL:
+        from .models import DataRevision, PlanRevision
+
+        quote = connections[using].ops.quote_name
+
+        def column(model, name):
+            return quote(model._meta.get_field(name).column)
+
+        _SQL[using] = (
+            f"SELECT NULL, {column(DataRevision, 'value')}, 0 "
+            f"FROM {quote(DataRevision._meta.db_table)} WHERE {column(DataRevision, 'id')} = 1 "
+            f"UNION ALL SELECT {column(PlanRevision, 'plan')}, {column(PlanRevision, 'value')}, "
+            f"{column(PlanRevision, 'settled')} FROM {quote(PlanRevision._meta.db_table)}"
+        )
+    return _SQL[using]
+
+
 def _read(using: str) -> dict | None:
     """Every counter, in one query: {None: the shared one, plan id: (the plan's, its settled
     one)}; None when there is no shared row (nothing is kept)."""
-    from django.db.models import BigIntegerField, IntegerField, Value
-
-    from .models import DataRevision, PlanRevision
-
-    shared = DataRevision.objects.using(using).filter(pk=1)
-    rows = shared.values_list(
-        Value(None, output_field=IntegerField()), "value", Value(0, output_field=BigIntegerField())
-    ).union(PlanRevision.objects.using(using).values_list("plan_id", "value", "settled"), all=True)
+    with connections[using].cursor() as cursor:
+        cursor.execute(_query(using))
+        rows = cursor.fetchall()
     counters = {plan: value if plan is None else (value, settled) for plan, value, settled in rows}
     return counters if None in counters else None
 
