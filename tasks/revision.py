@@ -14,6 +14,10 @@ values of counters in the database which move with every change that can alter t
   moves the shared one and with it every figure; a figure of no one plan is kept under every
   counter. All counters are read in one query written once per process (_query; a
   province's 160 plans: 161 small rows);
+- a plan's settled counter moves with everything its counter moves but a counted report of a
+  period that ended a day ago or later (recent): figures of settled periods alone
+  (memo(..., settled=day), e.g. last week's 进展停滞 list) are kept under it, so this week's
+  reports do not throw them away (is_settled keeps a day's margin either side);
 - the counter is read, then the data: a figure is stored under the counter value read
   before its data, so it can only be newer than its key, never older;
 - inside a transaction, bump() moves the counter at once, to a new random value that only this
