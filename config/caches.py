@@ -24,7 +24,7 @@ def figures_cache(kind: str, redis_url: str, var_dir: Path) -> dict:
         if not redis_url:
             raise ImproperlyConfigured("FIGURES_CACHE=redis needs REDIS_URL or FIGURES_REDIS_URL")
         return {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "common.cache.RedisStore",
             "LOCATION": redis_url,
             "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 5},
         }
@@ -45,7 +45,7 @@ def figures_cache(kind: str, redis_url: str, var_dir: Path) -> dict:
 
 def session_cache(redis_url: str) -> dict:
     return {
-        "BACKEND": "common.cache.TolerantRedisCache",
+        "BACKEND": "common.cache.TolerantRedisStore",
         "LOCATION": redis_url,
         "KEY_PREFIX": "session",
         "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},

@@ -79,6 +79,7 @@ def portfolio(plan: Plan, leader, period: Period, as_of: datetime.date) -> Portf
         "portfolio",
         _key(plan, leader.pk, period, as_of),
         lambda: compute(plan, period, as_of, _tasks(plan, leader.pk), [leader.pk])[leader.pk],
+        plan=plan,
     )
 
 
@@ -100,7 +101,7 @@ def warm(plan: Plan) -> None:
 
     leaders = TaskLeader.objects.filter(task__plan=plan).values_list("leader_id", flat=True)
     for leader_pk in sorted(set(leaders)):
-        memo("portfolio", _key(plan, leader_pk, period, as_of), partial(of, leader_pk))
+        memo("portfolio", _key(plan, leader_pk, period, as_of), partial(of, leader_pk), plan=plan)
 
 
 def leader_plans(leader) -> list[Plan]:

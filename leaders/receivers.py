@@ -1,8 +1,9 @@
 """After the data revision moves: the portfolio's trend lines, computed once for every leader,
 and every leader's portfolio and plans as the page opens (tasks.signals.figures_moved;
-tasks.figures does the states). And what moves it here: a saved or deleted instruction,
-acknowledgement or coordination item (我的任务's panels are kept: leaders.unit_panels;
-tasks.coordination moves it too, at every step it takes)."""
+tasks.figures does the states). In the writing request: after the response, a portfolio that
+came first was 1.74x a warm one (20 ms of CPU). And what moves it here: a saved or deleted
+instruction, acknowledgement or coordination item (我的任务's panels are kept:
+leaders.unit_panels; tasks.coordination moves it too, at every step it takes)."""
 
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
@@ -14,11 +15,11 @@ from . import portfolio
 from .trend import trend_periods
 
 
-def warm_trend(sender=None, using="default", **kwargs) -> None:
-    for plan in hot_plans(using):
-        periods = trend_periods(plan, reporting.current_period(plan))
-        plan_status_history(plan, periods, (), reporting.as_of_date(plan))
-        portfolio.warm(plan)
+def warm_trend(sender=None, using="default", plan=None, **kwargs) -> None:
+    for hot in hot_plans(using, plan):
+        periods = trend_periods(hot, reporting.current_period(hot))
+        plan_status_history(hot, periods, (), reporting.as_of_date(hot))
+        portfolio.warm(hot)
     portfolio.warm_leader_plans()
 
 

@@ -21,7 +21,7 @@ from tasks import revision
 from tasks.models import Plan, ProgressReport, TaskLeader, TaskUnit
 from tasks.node_display import missed_title
 from tasks.periods import Period
-from tasks.stale import StaleRow, stale_rows
+from tasks.stale import StaleRow, kept_stale_rows
 from tasks.status import Status
 
 from .dashboard_queries import OWED, owed_reports
@@ -108,7 +108,7 @@ def dashboard_figures(
             fresh.update({state: view.report_counts.get(state, 0) for state in OWED})
         return _figures(view)
 
-    return revision.memo(NAME, (plan.pk, period.key, as_of), computed)
+    return revision.memo(NAME, (plan.pk, period.key, as_of), computed, plan=plan)
 
 
 def summary_counts(plan: Plan, period: Period, today: datetime.date):
@@ -172,7 +172,7 @@ def _figures(view) -> DashboardFigures:
             )
         )
     changes = view.changes()
-    stale = stale_rows(plan, period)
+    stale = kept_stale_rows(plan, period)
     return DashboardFigures(
         # Every count the summary prints, 0 when none (drafts and returned ones: owed_counts).
         report_counts=dict.fromkeys(("due", "missing", "late", *COUNTED), 0)

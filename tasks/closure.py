@@ -86,7 +86,7 @@ def _locked_application(application_id: int) -> ClosureApplication:
 
 
 def _after_commit(application, step: str, actor) -> None:
-    revision.bump()
+    revision.bump(plan=application.task.plan_id)
     transaction.on_commit(
         lambda: closure_step.send(
             sender=ClosureApplication, application=application, step=step, actor=actor

@@ -121,7 +121,9 @@ def plan_units(plan) -> dict[int, list[tuple[int, str]]]:
 
 
 def _memo(plan):
-    return revision.memo("duties", (plan.pk,), lambda: _plan_duties(reportable(plan.tasks.all())))
+    return revision.memo(
+        "duties", (plan.pk,), lambda: _plan_duties(reportable(plan.tasks.all())), plan=plan
+    )
 
 
 def _plan_duties(tasks):

@@ -199,7 +199,7 @@ def _put_in_force(application: ExtensionApplication) -> tuple[str, object, objec
         task.extended_deadline = application.requested_date
         task.save(update_fields=["extended_deadline"])
         label = "完成时限"
-    revision.bump()
+    revision.bump(plan=task.plan_id)
     return label, before, application.requested_date
 
 

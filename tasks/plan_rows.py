@@ -173,13 +173,14 @@ def list_figures(plan, as_of: datetime.date) -> ListFigures:
         lambda: ListFigures(
             rows=_rows(plan), choices=_choices(plan), states=_list_states(plan, as_of)
         ),
+        plan=plan,
     )
 
 
-def warm(sender=None, using="default", **kwargs) -> None:
+def warm(sender=None, using="default", plan=None, **kwargs) -> None:
     """After a change (tasks.signals.figures_moved): the task list's figures of the hot plans
     as of today, computed once for every worker (tasks.figures does the states first)."""
     from .figures import hot_plans
 
-    for plan in hot_plans(using):
-        list_figures(plan, reporting.as_of_date(plan))
+    for hot in hot_plans(using, plan):
+        list_figures(hot, reporting.as_of_date(hot))

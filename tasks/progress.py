@@ -19,6 +19,7 @@ from .indicator_completion import completion_percent
 from .models import Indicator, IndicatorValue, Plan, ProgressReport, TaskNode, TaskUnit
 from .periods import Period, as_of_for_plan, parse_period_key, period_containing
 from .reportable import reportable
+from .state_rows import REPORT_FIELDS, IndicatorRow, LatestReport
 from .status import (
     NodeOutcome,
     Status,
@@ -36,7 +37,7 @@ from .status import (
 
 @dataclass
 class IndicatorState:
-    indicator: Indicator
+    indicator: IndicatorRow
     actual: object | None  # Decimal
     completion: float | None
 
@@ -60,7 +61,7 @@ class TaskState:
     status: Status
     expected: float
     completion: float | None
-    latest: ProgressReport | None
+    latest: LatestReport | None
     periods_since_report: int | None
     indicators: list[IndicatorState] = field(default_factory=list)
     nodes: tuple[NodeState, ...] = ()  # the node plan, each node judged (empty: none)
@@ -207,7 +208,10 @@ def task_states(plan: Plan, as_of: datetime.date, tasks=None) -> dict[int, TaskS
         )
     )
     report_ids = [r["latest_report_id"] for r in rows if r["latest_report_id"]]
-    reports = {r.pk: r for r in ProgressReport.objects.filter(pk__in=report_ids)}
+    reports = {
+        r[0]: LatestReport(*r)
+        for r in ProgressReport.objects.filter(pk__in=report_ids).values_list(*REPORT_FIELDS)
+    }
     latest_value = Subquery(
         counted_lead_values(as_of)
         .filter(indicator=OuterRef("pk"))
@@ -220,7 +224,7 @@ def task_states(plan: Plan, as_of: datetime.date, tasks=None) -> dict[int, TaskS
     ):
         indicators.setdefault(indicator.task_id, []).append(
             IndicatorState(
-                indicator=indicator,
+                indicator=IndicatorRow.of(indicator),
                 actual=indicator.latest_actual,
                 completion=completion_percent(
                     indicator.comparator, indicator.target, indicator.latest_actual
@@ -279,7 +283,9 @@ def plan_task_states(plan: Plan, as_of: datetime.date) -> dict[int, TaskState]:
 
     Callers showing some of the tasks pick theirs from it: one computation serves every page.
     """
-    return revision.memo("task_states", (plan.pk, as_of), lambda: task_states(plan, as_of))
+    return revision.memo(
+        "task_states", (plan.pk, as_of), lambda: task_states(plan, as_of), plan=plan
+    )
 
 
 def plan_status_history(
@@ -288,16 +294,22 @@ def plan_status_history(
     """status_history of some of the plan's tasks, from the whole plan's kept history (one
     figure serves every leader's portfolio: tasks.figures computes it after a change)."""
     key = (plan.pk, tuple(p.key for p in periods), today)
-    history = revision.memo(
-        "status_history",
-        key,
-        lambda: status_history(plan, periods, reportable(plan.tasks.all()), today),
+    ids, columns = revision.memo(
+        "status_history", key, lambda: _columns(plan, periods, today), plan=plan
     )
     wanted = set(task_ids)
     return {
-        period: {pk: s for pk, s in statuses.items() if pk in wanted}
-        for period, statuses in history.items()
+        period: {pk: s for pk, s in zip(ids, statuses, strict=True) if pk in wanted}
+        for period, statuses in columns.items()
     }
+
+
+def _columns(plan: Plan, periods: list[Period], today: datetime.date):
+    """status_history kept as (task ids, {period key: their statuses in that order}): tuples
+    of statuses unpickle in a third of the time of a dict per period (2022: 0.015 against 0.048 ms)."""
+    history = status_history(plan, periods, reportable(plan.tasks.all()), today)
+    ids = tuple(next(iter(history.values()), {}))
+    return ids, {period: tuple(statuses[pk] for pk in ids) for period, statuses in history.items()}
 
 
 def status_history(

@@ -29,4 +29,5 @@ def plan_reportable_ids(plan) -> frozenset[int]:
         "reportable",
         (plan.pk,),
         lambda: frozenset(reportable(plan.tasks.all()).values_list("pk", flat=True)),
+        plan=plan,
     )

@@ -30,5 +30,9 @@ closure_step = django.dispatch.Signal()
 # with `application`: whoever acts next (or the applicant, once decided) is told.
 extension_moved = django.dispatch.Signal()
 # Sent after a commit (or an autocommit write) moved the data revision (tasks.revision), with
-# `using`: receivers compute the hot figures once into the shared store (tasks.figures).
+# `using` and `plan` (the id of the plan whose figures moved; None: every plan's): receivers
+# compute the hot figures once into the shared store (tasks.figures).
 figures_moved = django.dispatch.Signal()
+# Sent with the same arguments once the response of the request that moved it has been
+# delivered (tasks.revision.request_finished): the hot figures that only some pages read.
+figures_moved_after = django.dispatch.Signal()

@@ -141,7 +141,10 @@ def kept_stale_by_unit(plan, periods) -> dict[int, int]:
     year's scores judge every report of 52 periods (~1 s), once per data revision."""
     keys = tuple(p.key for p in periods)
     return revision.memo(
-        "stale_by_unit", (plan.pk, keys, _rule()), lambda: stale_reports_by_unit(plan, periods)
+        "stale_by_unit",
+        (plan.pk, keys, _rule()),
+        lambda: stale_reports_by_unit(plan, periods),
+        plan=plan,
     )
 
 
@@ -211,3 +214,16 @@ def stale_rows(plan, period) -> list[StaleRow]:
         )
         for report, verdict in period_stale(plan, period)
     ]
+
+
+def kept_stale_rows(plan, period) -> list[StaleRow]:
+    """stale_rows, kept with the plan's other derived figures (tasks.revision) under the
+    plan's settled counter: a past period's list (about 100 ms of CPU to judge) survives the
+    reports of later periods."""
+    return revision.memo(
+        "stale",
+        (plan.pk, period.key),
+        lambda: stale_rows(plan, period),
+        plan=plan,
+        settled=period.end,  # reads the period's reports and earlier ones only
+    )

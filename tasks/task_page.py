@@ -63,7 +63,7 @@ class TaskFigure:
 def task_figure(plan: Plan, number: str, as_of: datetime.date) -> TaskFigure | None:
     """The kept figure of task `number` of the plan as of `as_of` (None: no such task)."""
     return revision.memo(
-        "task-page", (plan.pk, number, as_of), lambda: _compute(plan, number, as_of)
+        "task-page", (plan.pk, number, as_of), lambda: _compute(plan, number, as_of), plan=plan
     )
 
 

@@ -34,10 +34,9 @@ Link = namedtuple("Link", ["role", "department_id", "group_id", "name"])
 
 def plan_rows(plan: Plan) -> dict:
     """{"rows": [task row, ...] in plan order, "members": {group id: [unit ids]}, "options":
-    the filter bar's (tasks.unit_todo_filters.options_of), "plans": every plan's pk, slug,
-    year and title}. A task row: pk, number, text, short_text, url, report_url, sort_order,
+    the filter bar's (tasks.unit_todo_filters.options_of)}. A task row: pk, number, text, short_text, url, report_url, sort_order,
     closed_on, links (Link)."""
-    return revision.memo("plan_task_rows", (plan.pk,), lambda: _plan_rows(plan))
+    return revision.memo("plan_task_rows", (plan.pk,), lambda: _plan_rows(plan), plan=plan)
 
 
 def _plan_rows(plan: Plan) -> dict:
@@ -68,8 +67,16 @@ def _plan_rows(plan: Plan) -> dict:
         "rows": rows,
         "members": members,
         "options": options_of(plan),
-        "plans": list(Plan.objects.values("pk", "slug", "year", "title")),
     }
+
+
+def plan_list() -> list[dict]:
+    """The plan picker's plans (pk, slug, year, title), kept apart from the plan's own figures:
+    a change to any plan moves it (tasks.revision, no plan=), one to this plan's tasks not
+    another county's 我的任务."""
+    return revision.memo(
+        "plan_list", (), lambda: list(Plan.objects.values("pk", "slug", "year", "title"))
+    )
 
 
 def plan_lights(plan: Plan, as_of: datetime.date) -> dict:
@@ -85,7 +92,7 @@ def plan_lights(plan: Plan, as_of: datetime.date) -> dict:
             )
         return lights
 
-    return revision.memo("plan_lights", (plan.pk, as_of), compute)
+    return revision.memo("plan_lights", (plan.pk, as_of), compute, plan=plan)
 
 
 def _scope(user) -> tuple:
@@ -101,7 +108,10 @@ def unit_tasks(user, plan: Plan, period, as_of: datetime.date) -> dict:
     part in it. A row: plan_rows' row without its links, with role (tasks.unit_role),
     lead_units (names), owed, light (plan_lights' as of `as_of`, or None)."""
     key = (plan.pk, *_scope(user), period.key, as_of)
-    return revision.memo("unit_page", key, lambda: _unit_tasks(user, plan, period, as_of))
+    kept = revision.memo(
+        "unit_page", key, lambda: _unit_tasks(user, plan, period, as_of), plan=plan
+    )
+    return {**kept, "plans": plan_list()}
 
 
 def _unit_tasks(user, plan: Plan, period, as_of: datetime.date) -> dict:
@@ -123,4 +133,4 @@ def _unit_tasks(user, plan: Plan, period, as_of: datetime.date) -> dict:
         row["owed"] = task["pk"] in owed
         row["light"] = lights.get(task["pk"])
         rows.append(row)
-    return {"rows": rows, "owed": owed, "options": kept["options"], "plans": kept["plans"]}
+    return {"rows": rows, "owed": owed, "options": kept["options"]}

@@ -72,6 +72,7 @@ def task_list(request):
             "task-list-xlsx",
             (ids, title, as_of),
             lambda: export_bytes(table, title, as_of=as_of),
+            plan=plan,
         )
         return xlsx_response(data, title, as_of=as_of)
     return render(

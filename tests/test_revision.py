@@ -64,6 +64,10 @@ class MemoTests(RevisionTestCase):
         self.assertEqual(revision.memo("t", (1,), compute), 3)
         self.assertEqual(len(calls), 3)
 
+    def shared(self) -> int:
+        """The shared counter as this connection sees it."""
+        return dict(revision.current())[None]
+
     def committed_value(self) -> int:
         """The counter as another connection (another worker) sees it."""
         other = connections.create_connection(DEFAULT_DB_ALIAS)
@@ -75,26 +79,26 @@ class MemoTests(RevisionTestCase):
             other.close()
 
     def test_a_transaction_moves_it_once_privately_and_a_rollback_not_at_all(self):
-        start = revision.current()
+        start = self.shared()
         with CaptureQueriesContext(connection) as queries:
             with transaction.atomic():
                 for _ in range(3):
                     revision.bump()
-                inside = revision.current()
+                inside = self.shared()
                 self.assertNotEqual(inside, start)  # this transaction sees its own value …
                 self.assertEqual(self.committed_value(), start)  # … nobody else does yet
-        self.assertEqual(revision.current(), inside)  # the commit publishes it
+        self.assertEqual(self.shared(), inside)  # the commit publishes it
         self.assertEqual(self.committed_value(), inside)
         updates = [q for q in queries if q["sql"].startswith('UPDATE "tasks_datarevision"')]
         self.assertEqual(len(updates), 1)
         try:
             with transaction.atomic():
                 revision.bump()
-                self.assertNotEqual(revision.current(), inside)
+                self.assertNotEqual(self.shared(), inside)
                 raise RuntimeError("roll back")
         except RuntimeError:
             pass
-        self.assertEqual(revision.current(), inside)
+        self.assertEqual(self.shared(), inside)
 
     def test_it_never_walks_back_to_an_earlier_value(self):
         seen = {revision.current()}
@@ -146,8 +150,7 @@ class MemoTests(RevisionTestCase):
         self.assertEqual(len(calls), 2)
 
 
-@override_settings(AS_OF_DATE="2022-05-18")
-class FreshFiguresTests(RevisionTestCase):
+class FreshBase(RevisionTestCase):
     def setUp(self):
         super().setUp()
         self.drc = Department.objects.get(name="区发展和改革局")
@@ -180,7 +183,9 @@ class FreshFiguresTests(RevisionTestCase):
 
     def post_report(self, action, percent="35"):
         self.client.login(request=HttpRequest(), username="staff", password=PASSWORD)
-        report = ProgressReport.objects.filter(task=self.task, department=self.drc).first()
+        report = ProgressReport.objects.filter(
+            task=self.task, department=self.drc, period_key="2022-W20"
+        ).first()
         response = self.client.post(
             reverse("tasks:report", args=["2022", "7"]) + "?period=2022-W20",
             {
@@ -193,8 +198,13 @@ class FreshFiguresTests(RevisionTestCase):
             },
         )
         self.assertEqual(response.status_code, 302)
-        return ProgressReport.objects.get(task=self.task, department=self.drc)
+        return ProgressReport.objects.get(
+            task=self.task, department=self.drc, period_key="2022-W20"
+        )
 
+
+@override_settings(AS_OF_DATE="2022-05-18")
+class FreshFiguresTests(FreshBase):
     def test_the_reporting_flow_moves_it_at_every_step_that_counts_and_not_for_drafts(self):
         self.assertFalse(self.moves(lambda: self.post_report("save")))
         self.assertFalse(self.moves(lambda: self.post_report("save", percent="36")))
@@ -354,3 +364,230 @@ class FreshFiguresTests(RevisionTestCase):
         changed, _ = cells()
         self.assertNotEqual(changed, first)
         self.assertTrue(any("改写后的任务内容" in str(c) for row in changed for c in row))
+
+
+@override_settings(AS_OF_DATE="2022-05-18")
+class PerPlanTests(FreshBase):
+    """One counter per plan (tasks.models.PlanRevision) beside the shared one: a change to a
+    plan's data moves that plan's figures only, a change to what plans share moves them all;
+    either way, no plan's figures are ever older than its data."""
+
+    def setUp(self):
+        super().setUp()
+        from .synthetic import build_plan
+
+        self.other = build_plan(
+            slug="2022-b",
+            year=2022,
+            tasks=8,
+            reports_for=self.drc,
+            period_key="2022-W19",
+            author=self.staff,
+        )
+        revision.bump()  # bulk_create sends no signals
+
+    def plans(self):
+        return (self.plan, self.other)
+
+    def assert_all_fresh(self):
+        for plan in self.plans():
+            kept = {
+                pk: (s.status, s.latest and s.latest.pk)
+                for pk, s in plan_task_states(plan, AS_OF).items()
+            }
+            fresh = {
+                pk: (s.status, s.latest and s.latest.pk)
+                for pk, s in task_states(plan, AS_OF).items()
+            }
+            self.assertEqual(kept, fresh, plan.slug)
+            self.assertEqual(plan_duties(plan), expected_reporters(plan.tasks.all()), plan.slug)
+
+    def keys(self):
+        return {
+            plan.slug: revision.key_of("task_states", (plan.pk, AS_OF), plan=plan.pk)
+            for plan in self.plans()
+        }
+
+    def computes(self, plan) -> bool:
+        """Whether reading the plan's states computes them (more than the revision's query)."""
+        with CaptureQueriesContext(connection) as queries:
+            plan_task_states(plan, AS_OF)
+        return len(queries) > 1
+
+    def test_a_report_moves_its_plan_and_leaves_the_other_plan_kept(self):
+        self.assert_all_fresh()
+        before = self.keys()
+        self.post_report("submit")  # on task 7 of the 2022 plan
+        after = self.keys()
+        self.assertNotEqual(after["2022"], before["2022"])
+        self.assertEqual(after["2022-b"], before["2022-b"])
+        self.assertFalse(self.computes(self.other))  # still kept: nothing of it changed
+        self.assert_all_fresh()
+        report = ProgressReport.objects.get(task=self.task, department=self.drc)
+        self.assertEqual(plan_task_states(self.plan, AS_OF)[self.task.pk].latest.pk, report.pk)
+
+    def test_a_change_to_the_other_plan_moves_only_the_other_plan(self):
+        self.assert_all_fresh()
+        before = self.keys()
+        task = self.other.tasks.order_by("sort_order").first()
+        link = task.unit_links.filter(role=TaskUnit.Role.LEAD).first()
+        link.department = Department.objects.exclude(pk=link.department_id).first()
+        link.save()  # the task's lead unit changes: its duties do
+        after = self.keys()
+        self.assertEqual(after["2022"], before["2022"])
+        self.assertNotEqual(after["2022-b"], before["2022-b"])
+        self.assert_all_fresh()
+        report = ProgressReport.objects.filter(task__plan=self.other).first()
+        report.percent = Decimal("99")
+        report.save()  # a counted report of the other plan
+        self.assertEqual(self.keys()["2022"], before["2022"])
+        self.assert_all_fresh()
+
+    def test_a_shared_change_moves_every_plan(self):
+        self.assert_all_fresh()
+        before = self.keys()
+        self.drc.name = "区发展和改革局（改）"
+        self.drc.save()
+        after = self.keys()
+        self.assertNotEqual(after["2022"], before["2022"])
+        self.assertNotEqual(after["2022-b"], before["2022-b"])
+        self.assert_all_fresh()
+        towns = UnitGroup.objects.get(name="各镇政府（街道办事处）")
+        before = self.keys()
+        towns.members.remove(towns.members.first())
+        after = self.keys()
+        self.assertTrue(all(after[k] != before[k] for k in after))
+        self.assert_all_fresh()
+
+    def test_a_deleted_row_moves_every_plan(self):
+        self.assert_all_fresh()
+        before = self.keys()
+        self.other.tasks.order_by("sort_order").first().leader_links.first().delete()
+        after = self.keys()
+        self.assertTrue(all(after[k] != before[k] for k in after))
+        self.assert_all_fresh()
+
+    def test_a_plan_change_inside_a_transaction_is_private_until_it_commits(self):
+        self.assert_all_fresh()
+        before = self.keys()
+        try:
+            with transaction.atomic():
+                self.task.text = "改写：" + self.task.text
+                self.task.save()
+                inside = self.keys()
+                self.assertNotEqual(inside["2022"], before["2022"])
+                self.assertEqual(inside["2022-b"], before["2022-b"])
+                raise RuntimeError("roll back")
+        except RuntimeError:
+            pass
+        self.assertEqual(self.keys(), before)
+        self.assert_all_fresh()
+
+
+@override_settings(AS_OF_DATE="2022-05-18")
+class SettledTests(FreshBase):
+    """A period's 进展停滞 list reads its own reports and earlier ones only: kept under the
+    plan's settled counter once the period is over, a report of this period (2022-W20) keeps
+    it, a change to an older report or to the plan's structure moves it; it is never older
+    than the data. It is computed after the writer's response (tasks.figures.warm_after)."""
+
+    def setUp(self):
+        super().setUp()
+        from django.utils import timezone
+
+        from tasks.periods import parse_period_key
+
+        self.last = parse_period_key("2022-W19")
+        for key in ("2022-W18", "2022-W19"):  # the same words twice: W19's is stale
+            period = parse_period_key(key)
+            ProgressReport.objects.create(
+                task=self.task,
+                department=self.drc,
+                role=TaskUnit.Role.LEAD,
+                period_key=key,
+                period_start=period.start,
+                period_end=period.end,
+                state=ProgressReport.State.SUBMITTED,
+                progress="完成项目前期手续办理，推进土地征收和施工准备工作。",
+                percent=Decimal("30"),
+                submitted_at=timezone.now(),
+                created_by=self.staff,
+                updated_by=self.staff,
+            )
+
+    def stale(self):
+        from tasks.stale import kept_stale_rows
+
+        return kept_stale_rows(self.plan, self.last)
+
+    def fresh(self):
+        from tasks.stale import stale_rows
+
+        return stale_rows(self.plan, self.last)
+
+    def computes(self) -> bool:
+        with CaptureQueriesContext(connection) as queries:
+            self.stale()
+        return len(queries) > 1  # more than the revision's query
+
+    def test_this_periods_report_keeps_the_last_periods_list(self):
+        self.assertEqual(len(self.stale()), 1)
+        self.assertEqual(self.stale(), self.fresh())
+        self.post_report("submit")  # 2022-W20: its response is delivered, warm_after ran
+        self.assertFalse(self.computes())
+        self.assertEqual(self.stale(), self.fresh())
+
+    def test_a_change_to_a_last_period_report_moves_it(self):
+        self.assertEqual(self.stale(), self.fresh())
+        report = (
+            ProgressReport.objects.filter(
+                task__plan=self.plan, period_key="2022-W19", state__in=ProgressReport.State.COUNTED
+            )
+            .order_by("pk")
+            .first()
+        )
+        report.progress = "与上周完全不同的新进展：" + "新" * 40
+        report.save()
+        self.assertTrue(self.computes())
+        self.assertEqual(self.stale(), self.fresh())
+        self.assertEqual(self.stale(), [])  # no longer the same words
+
+    def test_a_change_to_the_plans_structure_moves_it(self):
+        self.assertEqual(self.stale(), self.fresh())
+        self.task.text = "改写：" + self.task.text
+        self.task.save()
+        self.assertTrue(self.computes())
+        self.assertEqual(self.stale(), self.fresh())
+
+    def test_a_settled_change_inside_a_transaction_moves_it_with_the_commit(self):
+        self.assertEqual(self.stale(), self.fresh())
+        with transaction.atomic():
+            self.post_report("submit")  # recent: the settled counter stays
+            report = ProgressReport.objects.filter(
+                task__plan=self.plan, period_key="2022-W19", state__in=ProgressReport.State.COUNTED
+            ).first()
+            report.progress = "另一段全新的进展。" + "改" * 30
+            report.save()  # settled: moves it, privately until the commit
+            self.assertEqual(self.stale(), self.fresh())
+        self.assertEqual(self.stale(), self.fresh())
+
+    def test_the_writers_request_leaves_the_last_periods_list_to_after_its_response(self):
+        from tasks import figures
+
+        calls = []
+        original = figures.warm_after
+
+        def spy(**kwargs):
+            calls.append(kwargs)
+            return original(**kwargs)
+
+        from tasks.signals import figures_moved_after
+
+        figures_moved_after.disconnect(dispatch_uid="revision-warm-after")
+        figures_moved_after.connect(spy, dispatch_uid="test-warm-after")
+        try:
+            self.post_report("submit")
+        finally:
+            figures_moved_after.disconnect(dispatch_uid="test-warm-after")
+            figures_moved_after.connect(original, dispatch_uid="revision-warm-after")
+        self.assertEqual([c["plan"] for c in calls], [self.plan.pk])

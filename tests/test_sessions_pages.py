@@ -37,7 +37,7 @@ class CachedSessionTests(BaseTestCase):
         down = {
             **settings.CACHES,
             "sessions": {
-                "BACKEND": "common.cache.TolerantRedisCache",
+                "BACKEND": "common.cache.TolerantRedisStore",
                 "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens there
                 "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
             },

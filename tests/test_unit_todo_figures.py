@@ -46,6 +46,7 @@ class UnitTodoFiguresTests(RevisionTestCase):
 
     def assert_fresh(self):
         fresh = unit_figures._unit_tasks(self.staff, self.plan, self.period, AS_OF)
+        fresh["plans"] = list(Plan.objects.values("pk", "slug", "year", "title"))
         self.assertEqual(self.page(), fresh)
         panels = {
             "pending": unit_panels._pending(self.drc),

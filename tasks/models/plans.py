@@ -265,6 +265,28 @@ class DataRevision(models.Model):
         return f"数据版本 {self.value}"
 
 
+class PlanRevision(models.Model):
+    """A plan's own counter beside DataRevision's shared one: moved by changes to that plan's
+    data (its tasks, their units, leaders, nodes, indicators, reports), so that at province
+    scale one county's report moves its own plan's figures and no other county's
+    (tasks.revision). Changes to what plans share (units, groups, leaders) move the shared one.
+    """
+
+    plan = models.OneToOneField("Plan", on_delete=models.CASCADE, primary_key=True)
+    value = models.BigIntegerField(default=0)
+    # Moved by every change `value` moves but a counted report's of a period not yet settled
+    # (ended a day ago or later): figures of settled periods alone (a past week's 进展停滞
+    # list) are kept under it, so this week's reports do not throw them away.
+    settled = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "方案数据版本"
+        verbose_name_plural = "方案数据版本"
+
+    def __str__(self):
+        return f"{self.plan_id}: 数据版本 {self.value}"
+
+
 class PlanImport(models.Model):
     """A plan file uploaded in the browser: previewed, resolved by the office, then loaded by a
     Celery job (tasks.jobs.import_plan_file). The file's bytes live in the row, so nothing is
