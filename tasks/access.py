@@ -65,16 +65,24 @@ def reports_visible_to(user, queryset=None, *, task_ids=None):
     queryset = ProgressReport.objects.all() if queryset is None else queryset
     if not user.is_authenticated:
         return queryset.none()
-    person = person_of(user)
-    readable = Q(state__in=ProgressReport.State.SHARED)
-    if person.unit is not None:
-        readable |= Q(department=person.unit)
+    states, own_unit = readable_reports(user)
+    readable = Q(state__in=states)
+    if own_unit is not None:
+        readable |= Q(department_id=own_unit)
     queryset = queryset.filter(readable)
-    if _reads_every_task(person):
+    if _reads_every_task(person_of(user)):
         return queryset  # the whole plan is in their scope
     if task_ids is not None:
         return queryset.filter(task_id__in=task_ids)
     return queryset.filter(task__in=tasks_visible_to(user))
+
+
+def readable_reports(user) -> tuple[frozenset[str], int | None]:
+    """Which reports of a task in scope this person reads: those in these states (handed in),
+    and every report of this unit (its drafts too; None: no unit). reports_visible_to's rule;
+    the task page's SQL (tasks.timeline_sql) asks it too."""
+    unit = person_of(user).unit
+    return ProgressReport.State.SHARED, None if unit is None else unit.pk
 
 
 def can_read_report(user, report: ProgressReport) -> bool:
