@@ -5,9 +5,15 @@ instructions only on tasks he or she leads); unit staff and heads read the tasks
 department is a lead or cooperating unit, directly or through a unit group it belongs to.
 
 Reports and their evidence files: `reports_visible_to` is the one rule, and every page, list,
-export and download that shows a report or serves one of its files asks it. A report is read
-by whoever may read its task once it has been handed in (submitted, approved, accepted, or
-returned after that); a draft only by its own unit's staff and head.
+export and download that shows a report or serves one of its files asks it (the task page's
+SQL, tasks.timeline_sql, asks `readable_reports`, the part of it that picks among a readable
+task's reports). A report is read by whoever may read its task once it has been handed in
+(submitted, approved, accepted, or returned after that); a draft only by its own unit's staff
+and head.
+
+The task page asks `task_reading` once (may the person read the task, and the unit's part in
+it) and hands the part on to the blocks (`role=`). unit_role_in and leads_task run SQL
+written once per database from the models' fields (_sql), as reports/dashboard_queries.py.
 """
 
 from typing import NamedTuple
