@@ -161,6 +161,39 @@ class TaskPageHistoryTests(BaseTestCase):
         self.assertEqual(len(response.context["timeline"].latest), 1)
         self.assertNotContains(response, "堂邑镇第19周进展")
 
+    def test_the_timeline_shows_exactly_the_reports_the_rule_lets_each_person_read(self):
+        # tasks.timeline_sql's SQL against the rule (tasks.access.reports_visible_to), for
+        # every kind of account, with drafts and returned reports of two units.
+        from tasks.access import reports_visible_to
+        from tasks.history import timeline_for
+
+        town = Department.objects.get(name="堂邑镇")
+        TaskUnit.objects.get_or_create(
+            task=self.target,
+            department=town,
+            defaults={"role": "cooperating", "position": 20, "written_name": town.name},
+        )
+        self.add_reports(self.units[:2])
+        self.add_reports([town], state="draft")
+        self.target.reports.filter(department=self.units[1], period_key="2022-W03").update(
+            state="returned"
+        )
+        self.target.reports.filter(department=self.drc, period_key="2022-W05").update(state="draft")
+        as_of = parse_period_key("2022-W15").end
+        for user in (self.office, self.leader, self.staff, self.head, self.town_staff):
+            with self.subTest(user=user.username):
+                shown, page = [], 1
+                while True:
+                    timeline = timeline_for(self.target, user=user, as_of=as_of, history_page=page)
+                    shown += [r.pk for r in timeline.history]
+                    if page == 1:
+                        shown += [r.pk for r in timeline.latest]
+                    if not timeline.history.has_next():
+                        break
+                    page += 1
+                rule = reports_visible_to(user, self.target.reports.filter(period_start__lte=as_of))
+                self.assertEqual(sorted(shown), sorted(rule.values_list("pk", flat=True)))
+
     def test_a_reports_text_values_and_files_show_escaped_as_on_its_own_page(self):
         from decimal import Decimal
 
