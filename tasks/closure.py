@@ -21,9 +21,9 @@ from django.utils import timezone
 from accounts.roles import person_of
 
 from . import audit, clock, revision
-from .access import leads_task, unit_role_in
+from .access import UNREAD, leading_unit, leads_task
 from .attachments import store_uploads
-from .models import ClosureApplication, ClosureEvidence, Task, TaskUnit
+from .models import ClosureApplication, ClosureEvidence, Task
 from .signals import closure_step
 
 State = ClosureApplication.State
@@ -44,20 +44,18 @@ def ensure_open(task: Task) -> None:
         raise ClosureError(CLOSED_MESSAGE)
 
 
-def applying_unit(user, task: Task):
-    """The unit this person may apply for closure for: their own, when it leads the task."""
-    unit = person_of(user).unit
-    if unit is None or unit_role_in(task, unit) != TaskUnit.Role.LEAD:
-        return None
-    return unit
+def applying_unit(user, task: Task, *, role=UNREAD):
+    """The unit this person may apply for closure for: their own, when it leads the task.
+    `role`: the unit's part, if read already (tasks.access.task_reading)."""
+    return leading_unit(user, task, role=role)
 
 
 def pending_of(task: Task) -> ClosureApplication | None:
     return task.closure_applications.filter(state__in=State.PENDING).first()
 
 
-def can_apply(user, task: Task) -> bool:
-    return applying_unit(user, task) is not None and not is_closed(task)
+def can_apply(user, task: Task, *, role=UNREAD) -> bool:
+    return applying_unit(user, task, role=role) is not None and not is_closed(task)
 
 
 def can_decide(user, application: ClosureApplication) -> bool:

@@ -5,15 +5,17 @@ from django.db.models import Prefetch
 from accounts.roles import person_of
 
 from . import closure
+from .access import UNREAD
 from .forms import ClosureForm
 from .models import ClosureEvidence, Task
 
 
-def panel(user, task: Task, *, any_applications: bool = True) -> dict:
+def panel(user, task: Task, *, any_applications: bool = True, unit_role=UNREAD) -> dict:
     """The task page's 办结 block (templates/tasks/_closure.html): the applications with their
     files and what this person may do. One query (two when the task has applications, none
     with `any_applications=False`: tasks.task_page.blocks_with_rows), one more for a unit
-    account (does its unit lead the task?)."""
+    account (does its unit lead the task?) unless `unit_role` is given (its part in the task:
+    tasks.access.task_reading)."""
     applications = (
         list(
             task.closure_applications.select_related("department", "applicant", "decided_by")
@@ -29,7 +31,7 @@ def panel(user, task: Task, *, any_applications: bool = True) -> dict:
         person.unit is not None
         and pending is None
         and not closure.is_closed(task)
-        and closure.can_apply(user, task)
+        and closure.can_apply(user, task, role=unit_role)
     )
     return {
         "applications": applications,

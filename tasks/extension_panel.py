@@ -7,13 +7,15 @@ the person leads the task (only while an application waits for the leader).
 """
 
 from . import extensions
+from .access import UNREAD
 from .deadlines import current_date
 from .extension_forms import ApplyForm
 from .models import ExtensionApplication, TaskNode
 
 
-def extension_panel(user, task, *, any_applications: bool = True) -> dict:
-    """`any_applications=False`: the task has none (tasks.task_page.blocks_with_rows)."""
+def extension_panel(user, task, *, any_applications: bool = True, unit_role=UNREAD) -> dict:
+    """`any_applications=False`: the task has none (tasks.task_page.blocks_with_rows);
+    `unit_role`: the person's unit's part in the task, read already (tasks.access.task_reading)."""
     applications = (
         list(
             ExtensionApplication.objects.filter(task=task)
@@ -29,7 +31,7 @@ def extension_panel(user, task, *, any_applications: bool = True) -> dict:
     can_apply = (
         task.closed_on is None
         and pending is None
-        and extensions.applying_unit(user, task) is not None
+        and extensions.applying_unit(user, task, role=unit_role) is not None
     )
     form = None
     if can_apply:

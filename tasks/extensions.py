@@ -18,11 +18,10 @@ from django.db import IntegrityError, transaction
 from accounts.roles import approving_unit, person_of
 
 from . import audit, clock, revision
-from .access import leads_task, unit_role_in
+from .access import UNREAD, leading_unit, leads_task
 from .deadlines import current_date, effective_due, refusal
 from .models import ExtensionApplication, Task, TaskLeader, TaskNode
 from .signals import extension_moved
-from .unit_role import LEAD
 
 State = ExtensionApplication.State
 PENDING = ExtensionApplication.PENDING
@@ -40,12 +39,10 @@ class ExtensionError(Exception):
 # --- who may do what -------------------------------------------------------------------------
 
 
-def applying_unit(user, task: Task):
-    """The lead unit this person applies for on the task (staff or head), else None."""
-    unit = person_of(user).unit
-    if unit is None or unit_role_in(task, unit) != LEAD:
-        return None
-    return unit
+def applying_unit(user, task: Task, *, role=UNREAD):
+    """The lead unit this person applies for on the task (staff or head), else None.
+    `role`: the unit's part, if read already (tasks.access.task_reading)."""
+    return leading_unit(user, task, role=role)
 
 
 def may_decide(user, application: ExtensionApplication) -> bool:

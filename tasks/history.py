@@ -6,39 +6,22 @@ The reports are rows of plain values (`ReportRow`), not model instances.
 """
 
 import datetime
-from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Case, Count, F, Value, When, Window
-from django.db.models.functions import RowNumber
 from django.utils.safestring import mark_safe
 
 from common.charts import line_chart
 
-from .access import reports_visible_to
+from . import timeline_sql
+from .access import readable_reports
 from .deadlines import effective_deadline
-from .models import Attachment, IndicatorValue, ProgressReport, Task, TaskUnit
+from .models import ProgressReport, Task, TaskUnit
 from .periods import parse_period_key
 from .progress import TaskState, counted_lead_values, expected_at_day
 
 HISTORY_PER_PAGE = 10
-
-ROW_FIELDS = (
-    "pk",
-    "period_key",
-    "period_start",
-    "department_id",
-    "department__name",
-    "role",
-    "state",
-    "is_late",
-    "progress",
-    "problems",
-    "next_steps",
-    "percent",
-)
 _ROLES = dict(TaskUnit.Role.choices)
 _STATES = dict(ProgressReport.State.choices)
 
@@ -112,58 +95,42 @@ class Timeline:
         )
 
 
+class _Older:
+    """The older reports as the paginator slices them: a page read when it is asked for."""
+
+    def __init__(self, reports: timeline_sql.Reports, latest_ids: list[int]):
+        self.reports, self.latest_ids = reports, latest_ids
+
+    def __getitem__(self, page: slice) -> list[tuple]:
+        if page.stop <= page.start:
+            return []
+        return self.reports.older(self.latest_ids, page.start, page.stop - page.start)
+
+
 def timeline_for(task: Task, *, user, as_of: datetime.date, history_page=1) -> Timeline:
     """Each unit's latest readable report up to `as_of`, and page `history_page` of the rest
     (newest first; a page number that is not one gives the first or the last page), as rows
-    of plain values.
+    of plain values. The person may read the task (the caller asked tasks.access).
 
-    Queries: the latest reports (with the number of all of them); the page of the others;
-    their attachments; their indicator values (both lists) = 4, whatever the number of
-    reports.
+    Queries (SQL written once: tasks.timeline_sql): the latest reports (with the number of all
+    of them); the page of the others; their attachments and indicator values = 3, whatever
+    the number of reports.
     """
-    visible = reports_visible_to(user, task.reports.filter(period_start__lte=as_of))
-    lead_first = Case(When(role=TaskUnit.Role.LEAD, then=Value(0)), default=Value(1))
-    newest_first = Window(
-        RowNumber(), partition_by=F("department"), order_by=F("period_start").desc()
-    )
-    latest = list(
-        visible.annotate(newest=newest_first, readable=Window(Count("pk")))
-        .filter(newest=1)
-        .order_by(lead_first, "department__sort_order", "department__pk")
-        .values_list(*ROW_FIELDS, "readable")
-    )
-    readable = latest[0][-1] if latest else 0
-    older = (
-        visible.exclude(pk__in=[r[0] for r in latest])
-        .order_by("-period_start", lead_first, "department__sort_order", "pk")
-        .values_list(*ROW_FIELDS)
-    )
-    page = _CountedPaginator(older, HISTORY_PER_PAGE, readable - len(latest)).get_page(history_page)
-    rows = [r[: len(ROW_FIELDS)] for r in latest]
+    reports = timeline_sql.Reports(task.pk, as_of, readable_reports(user))
+    rows, readable = reports.latest()
     shown = len(rows)
+    older = _Older(reports, [r[0] for r in rows])
+    page = _CountedPaginator(older, HISTORY_PER_PAGE, readable - shown).get_page(history_page)
     rows += page.object_list
-    ids = [r[0] for r in rows]
-    files, values = defaultdict(list), defaultdict(list)
-    if ids:
-        for report_id, pk, name in Attachment.objects.filter(report_id__in=ids).values_list(
-            "report_id", "pk", "original_name"
-        ):
-            files[report_id].append((pk, name))
-    if ids:
-        for report_id, *value in (
-            IndicatorValue.objects.filter(report_id__in=ids)
-            .order_by("pk")
-            .values_list("report_id", "indicator__name", "actual", "indicator__unit")
-        ):
-            values[report_id].append(tuple(value))
+    files, values = timeline_sql.items([r[0] for r in rows])
     rows = [
         ReportRow(
             *r[:5],
             _ROLES.get(r[5], r[5]),
             _STATES.get(r[6], r[6]),
             *r[7:],
-            values=tuple(values[r[0]]),
-            attachments=tuple(files[r[0]]),
+            values=tuple(values.get(r[0], ())),
+            attachments=tuple(files.get(r[0], ())),
         )
         for r in rows
     ]

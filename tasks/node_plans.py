@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from . import audit
+from .access import UNREAD, can_edit_nodes, can_propose_nodes
 from .closure import CLOSED_MESSAGE, is_closed
 from .models import NodeProposal, Task, TaskNode
 from .signals import nodes_decided, nodes_proposed
@@ -185,14 +186,13 @@ def decide(proposal_id: int, *, approve: bool, actor, reason: str = "") -> NodeP
     return proposal
 
 
-def task_section(task: Task, state, user, *, any_proposal: bool = True) -> dict:
+def task_section(task: Task, state, user, *, any_proposal: bool = True, unit_role=UNREAD) -> dict:
     """What the task page's 时间节点 section shows (templates/tasks/_nodes.html): the nodes
     judged in the task's state (tasks.progress.TaskState.nodes) and what the user may do.
-    `any_proposal=False`: the task has no proposal at all (tasks.task_page.blocks_with_rows)."""
-    from .access import can_edit_nodes, can_propose_nodes
-
+    `any_proposal=False`: the task has no proposal at all (tasks.task_page.blocks_with_rows);
+    `unit_role`: the person's unit's part in the task (tasks.access.task_reading)."""
     office = can_edit_nodes(user)
-    may_propose = not office and can_propose_nodes(user, task)
+    may_propose = not office and can_propose_nodes(user, task, role=unit_role)
     return {
         "state": state,
         "may_edit": office or may_propose,

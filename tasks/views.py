@@ -20,7 +20,7 @@ from . import (
 from .access import (
     can_edit_indicators,
     can_report,
-    may_read_task,
+    task_reading,
     tasks_visible_to,
 )
 from .closure_panel import panel as closure_panel
@@ -156,8 +156,10 @@ def task_detail(request, plan_key: str, number: str):
     as_of = min(period.end, reporting.as_of_date(plan))
     figure = task_figure(plan, number, as_of)  # kept: the task, who is responsible, its state
     # Out of scope and nonexistent look the same: no task is found by guessing its URL.
-    if figure is None or not may_read_task(request.user, figure.pk):
+    reading = None if figure is None else task_reading(request.user, figure.pk)
+    if reading is None or not reading.may_read:
         raise Http404("未找到该任务")
+    role = reading.unit_role  # the unit's part in the task, asked once for every block
     task = figure.task(plan)
     state = figure.state  # None: a heading (tasks.reportable)
     unit = person_of(request.user).unit
@@ -179,14 +181,18 @@ def task_detail(request, plan_key: str, number: str):
             "timeline": timeline,
             "trail": audit.trail(task, limit=50) if rows["events"] else [],
             "nodes": node_plans.task_section(
-                task, state, request.user, any_proposal=rows["proposals"]
+                task, state, request.user, any_proposal=rows["proposals"], unit_role=role
             )
             if state
             else None,
-            "extension": extension_panel(request.user, task, any_applications=rows["extensions"]),
+            "extension": extension_panel(
+                request.user, task, any_applications=rows["extensions"], unit_role=role
+            ),
             "charts": figure.charts,
-            "can_report": unit is not None and can_report(request.user, task, unit),
+            "can_report": unit is not None and can_report(request.user, task, unit, role=role),
             "can_edit_indicators": can_edit_indicators(request.user),
-            "closure": closure_panel(request.user, task, any_applications=rows["closures"]),
+            "closure": closure_panel(
+                request.user, task, any_applications=rows["closures"], unit_role=role
+            ),
         },
     )

@@ -33,6 +33,7 @@ from tasks.access import (
     can_review,
     involving_unit,
     leads_task,
+    task_reading,
     tasks_visible_to,
     unit_role_in,
 )
@@ -244,6 +245,32 @@ class VisibilityTests(RulePlan):
         self.assertTrue(sees(self.staff_town, self.t1))
         self.assertFalse(sees(self.staff_town, self.t2))
         self.assertTrue(sees(self.leader, self.t3))
+
+    def test_the_task_page_reads_a_task_exactly_when_the_list_shows_it(self):
+        # tasks.access.task_reading (the task page's one question) against tasks_visible_to
+        # and unit_role_in, for every account and task of the plan.
+        users = (
+            self.staff_a,
+            self.head_a,
+            self.staff_b,
+            self.staff_town,
+            self.staff_only_lead,
+            self.office,
+            self.admin,
+            self.leader,
+            self.leader_with_unit,
+            self.nobody,
+            self.reporter_without_unit,
+        )
+        for user in users:
+            unit = person_of(user).unit
+            for task in (self.t1, self.t2, self.t3, self.t4, self.t5):
+                with self.subTest(user=user.username, task=task.number):
+                    reading = task_reading(user, task.pk)
+                    visible = tasks_visible_to(user, self.tasks.filter(pk=task.pk)).exists()
+                    self.assertEqual(reading.may_read, visible)
+                    role = None if unit is None else unit_role_in(task, unit)
+                    self.assertEqual(reading.unit_role, role)
 
     def test_leads_task_only_for_the_tasks_lead_leaders(self):
         self.assertTrue(leads_task(self.leader, self.t1))
