@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
@@ -84,7 +85,7 @@ def home(request):
         "period": period,
         "periods": [p for p in _plan_periods(plan.year, plan.cycle) if p <= current],
         "switch": _switch(plan, period, current, now),
-        "due_at": due_at,
+        "due_text": f"{timezone.localtime(due_at):%-m月%-d日 %H:%M}",  # as date:"n月j日 H:i"
         "due_passed": due_passed,
         "is_future": reporting.is_future(plan, period, today),
         "counts": report_counts,
