@@ -1,7 +1,7 @@
 import django_tables2 as tables
 from django.contrib.auth import get_user_model
 
-from common.tables import BaseTable
+from common.tables import BaseTable, DateTimeTextColumn
 
 from .roles import Person
 
@@ -21,7 +21,7 @@ class AccountTable(BaseTable):
         "单位", accessor="profile__department__name", order_by=("profile__department__sort_order",)
     )
     roles = tables.Column("角色", empty_values=(), orderable=False)
-    last_login = tables.DateTimeColumn(verbose_name="最近登录", format="Y-m-d H:i")
+    last_login = DateTimeTextColumn(verbose_name="最近登录", format="Y-m-d H:i")
     state = tables.Column("状态", empty_values=(), orderable=False)
     actions = tables.TemplateColumn(
         template_name="accounts/_account_actions.html",

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from common.filters import BaseFilterSet
-from common.tables import BaseTable, JoinedColumn
+from common.tables import BaseTable, DateTimeTextColumn, JoinedColumn
 from common.widgets import FastSelect
 from departments.models import Department
 from tasks import clock
@@ -78,7 +78,7 @@ class CoordinationTable(BaseTable):
     actors = JoinedColumn(
         "协调领导/单位", names=_actors, prefetch=("leaders", "units"), orderable=False
     )
-    created_at = tables.DateTimeColumn(verbose_name="提出时间", format="Y-m-d")
+    created_at = DateTimeTextColumn(verbose_name="提出时间", format="Y-m-d")
     age = tables.Column("已过天数", empty_values=(), order_by=("created_at",))
     due = tables.DateColumn(verbose_name="协调时限", format="Y-m-d")
     state = tables.Column("状态")

@@ -19,7 +19,7 @@ from django_tables2 import RequestConfig
 from accounts.roles import can_track_instructions, person_of
 from common.export import maybe_export
 from common.redirects import redirect_next
-from common.tables import BaseTable
+from common.tables import BaseTable, DateTimeTextColumn
 from tasks import clock, coordination
 from tasks.access import tasks_visible_to
 from tasks.lookups import plan_or_404
@@ -217,7 +217,7 @@ class PendingInstructionTable(BaseTable):
     )
     leader = tables.Column("批示领导", accessor="leader__name", order_by=("leader__sort_order",))
     text = tables.Column("批示内容", orderable=False)
-    published_at = tables.DateTimeColumn(format="Y-m-d H:i", verbose_name="发布时间")
+    published_at = DateTimeTextColumn(format="Y-m-d H:i", verbose_name="发布时间")
     acknowledged = tables.Column("已阅", empty_values=(), orderable=False)
     pending_units = tables.Column("未阅单位", empty_values=(), orderable=False)
 

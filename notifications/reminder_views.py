@@ -17,7 +17,7 @@ from django_tables2 import RequestConfig
 from accounts.roles import can_remind
 from common.export import maybe_export
 from common.filters import BaseFilterSet
-from common.tables import BaseTable
+from common.tables import BaseTable, DateTimeTextColumn
 from departments.models import Department
 from notifications.delivery import summary
 from notifications.notices import OUTBOUND
@@ -66,7 +66,7 @@ class ReminderFilterSet(BaseFilterSet):
 
 
 class ReminderTable(BaseTable):
-    sent_at = tables.DateTimeColumn(verbose_name="催办时间", format="Y-m-d H:i")
+    sent_at = DateTimeTextColumn(verbose_name="催办时间", format="Y-m-d H:i")
     plan = tables.Column("方案", accessor="plan__year", order_by=("plan__year", "plan__slug"))
     period_key = tables.Column("期次")
     department = tables.Column(

@@ -2,7 +2,7 @@ import django_tables2 as tables
 from django.urls import reverse
 from django.utils.html import format_html
 
-from common.tables import BaseTable
+from common.tables import BaseTable, DateTimeTextColumn
 
 from .models import WeeklySnapshot
 
@@ -10,7 +10,7 @@ from .models import WeeklySnapshot
 class SnapshotTable(BaseTable):
     plan = tables.Column("方案", accessor="plan__title", order_by=("plan__year", "plan__slug"))
     period_label = tables.Column("期次", order_by=("period_key",))
-    generated_at = tables.DateTimeColumn(verbose_name="生成时间", format="Y-m-d H:i")
+    generated_at = DateTimeTextColumn(verbose_name="生成时间", format="Y-m-d H:i")
     download = tables.Column("下载", empty_values=(), orderable=False, exclude_from_export=True)
 
     class Meta(BaseTable.Meta):

@@ -15,7 +15,7 @@ from django_tables2 import RequestConfig
 from accounts.roles import person_of
 from common.export import maybe_export
 from common.filters import BaseFilterSet
-from common.tables import BaseTable
+from common.tables import BaseTable, DateTimeTextColumn
 from common.widgets import FastSelect
 from departments.models import Department
 
@@ -90,7 +90,7 @@ class ExtensionTable(BaseTable):
     original_date = tables.DateColumn(verbose_name="原时限", format="Y-m-d")
     requested_date = tables.DateColumn(verbose_name="申请延期至", format="Y-m-d")
     state = tables.Column("状态")
-    applied_at = tables.DateTimeColumn(verbose_name="申请时间", format="Y-m-d H:i")
+    applied_at = DateTimeTextColumn(verbose_name="申请时间", format="Y-m-d H:i")
     task_extensions = tables.Column("已延期次数", empty_values=(), orderable=False)
     action = tables.Column("", empty_values=(), orderable=False, exclude_from_export=True)
 

@@ -84,3 +84,41 @@ def build_plan(
             for task in led
         )
     return plan
+
+
+def real_and_big(unit: Department, author) -> tuple[Plan, Plan]:
+    """The two sizes the query-count tests compare (tests/test_query_counts*.py): the shipped
+    2022 plan (146 tasks), given the kind of W20 reports by `unit` that the synthetic plan
+    has, and made inactive; and a synthetic plan of 1,460 tasks of the same shape, active in
+    the same year. bulk_create sends no signals: the data revision is moved by hand."""
+    from tasks import revision
+
+    real = Plan.objects.get(year=2022)
+    period_key = "2022-W20"
+    period = parse_period_key(period_key)
+    ProgressReport.objects.bulk_create(
+        ProgressReport(
+            task=t,
+            department=unit,
+            role="lead",
+            period_key=period_key,
+            period_start=period.start,
+            period_end=period.end,
+            state="submitted",
+            progress="进展",
+            percent=30,
+            created_by=author,
+            updated_by=author,
+        )
+        for t in Task.objects.filter(
+            plan=real, unit_links__department=unit, unit_links__role="lead"
+        )
+    )
+    revision.bump()
+    real.is_active = False  # the synthetic plan is the active one in its own year
+    real.save()
+    big = build_plan(
+        slug="big", year=2022, tasks=1460, reports_for=unit, period_key=period_key, author=author
+    )
+    revision.bump()
+    return real, big

@@ -13,10 +13,9 @@ from django.urls import reverse
 from leaders.models import Leader
 from tasks import revision
 from tasks.models import Plan, ProgressReport, Task
-from tasks.periods import parse_period_key
 
 from .base import BaseTestCase
-from .synthetic import build_plan
+from .synthetic import real_and_big
 
 W20 = "2022-W20"
 
@@ -26,33 +25,7 @@ class QueryCountTests(BaseTestCase):
     @classmethod
     def setUpTestData(cls):
         super().setUpTestData()
-        real = Plan.objects.get(year=2022)
-        # The real plan gets the same kind of reports the synthetic one has.
-        period = parse_period_key(W20)
-        ProgressReport.objects.bulk_create(
-            ProgressReport(
-                task=t,
-                department=cls.drc,
-                role="lead",
-                period_key=W20,
-                period_start=period.start,
-                period_end=period.end,
-                state="submitted",
-                progress="进展",
-                percent=30,
-                created_by=cls.staff,
-                updated_by=cls.staff,
-            )
-            for t in Task.objects.filter(
-                plan=real, unit_links__department=cls.drc, unit_links__role="lead"
-            )
-        )
-        real.is_active = False  # the synthetic plan is the active one in its own year
-        real.save()
-        cls.big = build_plan(
-            slug="big", year=2022, tasks=1460, reports_for=cls.drc, period_key=W20, author=cls.staff
-        )
-        cls.real = real
+        cls.real, cls.big = real_and_big(cls.drc, cls.staff)
 
     def count(self, user, url, params=None) -> int:
         """Queries of the page with nothing kept yet (tasks.revision; the page as the first

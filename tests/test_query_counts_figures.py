@@ -13,12 +13,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from leaders.models import Leader
-from tasks import revision
-from tasks.models import Plan, ProgressReport, Task
-from tasks.periods import parse_period_key
+from tasks.models import ProgressReport
 
 from .base import BaseTestCase
-from .synthetic import build_plan
+from .synthetic import real_and_big
 
 W20 = "2022-W20"
 
@@ -28,34 +26,7 @@ class KeptFiguresQueryCountTests(BaseTestCase):
     @classmethod
     def setUpTestData(cls):
         super().setUpTestData()
-        real = Plan.objects.get(year=2022)
-        period = parse_period_key(W20)
-        ProgressReport.objects.bulk_create(
-            ProgressReport(
-                task=t,
-                department=cls.drc,
-                role="lead",
-                period_key=W20,
-                period_start=period.start,
-                period_end=period.end,
-                state="submitted",
-                progress="进展",
-                percent=30,
-                created_by=cls.staff,
-                updated_by=cls.staff,
-            )
-            for t in Task.objects.filter(
-                plan=real, unit_links__department=cls.drc, unit_links__role="lead"
-            )
-        )
-        revision.bump()  # bulk_create sends no signals
-        real.is_active = False
-        real.save()
-        cls.big = build_plan(
-            slug="big", year=2022, tasks=1460, reports_for=cls.drc, period_key=W20, author=cls.staff
-        )
-        revision.bump()
-        cls.real = real
+        cls.real, cls.big = real_and_big(cls.drc, cls.staff)
 
     def kept(self, user, url, params) -> tuple[list[str], int]:
         """The queries of the second request (the first kept the figures) and of the first."""
