@@ -167,13 +167,24 @@ def clear(username: str = "", ip_address: str | None = None) -> int:
     return AxesProxyHandler.reset_attempts(ip_address=ip_address or None, username=username or None)
 
 
+def counting_since(now):
+    """The earliest failure that still counts at `now` (LOGIN_LOCKOUT_SECONDS before it)."""
+    return now - cool_off()
+
+
 def current_locks(now=None) -> list[dict]:
     """Locks in force now, each kind with its key, for the office's unlock page (one query)."""
     now = now or timezone.now()
-    lockout = cool_off()
-    rows = AccessAttempt.objects.filter(attempt_time__gte=now - lockout).values_list(
+    rows = AccessAttempt.objects.filter(attempt_time__gte=counting_since(now)).values_list(
         "username", "ip_address", "failures_since_start", "attempt_time"
     )
+    return locks_of(rows)
+
+
+def locks_of(rows) -> list[dict]:
+    """The locks that `rows` of the failures still counting (username, address, failures,
+    attempt time) add up to (the dashboard reads the rows with its other live reads)."""
+    lockout = cool_off()
     tallies: dict[tuple, dict] = {}
     for username, ip_address, failures, at in rows:
         username, ip_address = username or "", ip_address or ""

@@ -24,7 +24,7 @@ from tasks.periods import Period
 from tasks.stale import StaleRow, kept_stale_rows
 from tasks.status import Status
 
-from .dashboard_queries import OWED, owed_reports
+from .dashboard_queries import OWED
 from .overview import as_of_for, period_overview
 
 SHOWN = 30  # lagging tasks, changes and stale reports listed (the totals say how many more)
@@ -111,12 +111,13 @@ def dashboard_figures(
     return revision.memo(NAME, (plan.pk, period.key, as_of), computed, plan=plan)
 
 
-def summary_counts(plan: Plan, period: Period, today: datetime.date):
+def summary_counts(plan: Plan, period: Period, today: datetime.date, owed_rows):
     """The kept figures, and the summary's counts with the drafts and returned reports of now
-    (saving a draft moves no kept figure): read again unless the figures were just computed."""
+    (saving a draft moves no kept figure): `owed_rows` of the period (dashboard_queries.live)
+    unless the figures were just computed."""
     fresh: dict = {}
     figures = dashboard_figures(plan, period, today, fresh=fresh)
-    owed = fresh or owed_counts(figures, owed_reports(plan, period))
+    owed = fresh or owed_counts(figures, owed_rows)
     return figures, figures.report_counts | owed
 
 

@@ -8,16 +8,15 @@ from django.db.models import Q
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 
-from accounts import throttle
 from accounts.roles import can_generate_reports, can_read_reports, can_use_dashboard, start_url
 from common.charts import LIGHT_COLORS, bar_chart, donut_chart
 from common.export import maybe_export
 from tasks import clock, reporting
-from tasks.coordination_figures import open_counts
 from tasks.lookups import period_or_404
 from tasks.models import Plan
 from tasks.periods import parse_period_key, period_label, plan_periods
@@ -74,7 +73,8 @@ def home(request):
         period = dashboard_period(plan, now)
     current = reporting.current_period(plan, today)
     due_at = reporting.plan_due_at(plan, period)
-    figures, report_counts = summary_counts(plan, period, today)
+    live = dashboard_queries.live(plan, period, today, now)
+    figures, report_counts = summary_counts(plan, period, today, live.owed)
     counts = dict(zip(Status, figures.status_counts, strict=True))
     units = figures.units
     missing = figures.report_counts["missing"]
@@ -85,7 +85,7 @@ def home(request):
         "period": period,
         "periods": [p for p in _plan_periods(plan.year, plan.cycle) if p <= current],
         "switch": _switch(plan, period, current, now),
-        "due_at": due_at,
+        "due_text": f"{timezone.localtime(due_at):%-m月%-d日 %H:%M}",  # as date:"n月j日 H:i"
         "due_passed": due_passed,
         "is_future": reporting.is_future(plan, period, today),
         "counts": report_counts,
@@ -121,9 +121,9 @@ def home(request):
         ],
         "stale_reports": figures.stale,  # 进展停滞
         "stale_total": figures.stale_total,
-        "coordination_counts": open_counts(plan, today),  # 需协调事项 (one query)
-        "locks": throttle.current_locks(),
-        "role_changes": dashboard_queries.role_changes(),
+        "coordination_counts": live.coordination,  # 需协调事项
+        "locks": live.locks,
+        "role_changes": live.role_changes,
     }
     return render(request, "reports/dashboard.html", context)
 

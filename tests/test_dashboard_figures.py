@@ -10,6 +10,7 @@ web request does, and finds the figures warmed for every worker (reports.receive
 
 import datetime
 
+from axes.models import AccessAttempt
 from django.db import connection
 from django.http import HttpRequest
 from django.test import override_settings
@@ -17,13 +18,13 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts import throttle
 from accounts.models import Profile, RoleChange
 from departments.models import Department
 from leaders.models import CoordinationItem
 from reports import dashboard_queries
 from reports.dashboard_figures import compute, dashboard_figures, summary_counts
 from tasks import reporting, revision
-from tasks.coordination_figures import open_counts
 from tasks.models import Plan, ProgressReport, Task
 from tasks.periods import parse_period_key
 
@@ -65,6 +66,12 @@ class DashboardFiguresMoveTests(BaseTestCase):
         self.assertNotEqual(read(after), read(before))
         return read(before), read(after)
 
+    def summary(self):
+        now = timezone.make_aware(datetime.datetime.combine(TODAY, datetime.time(12)))
+        return summary_counts(
+            self.plan, W20, TODAY, dashboard_queries.live(self.plan, W20, TODAY, now).owed
+        )
+
     def unit(self, figures, name="区发展和改革局"):
         return next(u for u in figures.units if u.name == name)
 
@@ -102,17 +109,17 @@ class DashboardFiguresMoveTests(BaseTestCase):
 
     def test_a_draft_or_a_returned_report_shows_in_the_counts_at_once(self):
         """They move no kept figure (tasks.receivers): the page counts them per request."""
-        kept, counts = summary_counts(self.plan, W20, TODAY)
+        kept, counts = self.summary()
         self.assertEqual((counts["draft"], counts["returned"]), (0, 0))
         before = revision.current()
         add_report(self.seven, self.drc, self.staff, state="draft")
         add_report(self.one, self.drc, self.staff, state="returned")
         self.assertEqual(revision.current(), before)  # nothing kept moved
-        figures, counts = summary_counts(self.plan, W20, TODAY)
+        figures, counts = self.summary()
         self.assertEqual(figures, kept)
         self.assertEqual((counts["draft"], counts["returned"]), (1, 1))
         revision.forget()  # computed afresh, the same counts from period_overview
-        fresh, counts = summary_counts(self.plan, W20, TODAY)
+        fresh, counts = self.summary()
         self.assertEqual((counts["draft"], counts["returned"]), (1, 1))
         self.assertEqual(fresh.report_counts["missing"], kept.report_counts["missing"])
 
@@ -156,9 +163,16 @@ class DashboardFiguresWarmTests(RevisionTestCase):
         self.assertEqual(dashboard_figures(self.plan, current, today).report_counts["submitted"], 1)
 
 
+NOW = timezone.make_aware(datetime.datetime(2022, 5, 18, 12))
+
+
+def live(plan=None, today=datetime.date(2022, 5, 18), now=NOW, period=W20):
+    return dashboard_queries.live(plan or Plan.objects.get(year=2022), period, today, now)
+
+
 class DashboardQueriesTests(BaseTestCase):
-    """The dashboard's live reads in hand-written SQL (reports.dashboard_queries,
-    tasks.coordination_figures.open_counts) read what the ORM reads."""
+    """The dashboard's live reads in hand-written SQL (reports.dashboard_queries) read what
+    the ORM reads."""
 
     def test_the_plans_come_in_the_dashboards_order_with_their_fields(self):
         Plan.objects.create(slug="2021", year=2021, title="旧方案", is_active=False)
@@ -178,7 +192,7 @@ class DashboardQueriesTests(BaseTestCase):
             profile = Profile.objects.get(user=self.town_staff)
             profile.is_unit_head = not profile.is_unit_head
             profile.save(changed_by=self.office)
-        ours = dashboard_queries.role_changes()
+        ours = live().role_changes
         orm = RoleChange.objects.select_related("user")[:5]
         self.assertEqual(
             ours,
@@ -195,5 +209,46 @@ class DashboardQueriesTests(BaseTestCase):
         item(self, self.task["1"], self.drc, due=datetime.date(2022, 5, 10))
         item(self, self.task["15"], self.drc, due=datetime.date(2022, 5, 31))
         item(self, self.task["15"], self.drc, state=CoordinationItem.State.RESOLVED)
-        self.assertEqual(open_counts(plan, datetime.date(2022, 5, 18)), {"open": 2, "overdue": 1})
-        self.assertEqual(open_counts(plan, datetime.date(2022, 6, 1)), {"open": 2, "overdue": 2})
+        self.assertEqual(live(plan).coordination, {"open": 2, "overdue": 1})
+        self.assertEqual(
+            live(plan, datetime.date(2022, 6, 1)).coordination, {"open": 2, "overdue": 2}
+        )
+        other = Plan.objects.create(slug="2023", year=2023, title="新方案")
+        self.assertEqual(live(other).coordination, {"open": 0, "overdue": 0})
+
+    def test_the_drafts_and_returned_reports_of_the_period_and_plan(self):
+        add_report(self.task["1"], self.drc, self.staff, state="draft")
+        add_report(self.task["125"], self.drc, self.staff, state="returned")
+        add_report(self.task["15"], self.drc, self.staff, state="submitted")
+        add_report(self.task["1"], self.drc, self.staff, state="draft", period="2022-W19")
+        orm = ProgressReport.objects.filter(
+            task__plan__year=2022, period_key="2022-W20", state__in=["draft", "returned"]
+        ).values_list("task_id", "department_id", "state")
+        self.assertCountEqual(live().owed, list(orm))
+        self.assertEqual(len(live().owed), 2)
+
+    def test_the_locks_are_those_of_the_unlock_page(self):
+        def failures(n, username, ip, minutes_ago):
+            AccessAttempt.objects.create(
+                username=username,
+                ip_address=ip,
+                user_agent=f"{username} {ip}",
+                failures_since_start=n,
+                get_data="",
+                post_data="",
+                http_accept="",
+                path_info="/login/",
+            )
+            at = NOW - datetime.timedelta(minutes=minutes_ago)
+            AccessAttempt.objects.filter(username=username, ip_address=ip).update(attempt_time=at)
+
+        failures(5, "staff", "10.0.0.1", 1)  # a pair
+        failures(12, "town", "198.51.100.1", 2)  # a pair, and the username
+        failures(9, "head", "203.0.113.8", 3)  # a pair
+        failures(9, "gone", "203.0.113.9", 60 * 24)  # no longer counts
+        ours = live().locks
+        self.assertEqual(ours, throttle.current_locks(NOW))
+        self.assertEqual(
+            [(lock["kind"], lock["username"]) for lock in ours],
+            [("pair", "head"), ("pair", "staff"), ("pair", "town"), ("username", "town")],
+        )
