@@ -86,6 +86,10 @@ class PlanTaskTable(TaskTable):
 
     def __init__(self, queryset, *args, states, rows, **kwargs):
         self.states = states
+        # This table's lights and period labels, each written once: a page's 50 rows show a
+        # few of each (0.57 -> 0.06 ms CPU for the two columns of a page, a loop, 2026-12-01).
+        self._lights = {}
+        self._labels = {}
         super().__init__(KeptRowsData(queryset, rows), *args, **kwargs)
 
     # --- cells ---------------------------------------------------------------------------
@@ -94,11 +98,19 @@ class PlanTaskTable(TaskTable):
 
     def render_light(self, record):
         state = self.states.get(record.pk)
-        return (
-            light_html(state.status, state.closed_on)
-            if state
-            else format_html('<span class="muted">{}</span>', HEADING)
-        )
+        key = (state.status, state.closed_on) if state else None
+        found = self._lights.get(key)
+        if found is None:
+            found = self._lights[key] = (
+                light_html(*key) if state else format_html('<span class="muted">{}</span>', HEADING)
+            )
+        return found
+
+    def _period_label(self, key: str) -> str:
+        found = self._labels.get(key)
+        if found is None:
+            found = self._labels[key] = period_label(key)
+        return found
 
     def value_light(self, record):
         state = self.states.get(record.pk)
@@ -130,13 +142,13 @@ class PlanTaskTable(TaskTable):
             return "—"
         if state.latest_key is None:
             return format_html('<span class="muted">{}</span>', "尚未报送")
-        return period_label(state.latest_key)
+        return self._period_label(state.latest_key)
 
     def value_latest(self, record):
         state = self.states.get(record.pk)
         if state is None or state.latest_key is None:
             return ""
-        return period_label(state.latest_key)
+        return self._period_label(state.latest_key)
 
     # --- sorting on computed figures ------------------------------------------------------
     def _by(self, queryset, is_descending, key):
