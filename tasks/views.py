@@ -25,7 +25,6 @@ from .access import (
 )
 from .closure_panel import panel as closure_panel
 from .extension_panel import extension_panel
-from .filters import TaskFilterSet
 from .history import timeline_for
 from .lookups import kept_plan_or_404, period_or_404
 from .periods import plan_periods
@@ -34,14 +33,6 @@ from .plan_table import PlanTaskFilterSet, PlanTaskTable
 from .task_page import task_figure
 from .unit_todo_filters import UnitTodoFilterSet
 from .unit_todo_table import UnitTodoTable
-
-
-def _filtered_table(request, plan, table_class, **table_kwargs):
-    queryset = tasks_visible_to(request.user, plan.tasks.select_related("section", "plan"))
-    filterset = TaskFilterSet(request.GET or None, queryset=queryset, plan=plan)
-    table = table_class(filterset.qs, **table_kwargs)
-    RequestConfig(request, paginate={"per_page": 50}).configure(table)
-    return filterset, table
 
 
 @login_required
