@@ -136,6 +136,7 @@ def _presigned(fn):
         return fn(*args, **kwargs)
 
     call.__signature__ = signature
+    call.__wrapped__ = fn  # functools' convention: callers that need no signature call fn
     return call
 
 

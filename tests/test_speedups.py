@@ -1,5 +1,6 @@
-"""The two fast paths kept (common/widgets.py FastSelect, common/templatetags/table_rows.py)
-produce exactly what the library paths they replace produce; the period picker's options."""
+"""The fast paths kept (common/widgets.py FastSelect and SpacedSelect, common/templatetags/
+table_rows.py) produce exactly what the library paths they replace produce (SpacedSelect byte
+for byte); the period picker's options."""
 
 import inspect
 import re
@@ -11,7 +12,7 @@ from django.test import RequestFactory, SimpleTestCase, TestCase
 from django.utils.html import format_html
 
 from common.tables import BaseTable, _presigned
-from common.widgets import FastSelect
+from common.widgets import FastSelect, SpacedSelect
 from tasks.models import Task
 from tasks.tables import TaskTable
 
@@ -38,6 +39,14 @@ class FastSelectTests(SimpleTestCase):
                     slow = forms.Select(choices=self.CHOICES).render("unit", value, attrs)
                     fast = FastSelect(choices=self.CHOICES).render("unit", value, attrs)
                     self.assertEqual(_squash(fast), _squash(slow))
+
+    def test_spaced_it_renders_djangos_select_byte_for_byte(self):
+        for value in (None, "", "2", "4", ["bad"]):
+            for attrs in (None, {"id": "id_unit", "disabled": True, "data-x": 'a"b'}):
+                with self.subTest(value=value, attrs=attrs):
+                    slow = forms.Select(choices=self.CHOICES).render("unit", value, attrs)
+                    fast = SpacedSelect(choices=self.CHOICES).render("unit", value, attrs)
+                    self.assertEqual(fast, slow)
 
     def test_it_escapes_labels(self):
         html = FastSelect(choices=self.CHOICES).render("unit", "2")
