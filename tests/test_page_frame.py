@@ -1,10 +1,18 @@
 """What every page's frame (templates/base.html, the context processors) shows, kept right by
-its fast paths: the menu's links under any script prefix."""
+its fast paths: the menu's links under any script prefix, the 待审核 count."""
 
 import re
 
+from django.db.models import Q
 from django.test import override_settings
 from django.urls import set_script_prefix
+
+from departments.models import UnitGroup
+from tasks.access import involving_unit
+from tasks.context_processors import pending_count
+from tasks.head_review import head_queue
+from tasks.models import ProgressReport, Task, TaskUnit
+from tasks.periods import parse_period_key
 
 from .base import BaseTestCase
 
@@ -34,3 +42,64 @@ class MenuLinkTests(BaseTestCase):
         self.assertEqual(prefixed.replace('"/dudu/', '"/'), plain)
         set_script_prefix("/")
         self.assertEqual(self.menu(), plain)
+
+
+@override_settings(AS_OF_DATE="2022-05-18")
+class ReviewCountTests(BaseTestCase):
+    """The menu's 待审核 count (one statement, tasks.context_processors.pending_count) is
+    head_queue's count in every case that rule tells apart."""
+
+    def report(self, task, state="submitted", unit=None, period="2022-W20"):
+        week = parse_period_key(period)
+        return ProgressReport.objects.create(
+            task=task,
+            department=unit or self.drc,
+            role="lead",
+            period_key=period,
+            period_start=week.start,
+            period_end=week.end,
+            state=state,
+            progress="进展",
+            created_by=self.staff,
+            updated_by=self.staff,
+        )
+
+    def assertCounts(self, expected: int):
+        self.assertEqual(head_queue(self.head).count(), expected)
+        self.assertEqual(pending_count(self.head), expected)
+
+    def test_the_menu_count_is_the_head_queues(self):
+        involved = involving_unit(Task.objects.filter(plan__year=2022), self.drc)
+        outside = Task.objects.filter(plan__year=2022).exclude(pk__in=involved)
+        first, second, closed, removed = involved.order_by("sort_order")[:4]
+        via_group, elsewhere = outside.order_by("sort_order")[:2]
+        self.assertCounts(0)
+        self.report(first)
+        self.report(second)
+        self.assertCounts(2)
+        self.report(first, "draft", period="2022-W19")
+        self.report(second, "returned", period="2022-W19")
+        self.report(first, "approved", period="2022-W18")
+        self.report(first, unit=self.town, period="2022-W17")
+        self.assertCounts(2)  # drafts, returned, approved and another unit's do not wait
+        self.report(closed)
+        self.assertCounts(3)
+        Task.objects.filter(pk=closed.pk).update(closed_on="2022-05-18")
+        self.assertCounts(2)  # a closed task's leave the queue
+        self.report(removed)
+        self.assertCounts(3)
+        TaskUnit.objects.filter(task=removed).filter(
+            Q(department=self.drc) | Q(group__members=self.drc)
+        ).delete()
+        self.assertCounts(2)  # the unit no longer reads the task
+        self.report(elsewhere)
+        self.report(via_group)
+        self.assertCounts(2)
+        group = UnitGroup.objects.create(name="测试群组")
+        group.members.add(self.drc)
+        TaskUnit.objects.create(
+            task=via_group, role="cooperating", position=9, group=group, written_name="测试群组"
+        )
+        self.assertCounts(3)  # involved through a group it belongs to
+        self.assertEqual(pending_count(self.staff), 0)
+        self.assertEqual(pending_count(self.office), 0)
