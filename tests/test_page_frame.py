@@ -1,13 +1,18 @@
 """What every page's frame (templates/base.html, the context processors) shows, kept right by
-its fast paths: the menu's links under any script prefix, the 待审核 count."""
+its fast paths: the menu's links under any script prefix, the 待审核 count, the unread count."""
 
 import re
 
+from django.db import connection
 from django.db.models import Q
+from django.shortcuts import render
 from django.test import override_settings
-from django.urls import set_script_prefix
+from django.test.utils import CaptureQueriesContext
+from django.urls import include, path, set_script_prefix
+from django.utils import timezone
 
 from departments.models import UnitGroup
+from notifications.models import Notification
 from tasks.access import involving_unit
 from tasks.context_processors import pending_count
 from tasks.head_review import head_queue
@@ -15,6 +20,19 @@ from tasks.models import ProgressReport, Task, TaskUnit
 from tasks.periods import parse_period_key
 
 from .base import BaseTestCase
+
+
+def read_all_then_render(request):
+    """A view that marks the viewer's notifications read, then renders a page in the same
+    request (the notification centre's own views redirect instead)."""
+    Notification.objects.filter(user=request.user, read_at=None).update(read_at=timezone.now())
+    return render(request, "base.html")
+
+
+urlpatterns = [
+    path("__read_all_then_render__", read_all_then_render),
+    path("", include("config.urls")),
+]
 
 
 @override_settings(AS_OF_DATE="2022-05-18")
@@ -103,3 +121,29 @@ class ReviewCountTests(BaseTestCase):
         self.assertCounts(3)  # involved through a group it belongs to
         self.assertEqual(pending_count(self.staff), 0)
         self.assertEqual(pending_count(self.office), 0)
+
+
+@override_settings(AS_OF_DATE="2022-05-18", ROOT_URLCONF="tests.test_page_frame")
+class UnreadCountTests(BaseTestCase):
+    BADGE = '<a href="/notifications/">通知<span class="badge">2</span></a>'
+    NONE = '<a href="/notifications/">通知</a>'
+
+    def setUp(self):
+        for title in ("一", "二"):
+            Notification.objects.create(user=self.staff, title=title)
+        Notification.objects.create(user=self.office, title="别人的")
+        self.login_renewed(self.staff)
+
+    def test_a_get_shows_the_count_loaded_with_the_user_without_a_query_of_its_own(self):
+        with CaptureQueriesContext(connection) as queries:
+            self.assertContains(self.client.get("/tasks/"), self.BADGE)
+        counting = [q["sql"] for q in queries if "reports_notification" in q["sql"]]
+        self.assertEqual(len(counting), 1)
+        self.assertIn('FROM "auth_user"', counting[0])  # the user's own query
+        Notification.objects.filter(user=self.staff).update(read_at=timezone.now())
+        self.assertContains(self.client.get("/tasks/"), self.NONE)
+
+    def test_a_post_that_changes_the_count_then_renders_shows_the_new_count(self):
+        self.assertContains(self.client.get("/tasks/"), self.BADGE)
+        self.assertContains(self.client.post("/__read_all_then_render__"), self.NONE)
+        self.assertEqual(Notification.objects.filter(read_at=None).count(), 1)  # the office's
