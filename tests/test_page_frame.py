@@ -10,6 +10,7 @@ from django.db import connection
 from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.templatetags.static import static
 from django.test import SimpleTestCase, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import include, path, set_script_prefix
@@ -65,6 +66,11 @@ class MenuLinkTests(BaseTestCase):
         self.assertEqual(prefixed.replace('"/dudu/', '"/'), plain)
         set_script_prefix("/")
         self.assertEqual(self.menu(), plain)
+
+    def test_the_static_files_are_linked_as_the_static_tag_links_them(self):
+        html = self.client.get("/login/").content.decode()
+        for name in ("favicon.svg", "css/app.css", "js/app.js"):
+            self.assertIn(f'"{static(name)}"', html)
 
 
 @override_settings(AS_OF_DATE="2022-05-18")
