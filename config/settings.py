@@ -57,7 +57,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "csp.middleware.CSPMiddleware",
+    # django-csp's policy, built once (django-csp's middleware built it on every response).
+    "common.middleware.ContentSecurityPolicyMiddleware",
     "common.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before sessions, forms and the login throttle: NUL bytes and non-UTF-8 input get a 400.

@@ -423,7 +423,7 @@ class BulletinQueryCountTests(BaseTestCase):
             Bulletin.objects.create(plan=plan, period_key=f"2022-W{number:02d}", state="issued",
                                     number=number, period_label=f"第{number}周")  # fmt: skip
         self.login_renewed(self.leader)
-        # user with profile and leader (the session is read from Redis), unread notifications
-        # (header), issued bulletins with their plans
-        with self.assertNumQueries(3):
+        # user with profile, leader and unread notifications (header; the session is read from
+        # Redis), issued bulletins with their plans
+        with self.assertNumQueries(2):
             self.client.get(reverse("reports:bulletins"))

@@ -40,7 +40,7 @@ def test_it_splits_lists(monkeypatch):
 
 def test_it_parses_postgres_urls():
     db = database_from_url("postgres://u%40x:p%2Fw@db.local:6543/dudu?sslmode=require")
-    assert db["ENGINE"] == "django.db.backends.postgresql"
+    assert db["ENGINE"] == "common.postgresql"  # Django's, subclassed (common/postgresql)
     assert (db["USER"], db["PASSWORD"], db["HOST"], db["PORT"], db["NAME"]) == (
         "u@x",
         "p/w",

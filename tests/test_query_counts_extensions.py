@@ -62,30 +62,30 @@ class ExtensionQueryCountTests(BaseTestCase):
         applications(others[20:40], self.drc, self.staff, "refused")
         applications([self.task["1"]] * 5, self.drc, self.staff, "approved")
 
-    def test_the_list_runs_eight_queries_with_one_application_or_forty_six(self):
-        # 2; approved extensions per task shown (1); the page's count (1); per-unit counts (1);
+    def test_the_list_runs_seven_queries_with_one_application_or_forty_six(self):
+        # 1 (the user with profile, leader and unread notifications); approved extensions per task shown (1); the page's count (1); per-unit counts (1);
         # the plan and unit choices of the filters (2); the page of applications with their
-        # task, plan, unit and node (1) = 8
+        # task, plan, unit and node (1) = 7
         url = reverse("tasks:extensions")
         small = self.count(self.office, url)
         self.grow()
         big = self.count(self.office, url)
         filtered = self.count(self.office, url, {"state": "pending", "q": "资金"})
-        self.assertEqual((small, big, filtered), (8, 8, 8))
+        self.assertEqual((small, big, filtered), (7, 7, 7))
 
-    def test_an_application_page_runs_four_queries(self):
-        # 2; the application with its task, plan, node, unit and applicant (1); its trail (1)
-        # = 4; a head's menu adds its 待审核 count (5).
+    def test_an_application_page_runs_three_queries(self):
+        # 1; the application with its task, plan, node, unit and applicant (1); its trail (1)
+        # = 3; a head's menu adds its 待审核 count (4).
         url = reverse("tasks:extension", args=[self.first.pk])
-        self.assertEqual(self.count(self.office, url), 4)
-        self.assertEqual(self.count(self.head, url), 5)
+        self.assertEqual(self.count(self.office, url), 3)
+        self.assertEqual(self.count(self.head, url), 4)
         self.grow()
-        self.assertEqual(self.count(self.office, url), 4)
+        self.assertEqual(self.count(self.office, url), 3)
 
-    def test_the_apply_form_runs_six_queries(self):
-        # 2; plan; task; the unit's part in the task (1); the task's nodes (1) = 6
+    def test_the_apply_form_runs_five_queries(self):
+        # 1; plan; task; the unit's part in the task (1); the task's nodes (1) = 5
         url = reverse("tasks:extension_apply", args=["2022", "1"])
-        self.assertEqual(self.count(self.staff, url), 6)
+        self.assertEqual(self.count(self.staff, url), 5)
 
     def test_the_task_pages_panel_costs_one_to_three_queries_whatever_the_applications(self):
         task = Task.objects.select_related("plan").get(pk=self.task["1"].pk)

@@ -50,47 +50,47 @@ class KeptFiguresQueryCountTests(BaseTestCase):
         return big
 
     def test_my_tasks_reads_kept_duties_and_states(self):
-        # 2 (user with profile and leader, unread notifications; the session is read from
+        # 1 (user with profile, leader and unread notifications; the session is read from
         # Redis) + revision; the unit's reports of this period and the open ones (drafts move
-        # no figure) = 4 (the plan, the unit's rows, filter choices, plan selector, the
+        # no figure) = 3 (the plan, the unit's rows, filter choices, plan selector, the
         # instructions to acknowledge and the 需协调事项 are kept: tasks.unit_figures,
         # leaders.unit_panels)
         self.assert_fixed(
-            4, self.staff, reverse("tasks:mine"), lambda p: {"plan": p.slug, "period": W20}
+            3, self.staff, reverse("tasks:mine"), lambda p: {"plan": p.slug, "period": W20}
         )
 
     def test_the_office_dashboard_reads_kept_states_and_duties(self):
-        # 2 + plans; revision; the live reads in one statement (reports.dashboard_queries.live:
+        # 1 + plans; revision; the live reads in one statement (reports.dashboard_queries.live:
         # the period's drafts and returned reports, which move no kept figure; open and
-        # overdue 需协调事项; login locks; role changes) = 5 (the period's figures are kept:
+        # overdue 需协调事项; login locks; role changes) = 4 (the period's figures are kept:
         # reports.dashboard_figures, with the stale reports)
         self.assert_fixed(
-            5, self.office, reverse("home"), lambda p: {"plan": p.slug, "period": W20}
+            4, self.office, reverse("home"), lambda p: {"plan": p.slug, "period": W20}
         )
 
     def test_the_leader_portfolio_reads_kept_states_and_trend(self):
         url = reverse("leaders:portfolio", args=[Leader.objects.get(name="张娅").pk])
-        # 2 (the leader's own portfolio: the leader comes with the user); revision; the plan
+        # 1 (the leader's own portfolio: the leader comes with the user); revision; the plan
         # the address names; the leader's instructions with new 落实情况; the open 需协调事项
-        # the leader must act on = 6 (kept: the leader's plans and the portfolio's rows and
+        # the leader must act on = 5 (kept: the leader's plans and the portfolio's rows and
         # charts, leaders.portfolio; at 10x its 1,460 tasks are paged over the kept rows)
-        self.assert_fixed(6, self.leader, url, lambda p: {"plan": p.slug, "period": W20})
+        self.assert_fixed(5, self.leader, url, lambda p: {"plan": p.slug, "period": W20})
 
     def test_the_portfolio_without_a_plan_in_the_address_reads_no_plan(self):
         url = reverse("leaders:portfolio", args=[Leader.objects.get(name="张娅").pk])
         # The leader's kept plans give both the plan (the active one: here the 1,460 tasks)
-        # and the selector. The leader: 2; revision; instructions with new 落实情况; the open
-        # 需协调事项 = 5; the office: the same + the leader = 6 (the figures the leader's
+        # and the selector. The leader: 1; revision; instructions with new 落实情况; the open
+        # 需协调事项 = 4; the office: the same + the leader = 5 (the figures the leader's
         # first request kept).
-        for user, expected in ((self.leader, 5), (self.office, 6)):
+        for user, expected in ((self.leader, 4), (self.office, 5)):
             queries, _ = self.kept(user, url, {})
             self.assertEqual(len(queries), expected, "\n".join(queries))
 
     def test_the_task_list_reads_kept_states(self):
-        # 2 + revision; the ids shown, in order (count and page) = 4 (the plan and the plan
+        # 1 + revision; the ids shown, in order (count and page) = 3 (the plan and the plan
         # selector are kept: tasks.lookups, tasks.unit_figures; the states, the rows and the
         # filter choices: tasks.plan_rows)
-        self.assert_fixed(4, self.office, reverse("tasks:list"), lambda p: {"plan": p.slug})
+        self.assert_fixed(3, self.office, reverse("tasks:list"), lambda p: {"plan": p.slug})
 
     def test_a_report_changed_in_the_test_transaction_shows_at_once_on_the_kept_path(self):
         self.login_renewed(self.office)

@@ -72,18 +72,18 @@ class TaskPageHistoryTests(BaseTestCase):
 
     def test_the_task_page_runs_the_same_queries_with_ten_times_the_reports(self):
         self.get(self.office)  # the process's first request reads the plans once (warm-up)
-        # 2 (user with profile and leader; unread notifications; the session is read from
+        # 1 (user with profile, leader and unread notifications; the session is read from
         # Redis) + revision (the plan, and the task with section, parent, sub-items, leaders,
         # units, state and charts are kept figures: tasks.task_page); timeline: each unit's
         # latest report with the number of all, the page of the older ones, their attachments
         # and indicator values (3: one query for both since 2026-12-01); whether the task has
         # any audit trail, node plan proposal, extension or closure application, instruction
-        # (1: it has none, so none of them is read) = 7
+        # (1: it has none, so none of them is read) = 6
         self.add_reports(self.units[:1])  # 19 reports
         small_response, small = self.get(self.office)
         self.add_reports(self.units[1:])  # 190
         big_response, big = self.get(self.office)
-        self.assertEqual((small, big), (7, 7))
+        self.assertEqual((small, big), (6, 6))
         self.assertEqual(len(small_response.context["timeline"].latest), 1)
         self.assertEqual(len(big_response.context["timeline"].latest), 10)
         self.assertEqual(len(big_response.context["timeline"].history), HISTORY_PER_PAGE)

@@ -2,6 +2,7 @@
 the cheapest page Django can serve here (session, auth, CSRF and the app's middleware run)."""
 
 from django.http import HttpResponse
+from django.shortcuts import render
 from django.urls import include, path
 
 
@@ -9,7 +10,12 @@ def floor(request):
     return HttpResponse("ok", content_type="text/plain")
 
 
+def frame(request):
+    return render(request, "base.html", {})
+
+
 urlpatterns = [
     path("__floor__", floor),
+    path("__frame__", frame),
     path("", include("config.urls")),
 ]
