@@ -49,6 +49,14 @@ def _reads_every_task(person) -> bool:
     return person.is_office or person.leader is not None
 
 
+def scope_of(user) -> tuple[bool, int | None]:
+    """What this person's reading of tasks and reports depends on (tasks_visible_to,
+    reports_visible_to): whether every task is in scope, and the unit. Two people with the same
+    scope read the same rows, so a figure kept for one serves the other."""
+    person = person_of(user)
+    return _reads_every_task(person), None if person.unit is None else person.unit.pk
+
+
 def tasks_visible_to(user, queryset=None):
     queryset = Task.objects.all() if queryset is None else queryset
     person = person_of(user)

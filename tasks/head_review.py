@@ -31,9 +31,9 @@ def is_head(user) -> bool:
 
 
 def head_queue(user):
-    """The submissions of the head's unit waiting for 审核 (what the menu counts: the menu's
-    count is the same conditions in one statement, tasks.context_processors.pending_count;
-    change both); a closed task's (已办结) leave it, as they leave every to-do."""
+    """The submissions of the head's unit waiting for 审核 (what the menu counts, kept:
+    tasks.context_processors.pending_count); a closed task's (已办结) leave it, as they leave
+    every to-do."""
     unit = approving_unit(user)
     return reports_visible_to(
         user,
