@@ -188,6 +188,7 @@ class UnitTodoFiguresTests(RevisionTestCase):
                 self.row("7")["light"],
                 unit_panels._kept(self.drc),
                 kept_plan_or_404("2022"),
+                kept_plan_or_404(None),  # as 我的任务 opens, after the submission's redirect
                 unit_figures.plan_list(),
             )
 
@@ -214,5 +215,26 @@ class UnitTodoFiguresTests(RevisionTestCase):
         self.assertNotEqual(revision.current(), before)
         self.assertNotEqual(read()[0], light)
         self.assertEqual(computed, [])
+        self.doCleanups()
+        self.assert_fresh()
+
+    def test_a_submission_computes_the_page_its_redirect_opens(self):
+        """The unit's 我的任务 figure is computed in the submitting request (its redirect opens
+        that page next), after the commit: the page then reads it, as fresh as ever."""
+        light = self.row("7")["light"]
+        computed = []
+        original = unit_figures._with_lights
+        self.addCleanup(setattr, unit_figures, "_with_lights", original)
+
+        def spy(*args):
+            computed.append(1)
+            return original(*args)
+
+        unit_figures._with_lights = spy
+        response = test_revision.FreshFiguresTests.post_report(self, "submit")
+        self.assertEqual(response.state, ProgressReport.State.SUBMITTED)
+        self.assertEqual(len(computed), 1)  # in the writer's request
+        self.assertNotEqual(self.row("7")["light"], light)
+        self.assertEqual(len(computed), 1)  # kept
         self.doCleanups()
         self.assert_fresh()
