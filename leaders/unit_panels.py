@@ -3,7 +3,9 @@ must still acknowledge (待阅批示) and its open 需协调事项.
 
 Both are kept in the figures store until the data revision moves (tasks.revision): every
 write of a coordination item moves it (tasks.coordination), and so does every saved or
-deleted instruction, acknowledgement or item (leaders.receivers). What depends on the day
+deleted instruction, acknowledgement or item (leaders.receivers). They read no report: kept
+under the plans' settled counters (revision.NO_REPORTS), a unit's report of this week keeps
+them (the first 我的任务 after another unit's report computed them again: 5 ms). What depends on the day
 (an item's 已超期) is worked out per request; links are kept after the script prefix.
 """
 
@@ -22,7 +24,10 @@ from .instructions import pending_for_unit
 def _kept(unit) -> dict:
     """Both panels' rows, one figure (one load from the store for the page's two panels)."""
     return revision.memo(
-        "unit_panels", (unit.pk,), lambda: {"pending": _pending(unit), "items": _items(unit)}
+        "unit_panels",
+        (unit.pk,),
+        lambda: {"pending": _pending(unit), "items": _items(unit)},
+        settled=revision.NO_REPORTS,  # no report of an open period moves them
     )
 
 

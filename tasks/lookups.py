@@ -26,12 +26,14 @@ def plan_or_404(key: str | None) -> Plan:
 
 def kept_plan_or_404(key: str | None) -> Plan:
     """plan_or_404, kept until the data revision moves (plans are in
-    tasks.receivers.STRUCTURE): a page that reads the revision anyway saves the plan's query.
+    tasks.receivers.STRUCTURE; no report moves it: revision.NO_REPORTS): a page that reads
+    the revision anyway saves the plan's query.
     Kept as the plan's column values (a model instance unpickles slower). A key naming no plan
     is looked up (and refused) each time."""
-    return instance_of(
-        Plan, revision.memo("plan", (key or None,), lambda: columns_of(plan_or_404(key)))
+    values = revision.memo(
+        "plan", (key or None,), lambda: columns_of(plan_or_404(key)), settled=revision.NO_REPORTS
     )
+    return instance_of(Plan, values)
 
 
 def columns_of(instance) -> tuple:

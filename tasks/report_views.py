@@ -14,7 +14,7 @@ from common.export import maybe_export
 from common.redirects import redirect_next
 from common.tables import CountedPageData
 
-from . import clock, head_review, reporting, review, stale
+from . import clock, head_review, reporting, review, stale, unit_figures
 from .access import (
     attachments_visible_to,
     can_edit_indicators,
@@ -141,6 +141,7 @@ def report_form(request, plan_key: str, number: str):
                     request, f"任务 {task.number} 的报告已{'提交' if submit else '保存为草稿'}。"
                 )
                 if submit:
+                    unit_figures.warm_unit_page(request.user)  # the page it opens next
                     return redirect("tasks:mine")
                 return redirect(f"{request.path}?period={period.key}")
         else:

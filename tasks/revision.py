@@ -17,7 +17,9 @@ values of counters in the database which move with every change that can alter t
 - a plan's settled counter moves with everything its counter moves but a counted report of a
   period that ended a day ago or later (recent): figures of settled periods alone
   (memo(..., settled=day), e.g. last week's 进展停滞 list) are kept under it, so this week's
-  reports do not throw them away (is_settled keeps a day's margin either side);
+  reports do not throw them away (is_settled keeps a day's margin either side); figures that
+  read no report at all (settled=NO_REPORTS; with no plan, under every plan's settled
+  counter) are kept across every report of an open period;
 - the counter is read, then the data: a figure is stored under the counter value read
   before its data, so it can only be newer than its key, never older;
 - inside a transaction, bump() moves the counter at once, to a new random value that only this
@@ -157,13 +159,23 @@ def _counters(using: str) -> dict | None:
 def current(using: str = DEFAULT_DB_ALIAS, plan: int | None = None, settled: bool = False):
     """The revision of a plan's figures (plan: its id): the shared counter and the plan's (its
     settled one for figures of settled periods alone); of figures of no one plan (plan None),
-    every counter. None: no counter row."""
+    every counter (the shared one and every plan's settled one, with settled). None: no
+    counter row."""
     counters = _counters(using)
     if counters is None:
         return None
     if plan is not None:
         return (counters[None], counters.get(plan, (0, 0))[1 if settled else 0])
-    return tuple(sorted(counters.items(), key=lambda item: item[0] or 0))
+    items = sorted(counters.items(), key=lambda item: item[0] or 0)
+    if settled:
+        return tuple((p, value if p is None else value[1]) for p, value in items)
+    return tuple(items)
+
+
+# memo(..., settled=NO_REPORTS): the figure reads no report and no indicator value at all (a
+# plan's tasks, units, instructions): kept under the settled counters whatever the day, so
+# that no report of an open period moves it (我的任务's panels, its rows before their lights).
+NO_REPORTS = datetime.date.min
 
 
 def is_settled(day: datetime.date) -> bool:
@@ -273,7 +285,7 @@ def key_of(
     if plan is not None:
         revision = f"{plan}.{'s' if settled else 'v'}{value[0]}.{value[1]}"
     else:
-        revision = hashlib.blake2b(repr(value).encode(), digest_size=12).hexdigest()
+        revision = "s" * settled + hashlib.blake2b(repr(value).encode(), digest_size=12).hexdigest()
     digest = hashlib.blake2b(repr(args).encode(), digest_size=16).hexdigest()
     database = connections[using].settings_dict["NAME"]  # installations may share one Redis
     return f"{database}:{FORMAT}:{name}:{revision}:{digest}"
@@ -302,11 +314,11 @@ def memo(name: str, args: tuple, compute, using: str = DEFAULT_DB_ALIAS, plan=No
     """compute(), or what it returned at the current data revision for the same name and args
     (repr(args) must tell arguments apart), from the shared store. plan: the plan (or its id)
     whose data alone the figure is computed from (a change to another plan then keeps it);
-    without it, any change moves it. settled (with plan): a date when the figure reads, of
-    the plan's reports, only those of periods that ended by it; once that is settled
-    (is_settled), newer reports keep it."""
+    without it, any change moves it. settled: a date when the figure reads, of the plan's
+    reports (without plan: of any plan's), only those of periods that ended by it; once that
+    is settled (is_settled), newer reports keep it (NO_REPORTS: it reads none)."""
     plan = getattr(plan, "pk", plan)
-    key = key_of(name, args, using, plan, plan is not None and settled and is_settled(settled))
+    key = key_of(name, args, using, plan, bool(settled) and is_settled(settled))
     if key is None:
         return compute()
     if transaction.get_connection(using).in_atomic_block:

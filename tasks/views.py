@@ -31,7 +31,7 @@ from .periods import plan_periods
 from .plan_rows import list_figures
 from .plan_table import PlanTaskFilterSet, PlanTaskTable
 from .task_page import task_figure
-from .unit_todo_filters import UnitTodoFilterSet
+from .unit_todo_filters import filter_bar
 from .unit_todo_table import UnitTodoTable
 
 
@@ -98,7 +98,7 @@ def my_tasks(request):
     by_period = unit_todo.unit_reports(request.user, plan, keys, kept["rows"])
     reports = {task_id: r for (key, task_id), r in by_period.items() if key == period.key}
     show_optional = request.GET.get("optional") == "1"
-    filterset = UnitTodoFilterSet(request.GET or None, plan=plan, options=kept["options"])
+    filterset = filter_bar(request.GET, plan=plan, options=kept["options"])
     chosen = filterset.chosen_ids(lambda: tasks_visible_to(request.user, plan.tasks.all()))
     rows = [
         {

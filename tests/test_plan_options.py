@@ -1,4 +1,5 @@
-"""The plan picker's options ({% plan_options %}) are what the template loop rendered."""
+"""The plan and period pickers' options ({% plan_options %}, {% period_options %}) are what the
+template loops rendered."""
 
 from types import SimpleNamespace
 
@@ -25,3 +26,27 @@ class PlanOptionsTests(SimpleTestCase):
             self.assertEqual(Template(TAG).render(Context(context)), expected)
             self.assertIn("selected", expected)
             self.assertIn("a&lt;b", expected)
+
+
+PERIOD_LOOP = (
+    '{% load periods %}{% for p in periods %}<option value="{{ p.key }}"'
+    "{% if p == period %} selected{% endif %}>{{ p|period_label }}</option>{% endfor %}"
+)
+PERIOD_TAG = "{% load periods %}{% period_options periods period %}"
+
+
+class PeriodOptionsTests(SimpleTestCase):
+    def test_options_match_the_template_loop_for_weeks_and_months(self):
+        from tasks.periods import plan_periods
+
+        for year, cycle, shown in (
+            (2022, "weekly", 19),
+            (2021, "weekly", 52),
+            (2022, "monthly", 4),
+        ):
+            periods = plan_periods(year, cycle)
+            for period in (periods[shown], None):
+                context = {"periods": periods, "period": period}
+                expected = Template(PERIOD_LOOP).render(Context(context))
+                self.assertEqual(Template(PERIOD_TAG).render(Context(context)), expected)
+                self.assertEqual(expected.count(" selected"), period is not None)

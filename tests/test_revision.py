@@ -142,6 +142,33 @@ class MemoTests(RevisionTestCase):
         updates = [q for q in queries if q["sql"].startswith('UPDATE "tasks_datarevision"')]
         self.assertEqual(len(updates), 2)
 
+    def test_a_figure_that_reads_no_report_is_kept_across_reports_of_open_periods(self):
+        """memo(settled=NO_REPORTS): a recent report (of any plan) keeps it; a change to an
+        older report, to a plan's structure (any plan's) or to what plans share moves it; with
+        plan=, only that plan's changes (and shared ones) move it."""
+        other = Plan.objects.exclude(pk=self.plan.pk).first() or Plan.objects.create(
+            year=2099, slug="2099", title="另一个方案"
+        )
+        calls, compute = self.counted()
+
+        def of_no_plan():
+            return revision.memo("t", (), compute, settled=revision.NO_REPORTS)
+
+        def of_the_plan():
+            return revision.memo("u", (), compute, plan=self.plan, settled=revision.NO_REPORTS)
+
+        self.assertEqual((of_no_plan(), of_the_plan()), (1, 2))
+        revision.bump(plan=self.plan.pk, recent=True)
+        revision.bump(plan=other.pk, recent=True)
+        self.assertEqual((of_no_plan(), of_the_plan()), (1, 2))  # kept
+        revision.bump(plan=other.pk)  # another plan's structure, or a settled report
+        self.assertEqual((of_no_plan(), of_the_plan()), (3, 2))
+        revision.bump(plan=self.plan.pk)
+        self.assertEqual((of_no_plan(), of_the_plan()), (4, 5))
+        revision.bump()  # what plans share
+        self.assertEqual((of_no_plan(), of_the_plan()), (6, 7))
+        self.assertEqual(len(calls), 7)
+
     def test_without_its_counter_row_nothing_is_served_from_memory(self):
         DataRevision.objects.all().delete()
         calls, compute = self.counted()

@@ -16,7 +16,7 @@ from departments.models import Department
 from leaders import unit_panels
 from leaders.instructions import acknowledge, save_instruction
 from leaders.models import CoordinationItem, Leader
-from tasks import reporting, unit_figures
+from tasks import reporting, revision, unit_figures
 from tasks.access import involving_unit
 from tasks.lookups import kept_plan_or_404
 from tasks.models import Plan, ProgressReport, Section, Task, TaskUnit
@@ -36,6 +36,7 @@ class UnitTodoFiguresTests(RevisionTestCase):
         self.town = Department.objects.get(name="堂邑镇")
         self.staff = make_user("staff", unit=self.drc, reporter=True)
         self.period = reporting.period_for(self.plan, W20)
+        self.task = Task.objects.get(plan=self.plan, number="7")  # FreshFiguresTests.post_report
 
     def page(self) -> dict:
         return unit_figures.unit_tasks(self.staff, self.plan, self.period, AS_OF)
@@ -45,9 +46,11 @@ class UnitTodoFiguresTests(RevisionTestCase):
         return next((r for r in self.page()["rows"] if r["pk"] == pk), None)
 
     def assert_fresh(self):
-        fresh = unit_figures._unit_tasks(self.staff, self.plan, self.period, AS_OF)
+        rows = unit_figures._compute_unit_rows(self.staff, self.plan, self.period)
+        fresh = unit_figures._with_lights(rows, unit_figures.plan_lights(self.plan, AS_OF))
         fresh["plans"] = list(Plan.objects.values("pk", "slug", "year", "title"))
         self.assertEqual(self.page(), fresh)
+        self.assertEqual(unit_figures.plan_rows(self.plan), unit_figures._plan_rows(self.plan))
         panels = {
             "pending": unit_panels._pending(self.drc),
             "items": unit_panels._items(self.drc),
@@ -172,3 +175,66 @@ class UnitTodoFiguresTests(RevisionTestCase):
 
         self.assertTrue(self.moves(resolve))
         self.assertEqual(unit_panels._kept(self.drc)["items"], [])
+
+    def test_a_report_keeps_the_rows_panels_and_plans_and_moves_the_lights(self):
+        """What reads no report (the unit's rows before their lights, the panels, the plan
+        and the plans: revision.NO_REPORTS) is not computed again after a report of an open
+        period (the first 我的任务 after another unit's report then loads it), and the page
+        still shows the new light."""
+        from tasks import lookups
+
+        def read():
+            return (
+                self.row("7")["light"],
+                unit_panels._kept(self.drc),
+                kept_plan_or_404("2022"),
+                kept_plan_or_404(None),  # as 我的任务 opens, after the submission's redirect
+                unit_figures.plan_list(),
+            )
+
+        light = read()[0]
+        computed = []
+        for module, name in (
+            (unit_figures, "_compute_unit_rows"),
+            (unit_figures, "_plan_rows"),
+            (unit_figures, "_plan_list"),
+            (unit_panels, "_pending"),
+            (unit_panels, "_items"),
+            (lookups, "columns_of"),
+        ):
+            original = getattr(module, name)
+            self.addCleanup(setattr, module, name, original)
+
+            def spy(*args, _original=original, _name=name):
+                computed.append(_name)
+                return _original(*args)
+
+            setattr(module, name, spy)
+        before = revision.current()
+        test_revision.FreshFiguresTests.post_report(self, "submit")
+        self.assertNotEqual(revision.current(), before)
+        self.assertNotEqual(read()[0], light)
+        self.assertEqual(computed, [])
+        self.doCleanups()
+        self.assert_fresh()
+
+    def test_a_submission_computes_the_page_its_redirect_opens(self):
+        """The unit's 我的任务 figure is computed in the submitting request (its redirect opens
+        that page next), after the commit: the page then reads it, as fresh as ever."""
+        light = self.row("7")["light"]
+        computed = []
+        original = unit_figures._with_lights
+        self.addCleanup(setattr, unit_figures, "_with_lights", original)
+
+        def spy(*args):
+            computed.append(1)
+            return original(*args)
+
+        unit_figures._with_lights = spy
+        response = test_revision.FreshFiguresTests.post_report(self, "submit")
+        self.assertEqual(response.state, ProgressReport.State.SUBMITTED)
+        self.assertEqual(len(computed), 1)  # in the writer's request
+        self.assertNotEqual(self.row("7")["light"], light)
+        self.assertEqual(len(computed), 1)  # kept
+        self.doCleanups()
+        self.assert_fresh()

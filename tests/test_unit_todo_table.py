@@ -1,5 +1,6 @@
 """我的任务's table body ({% unit_todo_rows %}, tasks.unit_todo_table) is the markup django-tables2
-gives for the same cells through its own row and cell API (common/table.html's body)."""
+gives for the same cells through its own row and cell API (common/table.html's body), and its
+header ({% unit_todo_head %}) common/table.html's."""
 
 from django.template import engines
 from django.test import override_settings
