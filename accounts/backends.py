@@ -1,12 +1,19 @@
+from collections.abc import Callable
+
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.db import connections, router
 
 from departments.models import Department
 from leaders.models import Leader
-from notifications.context_processors import LOADED, unread_subquery
 
 from .models import Profile
+
+# Scalar subqueries loaded with the user: attribute name -> builder(using, the user id's
+# column) of an SQL expression; each value lands on the user under its name. Filled by the
+# apps above accounts in their ready() (imports go downwards only), read when the query is
+# first built, after every app is ready.
+LOADED_WITH_USER: dict[str, Callable[[str, str], str]] = {}
 
 
 class AccountBackend(ModelBackend):
@@ -18,8 +25,9 @@ class AccountBackend(ModelBackend):
     query compiled it again on every request, 0.67 ms of CPU against 0.2 ms here (measured,
     benchmarks/request_costs.py /__floor__ 1.29 -> 0.8 ms with the Redis client kept).
 
-    The header's unread count comes in the same row (a scalar subquery on the notifications'
-    (user, read_at) index): GET pages show it without a query of their own
+    An app above this one may load a figure of its own in the same row (LOADED_WITH_USER,
+    registered in its AppConfig.ready()): the header's unread count is a scalar subquery on the
+    notifications' (user, read_at) index, so GET pages show it without a query of their own
     (notifications.context_processors).
     """
 
@@ -34,7 +42,8 @@ class AccountBackend(ModelBackend):
             (Leader, "l", ("user_id", "u", "id")),
         )
 
-    def _query(self, using: str) -> str:
+    def _query(self, using: str) -> tuple[str, tuple[str, ...]]:
+        """The statement, and the names of the values loaded with the user (in its order)."""
         if using not in self._sql:
             quote = connections[using].ops.quote_name
             columns, joins = [], []
@@ -49,9 +58,11 @@ class AccountBackend(ModelBackend):
                         f"LEFT JOIN {table} ON {alias}.{quote(here)} = {there}.{quote(column)}"
                     )
             pk = quote(get_user_model()._meta.pk.column)
-            columns.append(unread_subquery(using, f"u.{pk}"))
+            extra = tuple(LOADED_WITH_USER)
+            columns += [LOADED_WITH_USER[name](using, f"u.{pk}") for name in extra]
             self._sql[using] = (
-                f"SELECT {', '.join(columns)} FROM {' '.join(joins)} WHERE u.{pk} = %s"
+                f"SELECT {', '.join(columns)} FROM {' '.join(joins)} WHERE u.{pk} = %s",
+                extra,
             )
         return self._sql[using]
 
@@ -60,8 +71,9 @@ class AccountBackend(ModelBackend):
 
         model = get_user_model()
         using = router.db_for_read(model)
+        sql, extra = self._query(using)
         with connections[using].cursor() as cursor:
-            cursor.execute(self._query(using), [user_id])
+            cursor.execute(sql, [user_id])
             row = cursor.fetchone()
         if row is None:
             return None
@@ -72,7 +84,8 @@ class AccountBackend(ModelBackend):
             start += len(fields)
             loaded.append(None if values[0] is None else part.from_db(using, fields, values))
         user, profile, department, leader = loaded
-        setattr(user, LOADED, row[start])
+        for name, value in zip(extra, row[start:], strict=True):
+            setattr(user, name, value)
         if profile is not None:
             user.profile = profile
             if department is not None:
