@@ -65,18 +65,13 @@ def build_plan(
             plan=plan, unit_links__department=reports_for, unit_links__role="lead"
         )
         ProgressReport.objects.bulk_create(
-            ProgressReport(
-                task=task,
-                department=reports_for,
-                role="lead",
-                period_key=period.key,
-                period_start=period.start,
-                period_end=period.end,
-                state="submitted",
+            lead_report(
+                task,
+                reports_for,
+                period.key,
+                author,
                 progress="合成进展",
                 percent=30,
-                created_by=author,
-                updated_by=author,
                 submitted_at=datetime.datetime.combine(
                     period.start, datetime.time(9), tzinfo=datetime.UTC
                 ),
@@ -95,21 +90,8 @@ def real_and_big(unit: Department, author) -> tuple[Plan, Plan]:
 
     real = Plan.objects.get(year=2022)
     period_key = "2022-W20"
-    period = parse_period_key(period_key)
     ProgressReport.objects.bulk_create(
-        ProgressReport(
-            task=t,
-            department=unit,
-            role="lead",
-            period_key=period_key,
-            period_start=period.start,
-            period_end=period.end,
-            state="submitted",
-            progress="进展",
-            percent=30,
-            created_by=author,
-            updated_by=author,
-        )
+        lead_report(t, unit, period_key, author, percent=30)
         for t in Task.objects.filter(
             plan=real, unit_links__department=unit, unit_links__role="lead"
         )
@@ -122,3 +104,21 @@ def real_and_big(unit: Department, author) -> tuple[Plan, Plan]:
     )
     revision.bump()
     return real, big
+
+
+def lead_report(task, unit, period_key: str, author, *, state="submitted", **fields):
+    """A lead unit's report of one period (not saved): 进展 written, `fields` on top."""
+    period = parse_period_key(period_key)
+    return ProgressReport(
+        task=task,
+        department=unit,
+        role="lead",
+        period_key=period.key,
+        period_start=period.start,
+        period_end=period.end,
+        state=state,
+        progress=fields.pop("progress", "进展"),
+        created_by=author,
+        updated_by=author,
+        **fields,
+    )

@@ -23,10 +23,10 @@ from notifications.models import Notification
 from tasks.access import involving_unit
 from tasks.context_processors import pending_count
 from tasks.head_review import head_queue
-from tasks.models import ProgressReport, Task, TaskUnit
-from tasks.periods import parse_period_key
+from tasks.models import Task, TaskUnit
 
 from .base import BaseTestCase
+from .synthetic import lead_report
 
 
 def read_all_then_render(request):
@@ -88,19 +88,9 @@ class ReviewCountTests(BaseTestCase):
     count in every case that rule tells apart, after each change."""
 
     def report(self, task, state="submitted", unit=None, period="2022-W20"):
-        week = parse_period_key(period)
-        return ProgressReport.objects.create(
-            task=task,
-            department=unit or self.drc,
-            role="lead",
-            period_key=period,
-            period_start=week.start,
-            period_end=week.end,
-            state=state,
-            progress="进展",
-            created_by=self.staff,
-            updated_by=self.staff,
-        )
+        report = lead_report(task, unit or self.drc, period, self.staff, state=state)
+        report.save()
+        return report
 
     def assertCounts(self, expected: int):
         self.assertEqual(head_queue(self.head).count(), expected)
