@@ -16,11 +16,12 @@ from notifications.delivery import send_one
 from notifications.jobs import send_due_reminders
 from notifications.models import Delivery, Notification, Reminder
 from notifications.reminders import notify, send_reminders, units_missing_reports
-from tasks.models import Plan, ProgressReport
+from tasks.models import Plan
 from tasks.periods import parse_period_key
 from tasks.schedule import parse_weekly_at
 
 from .base import BaseTestCase, make_user
+from .synthetic import lead_report
 
 TZ = ZoneInfo("Asia/Shanghai")
 W20 = parse_period_key("2022-W20")
@@ -58,19 +59,9 @@ class ReminderTestCase(BaseTestCase):
         cls.drc_left.save()
 
     def report(self, task, unit, state="submitted", period="2022-W20"):
-        key = parse_period_key(period)
-        return ProgressReport.objects.create(
-            task=task,
-            department=unit,
-            role="lead",
-            period_key=key.key,
-            period_start=key.start,
-            period_end=key.end,
-            state=state,
-            progress="进展",
-            created_by=self.staff,
-            updated_by=self.staff,
-        )
+        report = lead_report(task, unit, period, self.staff, state=state)
+        report.save()
+        return report
 
     def recipients(self):
         return set(Notification.objects.values_list("user__username", flat=True))
