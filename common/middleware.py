@@ -8,17 +8,11 @@ login throttle sees them, so no later code needs to think about them. Checked: t
 query string, cookies, urlencoded and multipart form fields, and uploaded file names.
 
 SecurityHeadersMiddleware: Permissions-Policy, and no caching of anything personal.
-
-ContentSecurityPolicyMiddleware: django-csp's policy from settings, built once.
 """
 
 import logging
 from urllib.parse import unquote_to_bytes
 
-from csp.constants import HEADER
-from csp.utils import build_policy
-from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpResponseBadRequest
 from django.template.loader import render_to_string
 from django.utils.cache import patch_cache_control
@@ -112,7 +106,7 @@ class SecurityHeadersMiddleware:
     """Permissions-Policy and `X-Robots-Tag: noindex, nofollow` on every response; `Cache-Control: no-store, private` on every
     response to a logged-in person: pages, evidence files, xlsx and other downloads alike, so
     neither a shared proxy nor the browser's disk keeps them. (The Content-Security-Policy is
-    django-csp's, configured in settings: ContentSecurityPolicyMiddleware.)"""
+    django-csp's, configured in settings.)"""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -124,37 +118,4 @@ class SecurityHeadersMiddleware:
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
             patch_cache_control(response, no_store=True, private=True)
-        return response
-
-
-class ContentSecurityPolicyMiddleware:
-    """The Content-Security-Policy of settings.CONTENT_SECURITY_POLICY on every response, as
-    django-csp builds it (csp.utils.build_policy), built once when the middleware is loaded.
-
-    django-csp's own middleware built the policy twice per response (the policy and the
-    report-only one) for views that may change it (its decorators, nonces); no view here does
-    (no inline script or style: there is nothing for a nonce to allow). 0.055 -> 0.00 ms CPU a
-    request (benchmarks/request_costs.py --middleware /__floor__, 2026-12-01). Like django-csp,
-    it leaves Django's debug pages (404 and 500 with DEBUG) alone and a header a view set.
-    """
-
-    UNSUPPORTED = ("EXCLUDE_URL_PREFIXES", "REPORT_PERCENTAGE")
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-        config = getattr(settings, "CONTENT_SECURITY_POLICY", None) or {}
-        if getattr(settings, "CONTENT_SECURITY_POLICY_REPORT_ONLY", None) or any(
-            config.get(key) for key in self.UNSUPPORTED
-        ):
-            raise ImproperlyConfigured(
-                "A report-only policy or excluded paths need csp.middleware.CSPMiddleware."
-            )
-        self.policy = build_policy()
-
-    def __call__(self, request):
-        response = self.get_response(request)
-        if settings.DEBUG and response.status_code in (404, 500):
-            return response
-        if self.policy:
-            response.setdefault(HEADER, self.policy)
         return response

@@ -57,8 +57,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    # django-csp's policy, built once (django-csp's middleware built it on every response).
-    "common.middleware.ContentSecurityPolicyMiddleware",
+    "csp.middleware.CSPMiddleware",
     "common.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before sessions, forms and the login throttle: NUL bytes and non-UTF-8 input get a 400.

@@ -1,23 +1,18 @@
 """What every page's frame (templates/base.html, the context processors) shows, kept right by
-its fast paths: the menu's links under any script prefix, the 待审核 count, the unread count; the
-Content-Security-Policy built once."""
+its fast paths: the menu's links under any script prefix, the 待审核 count, the unread count."""
 
 import datetime
 import re
 
-from csp.utils import build_policy
-from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
 from django.db.models import Q
-from django.http import HttpResponse
 from django.shortcuts import render
 from django.templatetags.static import static
-from django.test import SimpleTestCase, override_settings
+from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import include, path, set_script_prefix
 from django.utils import timezone
 
-from common.middleware import ContentSecurityPolicyMiddleware
 from departments.models import UnitGroup
 from notifications.models import Notification
 from tasks.access import involving_unit
@@ -158,13 +153,3 @@ class UnreadCountTests(BaseTestCase):
         self.assertContains(self.client.get("/tasks/"), self.BADGE)
         self.assertContains(self.client.post("/__read_all_then_render__"), self.NONE)
         self.assertEqual(Notification.objects.filter(read_at=None).count(), 1)  # the office's
-
-
-class ContentSecurityPolicyTests(SimpleTestCase):
-    def test_the_policy_is_django_csps_and_what_it_cannot_do_is_refused(self):
-        middleware = ContentSecurityPolicyMiddleware(lambda request: HttpResponse("ok"))
-        self.assertEqual(middleware.policy, build_policy())
-        self.assertEqual(middleware(None)["Content-Security-Policy"], build_policy())
-        with override_settings(CONTENT_SECURITY_POLICY_REPORT_ONLY={"DIRECTIVES": {}}):
-            with self.assertRaises(ImproperlyConfigured):
-                ContentSecurityPolicyMiddleware(lambda request: HttpResponse("ok"))
