@@ -1,16 +1,15 @@
-"""The office dashboard's live reads (not derived data, so never kept), in SQL written once.
+"""The office dashboard's reads besides its kept figures (reports.dashboard_figures).
 
-Besides its kept figures (reports.dashboard_figures) the dashboard reads the plans, then in
-one statement (live) the period's drafts and returned reports (which move no kept figure),
-the open 需协调事项, the login failures that still count (accounts.throttle) and the last role
-changes. The ORM compiles a query's SQL again on every request; for these, that was most of
-the page's time left outside its template: 0.37 ms of CPU for the plans and 0.53 for the role
-changes with their users, against 0.05 and 0.1 here (benchmarks/request_costs.py,
-2026-12-01). The SQL is built once per database from the models' fields (the documented Model
-_meta API), run with connection.cursor(), and the plans are made instances by Model.from_db,
-as the ORM does. Their values are the ORM's on PostgreSQL and SQLite alike (dates, times and
-booleans come typed from both drivers; a timestamp SQLite hands back naive is made aware, in
-UTC as stored).
+The plan picker's plans are kept (plans: they change with the plans only). The reads of now,
+not derived data and so never kept, come in one statement in SQL written once (live): the
+period's drafts and returned reports (which move no kept figure), the open 需协调事项, the
+login failures that still count (accounts.throttle) and the last role changes. The ORM
+compiles a query's SQL again on every request; for these, that was most of the page's time
+left outside its template: 0.53 ms of CPU for the role changes with their users, against 0.1
+here (benchmarks/request_costs.py, 2026-12-01). The SQL is built once per database from the
+models' fields (the documented Model _meta API) and run with connection.cursor(). Its values
+are the ORM's on PostgreSQL and SQLite alike (dates, times and booleans come typed from both
+drivers; a timestamp SQLite hands back naive is made aware, in UTC as stored).
 """
 
 import datetime
@@ -19,12 +18,13 @@ from typing import NamedTuple
 
 from axes.models import AccessAttempt
 from django.contrib.auth import get_user_model
-from django.db import connections, models, router
+from django.db import connections, router
 from django.utils import timezone
 
 from accounts.models import RoleChange
 from accounts.throttle import counting_since, locks_of
 from leaders.models import CoordinationItem
+from tasks import revision
 from tasks.models import Plan, ProgressReport, Task
 
 ROLE_CHANGES_SHOWN = 5
@@ -37,32 +37,18 @@ def _quote(using: str):
     return connections[using].ops.quote_name
 
 
-def _plan_fields() -> list:
-    """Plan's fields but its timestamps, which the dashboard never reads: left deferred (read
-    through the ORM, aware, if anything asks), since SQLite's cursor hands them back naive."""
-    return [f for f in Plan._meta.concrete_fields if not isinstance(f, models.DateTimeField)]
+def plans() -> list[dict]:
+    """The plan picker's plans (pk, slug, year, title): every plan, the active ones first, the
+    latest year first (the dashboard's choice), kept (tasks.revision: a new, changed or deleted
+    plan moves the counters; no report does: revision.NO_REPORTS). A province's 160 county
+    plans read and made instances on every dashboard cost 1.5-2 ms (benchmarks/
+    province_pages.py, 2026-12-02); the page's own plan is kept apart (kept_plan_or_404)."""
+    return revision.memo("dashboard-plans", (), _plans, settled=revision.NO_REPORTS)
 
 
-def _plans_sql(using: str) -> str:
-    key = ("plans", using)
-    if key not in _sql:
-        q = _quote(using)
-        columns = ", ".join(q(f.column) for f in _plan_fields())
-        _sql[key] = (
-            f"SELECT {columns} FROM {q(Plan._meta.db_table)} "
-            f"ORDER BY {q('is_active')} DESC, {q('year')} DESC, {q('slug')} ASC"
-        )
-    return _sql[key]
-
-
-def plans() -> list[Plan]:
-    """Every plan, the active ones first, the latest year first (the dashboard's choice)."""
-    using = router.db_for_read(Plan)
-    with connections[using].cursor() as cursor:
-        cursor.execute(_plans_sql(using))
-        rows = cursor.fetchall()
-    fields = [f.attname for f in _plan_fields()]
-    return [Plan.from_db(using, fields, row) for row in rows]
+def _plans() -> list[dict]:
+    ordered = Plan.objects.order_by("-is_active", "-year", "slug")
+    return list(ordered.values("pk", "slug", "year", "title"))
 
 
 class Live(NamedTuple):

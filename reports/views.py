@@ -17,7 +17,7 @@ from accounts.roles import can_generate_reports, can_read_reports, can_use_dashb
 from common.charts import LIGHT_COLORS, bar_chart, donut_chart
 from common.export import maybe_export
 from tasks import clock, reporting
-from tasks.lookups import period_or_404
+from tasks.lookups import kept_plan_or_404, period_or_404
 from tasks.models import Plan
 from tasks.periods import parse_period_key, period_label, plan_periods
 from tasks.status import Status
@@ -61,10 +61,10 @@ def home(request):
     plans = dashboard_queries.plans()
     if not plans:
         return render(request, "reports/dashboard.html", {"plan": None})
-    key = request.GET.get("plan")
-    plan = next((p for p in plans if p.slug == key), None) if key else plans[0]
-    if plan is None:
+    key = request.GET.get("plan") or plans[0]["slug"]
+    if not any(p["slug"] == key for p in plans):
         raise Http404("未找到该方案")
+    plan = kept_plan_or_404(key)
     now = clock.now()  # the page's one "now": as_of, due and the switch all follow it
     today = now.date()
     if request.GET.get("period"):

@@ -111,16 +111,16 @@ class QueryCountTests(BaseTestCase):
         self.assert_fixed(16, self.leader, url, lambda p: {"plan": p.slug, "period": W20})
 
     def test_office_dashboard(self):
-        # 1 + plans; revision; the live reads (drafts and returned reports, open 需协调事项,
-        # login locks, role changes: one statement, reports.dashboard_queries.live); tasks
-        # (their units are not shown); task states now and last period (8, with the node
+        # 1 + revision; the plans (the picker's); the plan; the live reads (drafts and returned
+        # reports, open 需协调事项, login locks, role changes: one statement,
+        # reports.dashboard_queries.live); tasks (their units are not shown); task states now and last period (8, with the node
         # plans; headings left out inside those queries); duties (2); units; this and last
         # period's reports (2); the lagging tasks' leaders; the period's counted reports, the
         # earlier reports they are compared with and their values, their tasks' node plans
-        # (tasks.stale: 4) = 22 (from tasks to the stale reports: one kept figure next time,
-        # reports.dashboard_figures)
+        # (tasks.stale: 4) = 23 (from the plans to the stale reports: kept figures next time,
+        # reports.dashboard_queries.plans, tasks.lookups, reports.dashboard_figures)
         self.assert_fixed(
-            22, self.office, reverse("home"), lambda p: {"plan": p.slug, "period": W20}
+            23, self.office, reverse("home"), lambda p: {"plan": p.slug, "period": W20}
         )
 
     def test_review_queue(self):

@@ -12,6 +12,6 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AddIndex(
             model_name='progressreport',
-            index=models.Index(condition=models.Q(('state__in', ['accepted', 'approved', 'submitted']), _negated=True), fields=['period_key'], name='report_owed_period'),
+            index=models.Index(condition=models.Q(('state__in', ['accepted', 'approved', 'submitted']), _negated=True), fields=['period_key', 'task'], name='report_owed_period'),
         ),
     ]
